@@ -1,0 +1,49 @@
+# Jusha: `make run` brings the platform up on SQLite; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-pg e2e bench bench-quick install messages migrate demo clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q --upgrade pip
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed messages
+
+messages: $(VENV)/.installed
+	$(PY) -m jusha.core.compilemessages
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py createcachetable
+
+demo: migrate
+	DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py load_demo
+
+# Web server on http://127.0.0.1:$(PORT) and the task worker beside it, on SQLite unless
+# DATABASE_URL names another database. Ctrl+C stops both.
+run: demo
+	@echo "Jusha: http://127.0.0.1:$(PORT)  (demo log-ins in README.md; Ctrl+C to stop)"
+	@DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py jusha_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+
+# The whole suite: unit, integration and browser journeys (these skip, saying why, when
+# Debian's chromium is not installed; CI makes that a failure).
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) bench/run_all.py
+
+bench-quick: install
+	$(PY) bench/run_all.py --quick
+
+clean:
+	rm -rf $(VENV) var

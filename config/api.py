@@ -1,0 +1,80 @@
+"""The JSON API: /api/v1, OpenAPI at /api/openapi.json, docs at /api/docs.
+
+Errors follow the conventions: {"detail": "<localised message>", "code": "<stable_code>"}.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from jusha.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Jusha 聚沙 API",
+    version="1",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def error_response(request, status: int, detail, code: str, **extra):
+    response = api.create_response(request, {"detail": str(detail), "code": code, **extra}, status=status)
+    return response
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    response = error_response(request, exc.status, exc.detail, exc.code, **exc.extra)
+    if exc.status == 429:
+        response["Retry-After"] = str(getattr(exc, "retry_after", 60))
+    return response
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    errors = [
+        {"loc": [str(p) for p in e.get("loc", [])], "msg": str(e.get("msg", "")), "type": e.get("type", "")}
+        for e in exc.errors
+    ]
+    if any(e["type"] == "json_invalid" for e in errors):
+        return error_response(request, 400, _("The request body is not valid JSON."), "malformed")
+    return error_response(request, 422, _("Some fields are not valid."), "invalid", errors=errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc: AuthenticationError):
+    detail = exc.message if getattr(exc, "message", None) not in (None, "Unauthorized") else _("Please log in or send a valid API token.")
+    return error_response(request, 401, detail, "not_authenticated")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    codes = {400: "malformed", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    detail = str(exc)
+    if exc.status_code == 403 and "CSRF" in detail:
+        return error_response(request, 403, _("The CSRF check failed: send the X-CSRFToken header."), "csrf_failed")
+    return error_response(request, exc.status_code, detail, codes.get(exc.status_code, "error"))
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error_response(request, 404, _("Not found."), "not_found")
+
+
+def _register_routers():
+    from jusha.accounts.api import router as accounts_router
+    from jusha.giving.api import router as giving_router
+    from jusha.ledger.api import router as ledger_router
+    from jusha.payments.api import router as payments_router
+    from jusha.projects.api import router as projects_router
+
+    api.add_router("/v1/", accounts_router)
+    api.add_router("/v1/", projects_router)
+    api.add_router("/v1/", giving_router)
+    api.add_router("/v1/", payments_router)
+    api.add_router("/v1/", ledger_router)
+
+
+_register_routers()

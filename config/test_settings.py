@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, with tasks run immediately."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "1")
+os.environ.setdefault("JUSHA_VAR_DIR", os.path.join(tempfile.gettempdir(), "jusha-test-var"))
+
+from config.settings import *  # noqa: E402,F403
+
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jusha-test-media-"))  # noqa: F405
+JUSHA_SANDBOX_ENABLED = True
+JUSHA_ALLOW_PRIVATE_FETCH = True
+JUSHA_RATE_LIMIT_ENABLED = False
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

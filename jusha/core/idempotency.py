@@ -1,0 +1,102 @@
+"""Idempotency-Key handling for every create that moves money.
+
+A key is scoped to its caller and kept at least 24 hours. The first request claims it in
+its own committed transaction; the work and the stored response then commit together, so
+a gift is never created without its key being marked done. A replay returns the original
+status and body; the same key with another body is 422; a first request still running
+is 409. A claim left behind by a crashed process is taken over after a grace period.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import BadRequest, Conflict, DomainError, Invalid
+from jusha.core.models import IdempotencyRecord
+
+STALE_AFTER = timedelta(minutes=2)
+MAX_KEY_LENGTH = 255
+
+
+def caller_scope(user) -> str:
+    if getattr(user, "is_authenticated", False):
+        return f"user:{user.pk}"
+    return "anon"
+
+
+def request_fingerprint(method: str, path: str, payload) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def require_key(headers) -> str:
+    key = (headers.get("Idempotency-Key") or "").strip()
+    if not key:
+        raise BadRequest(_("The Idempotency-Key header is required."), code="idempotency_key_missing")
+    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise BadRequest(_("The Idempotency-Key header is not a valid key."), code="idempotency_key_invalid")
+    return key
+
+
+def run_idempotent(
+    *, scope: str, key: str, fingerprint: str, work: Callable[[], tuple[int, dict]]
+) -> tuple[int, dict, bool]:
+    """Run `work` once per (scope, key). Returns (status, body, replayed)."""
+    record = _claim(scope, key, fingerprint)
+    if record.state == IdempotencyRecord.DONE:
+        return record.status_code, record.body, True
+    try:
+        with transaction.atomic():
+            status, body = work()
+            IdempotencyRecord.objects.filter(pk=record.pk).update(
+                state=IdempotencyRecord.DONE, status_code=status, body=body, updated_at=timezone.now()
+            )
+    except DomainError as exc:
+        if exc.status == 429:
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
+            raise
+        body = {"detail": str(exc.detail), "code": exc.code, **exc.extra}
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            state=IdempotencyRecord.DONE, status_code=exc.status, body=body, updated_at=timezone.now()
+        )
+        raise
+    except BaseException:
+        # Nothing was committed by the work: free the key so the caller can retry.
+        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        raise
+    return status, body, False
+
+
+def _claim(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
+    try:
+        with transaction.atomic():
+            return IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint)
+    except IntegrityError:
+        pass
+    record = IdempotencyRecord.objects.get(scope=scope, key=key)
+    if record.fingerprint != fingerprint:
+        raise Invalid(
+            _("This Idempotency-Key was already used for a different request."), code="idempotency_key_reused"
+        )
+    if record.state == IdempotencyRecord.DONE:
+        return record
+    if record.updated_at < timezone.now() - STALE_AFTER:
+        taken = IdempotencyRecord.objects.filter(
+            pk=record.pk, state=IdempotencyRecord.RUNNING, updated_at=record.updated_at
+        ).update(updated_at=timezone.now())
+        if taken:
+            record.refresh_from_db()
+            return record
+    raise Conflict(_("A request with this Idempotency-Key is still in progress."), code="request_in_flight")
+
+
+def purge_expired(*, older_than: timedelta) -> int:
+    deleted, _unused = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

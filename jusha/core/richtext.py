@@ -1,0 +1,28 @@
+"""Sanitising user-written rich text (project stories, progress updates) with nh3."""
+
+import html
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li",
+    "h2", "h3", "h4", "blockquote", "a", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
+
+
+def sanitize_html(html: str) -> str:
+    """Keep a small set of formatting tags; drop scripts, styles, event handlers and images."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow ugc",
+        strip_comments=True,
+    )
+
+
+def plain_text(text: str) -> str:
+    """Names and messages are plain text: strip every tag, keep the words."""
+    return html.unescape(nh3.clean(text or "", tags=set())).strip()

@@ -1,0 +1,58 @@
+"""Declared state machines: each app's states.py lists its allowed transitions here.
+
+A status never changes except through a service that calls `TransitionTable.check`,
+which says why a refused transition is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import TransitionRefused
+
+SYSTEM = "system"  # the platform itself: payment notifications, the worker's schedule
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: str
+    target: str
+    roles: frozenset[str]
+
+
+class TransitionTable:
+    def __init__(self, name: str, transitions: list[tuple[str, str, set[str] | frozenset[str]]]):
+        self.name = name
+        self._by_pair = {(s, t): Transition(s, t, frozenset(r)) for s, t, r in transitions}
+
+    def targets(self, source: str, role: str | None = None) -> list[str]:
+        return [t for (s, t), tr in self._by_pair.items() if s == source and (role is None or role in tr.roles)]
+
+    def check(self, source: str, target: str, roles: set[str] | frozenset[str] | str) -> Transition:
+        if isinstance(roles, str):
+            roles = {roles}
+        transition = self._by_pair.get((source, target))
+        if transition is None:
+            raise TransitionRefused(
+                _("A %(name)s cannot go from “%(source)s” to “%(target)s”.")
+                % {"name": self.name, "source": source, "target": target},
+                extra={"from": source, "to": target},
+            )
+        if not (set(roles) & transition.roles):
+            raise TransitionRefused(
+                _("Only %(roles)s may move a %(name)s from “%(source)s” to “%(target)s”.")
+                % {
+                    "roles": ", ".join(sorted(transition.roles)),
+                    "name": self.name,
+                    "source": source,
+                    "target": target,
+                },
+                code="transition_not_allowed",
+                extra={"from": source, "to": target},
+            )
+        return transition
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return list(self._by_pair)

@@ -1,0 +1,105 @@
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jusha.projects.models import Project
+
+
+class Donation(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting payment")
+        PAID = "paid", _("Paid")
+        FAILED = "failed", _("Payment failed")
+        EXPIRED = "expired", _("Expired")
+        PARTIALLY_REFUNDED = "partially_refunded", _("Partly refunded")
+        REFUNDED = "refunded", _("Refunded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="donations")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    message = models.CharField(_("message"), max_length=200, blank=True)
+    name = models.CharField(_("name shown"), max_length=40, blank=True)
+    anonymous = models.BooleanField(_("give anonymously"), default=False)
+    donor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
+    )
+    email = models.EmailField(_("email for the receipt"), blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    provider = models.CharField(max_length=20)
+    intent_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    payment_url = models.CharField(max_length=300, blank=True)
+    access_digest = models.CharField(max_length=64)
+    receipt_number = models.CharField(max_length=24, unique=True, null=True, blank=True)
+    overflow = models.BooleanField(default=False, help_text="Arrived after the project was full or the intent expired")
+    refunded_amount = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    expires_at = models.DateTimeField()
+    paid_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="donation_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__gte=0) & models.Q(refunded_amount__lte=models.F("amount")),
+                name="donation_refund_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["project", "status", "-paid_at"], name="donation_project_paid"),
+            models.Index(fields=["status", "expires_at"], name="donation_status_expiry"),
+        ]
+
+    def __str__(self):
+        return f"{self.id} {self.amount} {self.currency} {self.status}"
+
+    @staticmethod
+    def digest(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def public_name(self) -> str:
+        if self.anonymous:
+            return str(_("Anonymous donor"))
+        if self.name:
+            return self.name
+        if self.donor_id:
+            return self.donor.public_name
+        return str(_("A kind guest"))
+
+
+class StatusChange(models.Model):
+    donation = models.ForeignKey(Donation, on_delete=models.CASCADE, related_name="status_changes")
+    source = models.CharField(max_length=20)
+    target = models.CharField(max_length=20)
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", _("Refunded")
+        FAILED = "failed", _("Refund failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    provider_refund_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    automatic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]

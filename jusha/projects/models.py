@@ -1,0 +1,121 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jusha.organisations.models import Organisation
+
+
+class Cause(models.TextChoices):
+    ELDERS = "elders", _("Elders")
+    CHILDREN = "children", _("Children")
+    EDUCATION = "education", _("Education")
+    HEALTH = "health", _("Health")
+    ENVIRONMENT = "environment", _("Environment")
+    ANIMALS = "animals", _("Animals")
+    DISASTER = "disaster", _("Disaster relief")
+    POVERTY = "poverty", _("Poverty relief")
+    DISABILITY = "disability", _("Disability")
+    CULTURE = "culture", _("Culture")
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        FUNDRAISING = "fundraising", _("Fundraising")
+        FUNDED = "funded", _("Funded")
+        EXECUTING = "executing", _("Executing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class ShortfallRule(models.TextChoices):
+        PROPORTIONAL = "proportional", _("Use the funds raised as budgeted, in proportion")
+        REFUND = "refund", _("Refund every gift")
+
+    class OverflowRule(models.TextChoices):
+        REFUND = "refund", _("Refund gifts that arrive after the project is full")
+        KEEP = "keep", _("Keep them as disclosed overflow for the same purpose")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="projects")
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("summary"), max_length=280, blank=True)
+    story = models.TextField(_("story"), blank=True, help_text=_("Sanitised HTML"))
+    cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
+    region_code = models.CharField(_("region"), max_length=6)
+    currency = models.CharField(max_length=3, default="CNY")
+    goal = models.BigIntegerField(_("goal (minor units)"))
+    ends_at = models.DateTimeField(_("fundraising ends"))
+    beneficiary_count = models.PositiveIntegerField(_("beneficiaries"), default=0)
+    unit_name = models.CharField(_("unit name"), max_length=40, blank=True)
+    unit_cost = models.BigIntegerField(_("unit cost (minor units)"), null=True, blank=True)
+    shortfall_rule = models.CharField(max_length=12, choices=ShortfallRule.choices, default=ShortfallRule.PROPORTIONAL)
+    overflow_rule = models.CharField(max_length=8, choices=OverflowRule.choices, default=OverflowRule.REFUND)
+    cover = models.ImageField(upload_to="covers/", blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    review_note = models.TextField(blank=True)
+    final_report = models.TextField(_("final report"), blank=True)
+    featured = models.BooleanField(default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(goal__gt=0), name="project_goal_positive"),
+            models.CheckConstraint(
+                condition=models.Q(unit_cost__isnull=True) | models.Q(unit_cost__gt=0), name="project_unit_cost_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class BudgetLine(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    title = models.CharField(_("budget line"), max_length=120)
+    amount = models.BigIntegerField(_("amount (minor units)"))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "position", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_line_positive")]
+
+    def __str__(self):
+        return self.title
+
+
+class ProjectUpdate(models.Model):
+    """A progress update (项目进展) posted by the organisation's editors."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"), help_text=_("Sanitised HTML"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class UpdatePhoto(models.Model):
+    update = models.ForeignKey(ProjectUpdate, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="updates/")
+    caption = models.CharField(max_length=140, blank=True)
+
+
+class StatusChange(models.Model):
+    """Every status change of a project: from, to, who, why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_changes")
+    source = models.CharField(max_length=20)
+    target = models.CharField(max_length=20)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -1,0 +1,2 @@
+def home_projects() -> dict:
+    return {"featured": [], "most_needed": []}
