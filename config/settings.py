@@ -177,6 +177,7 @@ USE_TZ = True
 # --- static and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
@@ -217,6 +218,8 @@ if env_bool("JUSHA_HTTPS"):
 
 # --- Jusha ----------------------------------------------------------------------------
 JUSHA_SITE_NAME = os.environ.get("JUSHA_SITE_NAME", "聚沙 Jusha")
+# The site's public address, for links in emails.
+JUSHA_PUBLIC_URL = os.environ.get("JUSHA_PUBLIC_URL", "http://127.0.0.1:" + os.environ.get("PORT", "8000"))
 JUSHA_CURRENCIES = ["CNY"]
 JUSHA_DEFAULT_CURRENCY = "CNY"
 # Gift limits in minor units (fen): 1 fen to 1,000,000 yuan.

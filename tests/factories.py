@@ -141,3 +141,20 @@ def donor():
 @pytest.fixture
 def staff():
     return make_user("staff@example.org", is_staff=True)
+
+
+def give(project, amount=5000, *, result="succeeded", **fields):
+    """A gift through the real flow: intent at the sandbox, payer's choice, signed notification."""
+    from jusha.giving.services import donation_create
+    from jusha.payments.sandbox import SandboxProvider
+
+    donation, token = donation_create(project=project, amount=amount, currency=project.currency, **fields)
+    if result:
+        from django.test import TestCase
+
+        # After-commit work (receipts, overflow refunds, "funded") runs as it would in production.
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            SandboxProvider().complete(donation.intent_id, result)
+        donation.refresh_from_db()
+    donation.access_token = token
+    return donation

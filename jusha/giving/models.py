@@ -62,6 +62,18 @@ class Donation(models.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @property
+    def amount_display(self) -> str:
+        from jusha.core.money import Money
+
+        return Money(self.amount, self.currency).display()
+
+    @property
+    def refundable_display(self) -> str:
+        from jusha.core.money import Money
+
+        return Money(self.amount - self.refunded_amount, self.currency).display()
+
+    @property
     def public_name(self) -> str:
         if self.anonymous:
             return str(_("Anonymous donor"))

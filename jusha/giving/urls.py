@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jusha.giving import views
 
 app_name = "giving"
-urlpatterns = []
+urlpatterns = [
+    path("new/<slug:slug>/", views.donate, name="donate"),
+    path("mine/", views.mine, name="mine"),
+    path("project/<slug:slug>/", views.project_donations, name="project_donations"),
+    path("<uuid:donation_id>/", views.receipt, name="receipt"),
+    path("<uuid:donation_id>/claim/", views.claim, name="claim"),
+    path("<uuid:donation_id>/refund/", views.refund, name="refund"),
+]

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jusha.payments import views
 
 app_name = "payments"
-urlpatterns = []
+urlpatterns = [path("sandbox/<str:intent_id>/", views.sandbox_pay, name="sandbox_pay")]

@@ -25,7 +25,7 @@ $$ LANGUAGE plpgsql;
 def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, params=None)
     elif vendor == "sqlite":
         schema_editor.execute("CREATE TABLE IF NOT EXISTS jusha_ledger_unlock (flag INTEGER)")
     for table in TABLES:

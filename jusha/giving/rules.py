@@ -1,0 +1,46 @@
+"""Pure rules of giving: amounts, what may be refunded, tokens and receipt numbers."""
+
+from __future__ import annotations
+
+import secrets
+
+# Receipt numbers: a prefix and 16 characters of Crockford base32 (80 random bits).
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+class AmountError(ValueError):
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.code = code
+
+
+def check_amount(amount, *, minimum: int, maximum: int) -> int:
+    """A gift amount is a whole number of minor units within the site's limits."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise AmountError("amount must be a whole number of minor units (fen)", "invalid_amount")
+    if amount <= 0:
+        raise AmountError("amount must be positive", "invalid_amount")
+    if amount < minimum:
+        raise AmountError("amount is below the minimum gift", "amount_too_small")
+    if amount > maximum:
+        raise AmountError("amount is above the maximum gift", "amount_too_large")
+    return amount
+
+
+def refundable(*, amount: int, refunded: int, project_available: int) -> int:
+    """What may still be refunded of a gift: never more than what is left of it, nor more
+    than the project still holds uncommitted (spent money cannot be handed back)."""
+    return max(0, min(amount - refunded, project_available))
+
+
+def status_after_refund(*, amount: int, refunded_total: int) -> str:
+    return "refunded" if refunded_total >= amount else "partially_refunded"
+
+
+def new_access_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_receipt_number(year: int) -> str:
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(16))
+    return f"JS{year}-{body[:8]}-{body[8:]}"

@@ -1,0 +1,77 @@
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
+
+
+class DonationIn(Schema):
+    amount: StrictInt = Field(..., description="Minor units (fen): 100 = 1 yuan")
+    currency: str = "CNY"
+    message: str = Field("", max_length=2000)
+    name: str = Field("", max_length=200)
+    anonymous: StrictBool = False
+    email: str = Field("", max_length=254)
+
+
+class RefundIn(Schema):
+    amount: StrictInt = Field(..., description="Minor units to refund")
+    reason: str = Field(..., max_length=500)
+
+
+# --- what the API answers (plain dicts: amounts in minor units, RFC 3339 times) --------
+
+def _time(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def receipt_path(donation, token: str | None = None) -> str:
+    path = reverse("giving:receipt", args=[donation.pk])
+    return f"{path}?{urlencode({'access_token': token})}" if token else path
+
+
+def donation_out(donation, *, private: bool) -> dict:
+    body = {
+        "id": str(donation.pk),
+        "status": donation.status,
+        "amount": donation.amount,
+        "currency": donation.currency,
+        "refunded": donation.refunded_amount,
+        "project": donation.project.slug,
+        "receipt_number": donation.receipt_number,
+        "anonymous": donation.anonymous,
+        "donor_name": donation.public_name,
+        "overflow": donation.overflow,
+        "created_at": _time(donation.created_at),
+        "paid_at": _time(donation.paid_at),
+        "expires_at": _time(donation.expires_at),
+    }
+    if private:
+        body.update({"message": donation.message, "name": donation.name, "email": donation.email})
+    return body
+
+
+def donation_created(donation, token: str, request) -> dict:
+    body = donation_out(donation, private=True)
+    body.update(
+        {
+            "payment_url": request.build_absolute_uri(donation.payment_url),
+            "receipt_url": request.build_absolute_uri(receipt_path(donation, token)),
+            "access_token": token,
+        }
+    )
+    return body
+
+
+def refund_out(refund) -> dict:
+    return {
+        "id": str(refund.pk),
+        "donation": str(refund.donation_id),
+        "amount": refund.amount,
+        "currency": refund.currency,
+        "reason": refund.reason,
+        "status": refund.status,
+        "donation_status": refund.donation.status,
+        "created_at": _time(refund.created_at),
+    }

@@ -1,0 +1,30 @@
+"""Reads of donations used by more than one caller."""
+
+from django.db.models import Count
+
+from jusha.giving.models import Donation
+
+# Gifts that count as given: paid, and not wholly refunded.
+COUNTED = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED)
+
+
+def donor_counts(project_ids) -> dict[int, int]:
+    """Number of counted gifts per project, in one query."""
+    rows = (
+        Donation.objects.filter(project_id__in=list(project_ids), status__in=COUNTED)
+        .values_list("project_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = dict(rows)
+    return {pid: counts.get(pid, 0) for pid in project_ids}
+
+
+def donor_wall(project, limit: int = 20):
+    """Latest counted gifts for the donors' wall (templates use Donation.public_name,
+    which respects the anonymous choice)."""
+    return (
+        Donation.objects.filter(project=project, status__in=COUNTED)
+        .select_related("donor")
+        .order_by("-paid_at")[:limit]
+    )

@@ -1,0 +1,60 @@
+"""Background work of giving (thin wrappers; the logic lives in services)."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from urllib.parse import urlencode
+from django.utils import translation
+from django_tasks import task
+
+logger = logging.getLogger("jusha.giving")
+
+
+@task()
+def send_receipt(donation_id: str) -> None:
+    from jusha.giving.models import Donation
+
+    donation = Donation.objects.select_related("project").get(pk=donation_id)
+    if not donation.email:
+        return
+    from jusha.giving.services import receipt_link_token
+
+    path = reverse("giving:receipt", args=[donation.pk]) + "?" + urlencode({"access_token": receipt_link_token(donation)})
+    receipt_url = settings.JUSHA_PUBLIC_URL.rstrip("/") + path
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("giving/email_receipt.txt", {"donation": donation, "receipt_url": receipt_url})
+        send_mail(
+            subject=f"{settings.JUSHA_SITE_NAME}: {donation.project.title} · {donation.receipt_number}",
+            message=body,
+            from_email=None,
+            recipient_list=[donation.email],
+        )
+
+
+@task()
+def refund_overflow(donation_id: str) -> None:
+    """A gift that arrived after its project was full (or its intent expired), for a
+    project whose rule is to refund such gifts."""
+    from jusha.giving.models import Donation
+    from jusha.giving.services import donation_refund
+
+    donation = Donation.objects.select_related("project").get(pk=donation_id)
+    if donation.status != Donation.Status.PAID:
+        return
+    donation_refund(
+        donation=donation,
+        amount=donation.amount - donation.refunded_amount,
+        reason="Arrived after the project was full or the payment window closed",
+        actor=None,
+        automatic=True,
+    )
+
+
+@task()
+def project_check_full(project_id: int) -> None:
+    from jusha.projects.services import project_mark_funded_if_full
+
+    project_mark_funded_if_full(project_id=project_id)

@@ -1,0 +1,82 @@
+"""Proofs that every displayed figure equals the journal (`manage.py ledger_check`)."""
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+
+from jusha.ledger.models import Expenditure, JournalEntry, Posting
+
+
+def ledger_problems() -> list[str]:
+    from jusha.giving.models import Donation, Refund
+
+    problems: list[str] = []
+
+    # 1. Every entry balances, per currency, and its total equals its debits.
+    sums = Posting.objects.values("entry_id", "currency").annotate(
+        net=Sum("amount"), debits=Sum("amount", filter=Q(amount__gt=0)), n=Count("id")
+    )
+    totals = dict(JournalEntry.objects.values_list("id", "amount"))
+    seen_entries = set()
+    for row in sums:
+        seen_entries.add(row["entry_id"])
+        if row["net"] != 0:
+            problems.append(f"entry {row['entry_id']} does not balance in {row['currency']}: {row['net']}")
+        if row["debits"] != totals.get(row["entry_id"]):
+            problems.append(f"entry {row['entry_id']} total {totals.get(row['entry_id'])} != debits {row['debits']}")
+        if row["n"] < 2:
+            problems.append(f"entry {row['entry_id']} has fewer than two postings")
+    for entry_id in set(totals) - seen_entries:
+        problems.append(f"entry {entry_id} has no postings")
+
+    # 2. Every recorded gift is in the journal exactly once, for its amount and project.
+    gifts = {e["reference"]: e for e in JournalEntry.objects.filter(kind="gift").values("reference", "amount", "project_id")}
+    recorded = Donation.objects.filter(paid_at__isnull=False).values("id", "amount", "project_id", "status")
+    recorded_ids = set()
+    for d in recorded:
+        ref = str(d["id"])
+        recorded_ids.add(ref)
+        e = gifts.get(ref)
+        if e is None:
+            problems.append(f"paid donation {ref} has no gift entry")
+        elif e["amount"] != d["amount"] or e["project_id"] != d["project_id"]:
+            problems.append(f"gift entry for {ref} differs from the donation")
+    for ref in set(gifts) - recorded_ids:
+        problems.append(f"gift entry {ref} has no paid donation")
+    unpaid = Donation.objects.filter(paid_at__isnull=True, status__in=("paid", "partially_refunded", "refunded")).count()
+    if unpaid:
+        problems.append(f"{unpaid} donations are marked paid without a payment time")
+
+    # 3. Every refund is in the journal once, and each donation's refunded total adds up.
+    refund_entries = dict(JournalEntry.objects.filter(kind="refund").values_list("reference", "amount"))
+    refunded_by_donation: dict[str, int] = defaultdict(int)
+    for r in Refund.objects.filter(status="succeeded").values("id", "amount", "donation_id"):
+        refunded_by_donation[str(r["donation_id"])] += r["amount"]
+        if refund_entries.pop(str(r["id"]), None) != r["amount"]:
+            problems.append(f"refund {r['id']} is missing from the journal or differs")
+    for ref in refund_entries:
+        problems.append(f"refund entry {ref} has no refund")
+    for d in Donation.objects.filter(Q(refunded_amount__gt=0) | Q(refunds__isnull=False)).distinct().values("id", "refunded_amount"):
+        if refunded_by_donation.get(str(d["id"]), 0) != d["refunded_amount"]:
+            problems.append(f"donation {d['id']} refunded_amount differs from its refunds")
+
+    # 4. Every expenditure is in the journal once, for its amount.
+    spent_entries = dict(JournalEntry.objects.filter(kind="expenditure").values_list("reference", "amount"))
+    for x in Expenditure.objects.values("id", "amount"):
+        if spent_entries.pop(str(x["id"]), None) != x["amount"]:
+            problems.append(f"expenditure {x['id']} is missing from the journal or differs")
+    for ref in spent_entries:
+        problems.append(f"expenditure entry {ref} has no expenditure")
+
+    # 5. Each project's fund account balance equals gifts - refunds - expenditures.
+    by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in JournalEntry.objects.values("project_id", "kind").annotate(total=Sum("amount")):
+        by_kind[row["project_id"]][row["kind"]] = row["total"]
+    balances = dict(
+        Posting.objects.filter(account__key__endswith=":fund").values_list("account__project_id").annotate(total=Sum("amount"))
+    )
+    for project_id, kinds in by_kind.items():
+        expected = -(kinds["gift"] - kinds["refund"] - kinds["expenditure"])
+        if balances.get(project_id, 0) != expected:
+            problems.append(f"project {project_id} fund balance {balances.get(project_id, 0)} != journal {expected}")
+    return problems

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from jusha.ledger.checks import ledger_problems
+
+
+class Command(BaseCommand):
+    help = "Prove that the journal balances and every gift, refund and expenditure is in it exactly once."
+
+    def handle(self, *args, **options):
+        problems = ledger_problems()
+        if problems:
+            for problem in problems:
+                self.stderr.write(problem)
+            raise CommandError(f"ledger_check: {len(problems)} problem(s)")
+        self.stdout.write("ledger_check: ok")

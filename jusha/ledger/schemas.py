@@ -1,0 +1,36 @@
+"""The public ledger's rows, as the page, the CSV and the API show them."""
+
+from django.utils import timezone
+
+from jusha.ledger import rules
+from jusha.ledger.selectors import expenditures_by_id
+
+
+def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
+    """Entries → public rows. One extra query for the page's expenditures, whatever its size."""
+    entries = list(entries)
+    spent = expenditures_by_id([e.reference for e in entries if e.kind == "expenditure"])
+    rows = []
+    for e in entries:
+        row = {
+            "id": e.pk,
+            "kind": e.kind,
+            "direction": rules.DIRECTIONS.get(e.kind, "out"),
+            "amount": e.amount,
+            "currency": e.currency,
+            "created_at": timezone.localtime(e.created_at).isoformat(),
+            "memo": e.memo,
+        }
+        x = spent.get(e.reference) if e.kind == "expenditure" else None
+        if x is not None:
+            row.update(
+                {
+                    "budget_line": x.budget_line.title,
+                    "description": x.description,
+                    "spent_on": x.spent_on.isoformat(),
+                    "voucher_url": media_url(x.voucher),
+                    "voucher_sha256": x.voucher_sha256,
+                }
+            )
+        rows.append(row)
+    return rows

@@ -1,0 +1,67 @@
+"""Reads of the journal. Every figure here is derived from journal entries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+
+
+@dataclass(frozen=True)
+class ProjectSums:
+    gifts: int = 0
+    refunds: int = 0
+    spent: int = 0
+
+    @property
+    def raised(self) -> int:
+        """Paid gifts minus refunds (matching is reported apart)."""
+        return self.gifts - self.refunds
+
+    @property
+    def available(self) -> int:
+        """Raised and not yet spent: what refunds and expenditures may still draw on."""
+        return self.raised - self.spent
+
+
+def project_sums(project_ids) -> dict[int, ProjectSums]:
+    """One grouped query for any number of projects."""
+    totals: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        JournalEntry.objects.filter(project_id__in=list(project_ids))
+        .values_list("project_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for project_id, kind, total in rows:
+        totals[project_id][kind] = total or 0
+    return {
+        pid: ProjectSums(
+            gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0)
+        )
+        for pid in project_ids
+    }
+
+
+def project_available(project) -> int:
+    return project_sums([project.pk])[project.pk].available
+
+
+def project_entries(project):
+    """The project's public ledger, newest first."""
+    return JournalEntry.objects.filter(project=project).order_by("-created_at", "-id")
+
+
+def expenditures_by_id(ids) -> dict[str, Expenditure]:
+    ids = [int(i) for i in ids if str(i).isdigit()]
+    return {str(e.pk): e for e in Expenditure.objects.filter(pk__in=ids).select_related("budget_line")}
+
+
+def budget_lines_with_spent(project):
+    """Budget lines annotated with `spent` (sum of their expenditures)."""
+    return project.budget_lines.annotate(spent=Sum("expenditures__amount")).order_by("position", "id")
+
+
+def account_balance(account: Account) -> int:
+    return Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0

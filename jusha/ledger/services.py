@@ -1,0 +1,149 @@
+"""Writes to the journal. Every movement of money is one balanced entry, posted once."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.uploads import clean_voucher
+from jusha.ledger import rules
+from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+
+
+def _account(key: str, **fields) -> Account:
+    account = Account.objects.filter(key=key).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            return Account.objects.create(key=key, **fields)
+    except IntegrityError:  # created by a concurrent request
+        return Account.objects.get(key=key)
+
+
+def project_fund_account(project) -> Account:
+    """Liability: what the organisation holds for this project (credit-normal)."""
+    return _account(
+        f"project:{project.pk}:fund",
+        kind=Account.Kind.LIABILITY,
+        currency=project.currency,
+        name=f"Funds held for {project.title}",
+        organisation_id=project.organisation_id,
+        project=project,
+    )
+
+
+def organisation_cash_account(organisation_id: int, currency: str) -> Account:
+    """Asset: money received on the organisation's behalf through payment providers."""
+    return _account(
+        f"org:{organisation_id}:cash:{currency}",
+        kind=Account.Kind.ASSET,
+        currency=currency,
+        name=f"Cash of organisation {organisation_id} ({currency})",
+        organisation_id=organisation_id,
+    )
+
+
+def entry_post(*, kind: str, reference: str, project, currency: str, lines: list[tuple[Account, int]], memo: str = "", actor=None) -> JournalEntry:
+    """Post one balanced entry. The (kind, reference) pair is unique: a second posting of
+    the same gift, refund or expenditure fails with Conflict and writes nothing."""
+    total = rules.check_balanced([(account.key, amount, account.currency) for account, amount in lines])
+    try:
+        with transaction.atomic():
+            entry = JournalEntry.objects.create(
+                kind=kind,
+                reference=reference,
+                project=project,
+                currency=currency,
+                amount=total,
+                memo=memo[:200],
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            Posting.objects.bulk_create(
+                [Posting(entry=entry, account=account, amount=amount, currency=account.currency) for account, amount in lines]
+            )
+    except IntegrityError as exc:
+        if JournalEntry.objects.filter(kind=kind, reference=reference).exists():
+            raise Conflict(_("This movement is already in the journal."), code="already_journalled") from exc
+        raise
+    return entry
+
+
+def gift_journal(*, donation) -> JournalEntry:
+    """A paid gift: the organisation's cash goes up, the project's fund owes it to the project."""
+    project = donation.project
+    return entry_post(
+        kind=JournalEntry.Kind.GIFT,
+        reference=str(donation.pk),
+        project=project,
+        currency=donation.currency,
+        lines=[
+            (organisation_cash_account(project.organisation_id, donation.currency), donation.amount),
+            (project_fund_account(project), -donation.amount),
+        ],
+        memo=f"gift {donation.receipt_number or donation.pk}",
+    )
+
+
+def refund_journal(*, refund, actor=None) -> JournalEntry:
+    """A refund reverses (part of) a gift: fund and cash both go down."""
+    project = refund.donation.project
+    return entry_post(
+        kind=JournalEntry.Kind.REFUND,
+        reference=str(refund.pk),
+        project=project,
+        currency=refund.currency,
+        lines=[
+            (project_fund_account(project), refund.amount),
+            (organisation_cash_account(project.organisation_id, refund.currency), -refund.amount),
+        ],
+        memo=f"refund of {refund.donation.receipt_number or refund.donation_id}",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def expenditure_record(*, project, budget_line, amount: int, description: str, spent_on, voucher, actor) -> Expenditure:
+    """Finance members record money spent against a budget line, with its voucher."""
+    from jusha.ledger.selectors import project_available
+    from jusha.organisations.permissions import roles_for
+
+    if not ({"finance", "owner"} & roles_for(actor, project.organisation)):
+        raise Forbidden(_("Only the organisation's finance members can record expenditures."), code="not_finance")
+    if project.status not in ("fundraising", "funded", "executing"):
+        raise Conflict(_("Expenditures can only be recorded while a project is raising or executing."), code="project_not_spending")
+    if budget_line.project_id != project.pk:
+        raise Invalid(_("The budget line belongs to another project."), code="budget_line_mismatch")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise Invalid(_("The amount must be a positive number of fen."), code="invalid_amount")
+    description = (description or "").strip()
+    if not description:
+        raise Invalid(_("Describe what the money was spent on."), code="description_required")
+    # Lock the fund account so two expenditures cannot both spend the last yuan.
+    fund = project_fund_account(project)
+    Account.objects.select_for_update().filter(pk=fund.pk).first()
+    if amount > project_available(project):
+        raise Conflict(_("The project does not hold enough uncommitted funds for this expenditure."), code="insufficient_funds")
+    clean = clean_voucher(voucher)
+    expenditure = Expenditure(
+        project=project,
+        budget_line=budget_line,
+        amount=amount,
+        currency=project.currency,
+        description=description[:280],
+        spent_on=spent_on,
+        voucher_sha256=clean.sha256,
+        voucher_content_type=clean.content_type,
+        recorded_by=actor,
+    )
+    expenditure.voucher.save(clean.content.name, clean.content, save=False)
+    expenditure.save()
+    entry_post(
+        kind=JournalEntry.Kind.EXPENDITURE,
+        reference=str(expenditure.pk),
+        project=project,
+        currency=project.currency,
+        lines=[(fund, amount), (organisation_cash_account(project.organisation_id, project.currency), -amount)],
+        memo=description[:200],
+        actor=actor,
+    )
+    return expenditure

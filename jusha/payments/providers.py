@@ -1,0 +1,66 @@
+"""The payment-provider interface. A provider creates intents with a hosted pay page,
+answers queries about them, cancels and refunds them, and signs the notifications it
+posts to `/api/v1/payments/<provider>/notify`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import Conflict
+
+
+@dataclass(frozen=True)
+class Intent:
+    intent_id: str
+    payment_url: str
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    type: str  # "payment.succeeded" | "payment.failed"
+    intent_id: str
+    amount: int
+    currency: str
+    payload: dict
+
+
+class ProviderError(Conflict):
+    code = "provider_error"
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    def create_intent(self, *, reference: str, amount: int, currency: str, description: str, return_url: str) -> Intent: ...
+
+    def query(self, intent_id: str) -> str:
+        """"pending", "succeeded", "failed" or "cancelled"."""
+
+    def cancel(self, intent_id: str) -> bool:
+        """Cancel a still-pending intent; False if it has already succeeded or failed."""
+
+    def refund(self, *, intent_id: str, amount: int, reason: str) -> str:
+        """Refund to the original payment method; returns the provider's refund id."""
+
+    def parse_notification(self, body: bytes, signature: str | None) -> Event:
+        """Verify the signature and decode the event (SignatureError if not genuine)."""
+
+
+def get_provider(name: str) -> PaymentProvider:
+    if name == "sandbox" and settings.JUSHA_SANDBOX_ENABLED:
+        from jusha.payments.sandbox import SandboxProvider
+
+        return SandboxProvider()
+    raise ProviderError(_("The payment provider “%(name)s” is not enabled.") % {"name": name}, code="provider_unavailable")
+
+
+def default_provider_name() -> str:
+    if settings.JUSHA_SANDBOX_ENABLED:
+        return "sandbox"
+    raise ProviderError(_("No payment provider is enabled on this site."), code="provider_unavailable")
