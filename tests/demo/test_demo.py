@@ -1,0 +1,33 @@
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from jusha.demo.loader import LOGINS, PASSWORD
+from jusha.giving.models import Donation
+from jusha.projects.models import Project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_refused_without_demo_flag_or_with_debug_off(settings):
+    settings.JUSHA_DEMO = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    settings.JUSHA_DEMO, settings.DEBUG = True, False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert Project.objects.count() == 0
+
+
+def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
+    settings.JUSHA_DEMO, settings.DEBUG = True, True
+    call_command("load_demo", gifts=60)
+    call_command("load_demo", gifts=60)  # second time: already loaded, nothing added
+    assert Project.objects.count() == 6
+    assert set(Project.objects.values_list("status", flat=True)) >= {"fundraising", "funded", "executing", "completed", "in_review"}
+    assert Donation.objects.filter(status="paid").count() >= 40
+    call_command("ledger_check")
+    for email in LOGINS.values():
+        assert authenticate(username=email, password=PASSWORD) is not None
+    settings.DEBUG = False
+    assert authenticate(username=LOGINS["staff"], password=PASSWORD) is None
