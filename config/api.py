@@ -67,10 +67,12 @@ def _register_routers():
     from jusha.accounts.api import router as accounts_router
     from jusha.giving.api import router as giving_router
     from jusha.ledger.api import router as ledger_router
+    from jusha.organisations.api import router as organisations_router
     from jusha.payments.api import router as payments_router
     from jusha.projects.api import router as projects_router
 
     api.add_router("/v1/", accounts_router)
+    api.add_router("/v1/orgs", organisations_router)
     api.add_router("/v1/", projects_router)
     api.add_router("/v1/", giving_router)
     api.add_router("/v1/", payments_router)

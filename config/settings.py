@@ -242,6 +242,7 @@ JUSHA_RATE_LIMITS = {
     # name: (requests, seconds)
     "login": (10, 60),
     "signup": (5, 60),
+    "password_reset": (5, 300),
     "token": (10, 60),
     "donation_create": (int(os.environ.get("JUSHA_RATE_DONATION", "60")), 60),
 }

@@ -1,3 +1,40 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
 from ninja import Router
 
-router = Router()
+from jusha.accounts.auth import TokenAuth, member
+from jusha.accounts.schemas import CredentialsIn, MeOut, TokenOut
+from jusha.accounts.services import api_token_create, api_token_revoke
+from jusha.core.errors import NotAuthenticated
+from jusha.core.ratelimit import client_ip, rate_limit
+from jusha.organisations.selectors import memberships_of
+
+router = Router(tags=["accounts"])
+
+
+@router.post("/auth/token", response={200: TokenOut}, auth=None, summary="Create a personal API token")
+def token_create(request, payload: CredentialsIn):
+    rate_limit("token", client_ip(request))
+    user = authenticate(request, email=payload.email, password=payload.password)
+    if user is None:
+        raise NotAuthenticated(_("The email address or password is not correct."), code="bad_credentials")
+    _token, secret = api_token_create(name="api", actor=user)
+    return {"token": secret}
+
+
+@router.delete("/auth/token", response={204: None}, auth=[TokenAuth()], summary="Revoke the token of this request")
+def token_revoke(request):
+    api_token_revoke(token=request.api_token, actor=request.auth)
+    return 204, None
+
+
+@router.get("/me", response=MeOut, auth=member, summary="The caller's account")
+def me(request):
+    user = request.auth
+    return {
+        "email": user.email,
+        "display_name": user.display_name,
+        "organisations": [
+            {"slug": m.organisation.slug, "name": m.organisation.name, "role": m.role} for m in memberships_of(user)
+        ],
+    }

@@ -204,6 +204,12 @@ class Demo:
             project_mark_funded_if_full(project_id=project.pk)
 
     def spend(self, project, line_index: int, yuan: int, description: str, number: str, *, pdf: bool = False):
+        from jusha.ledger.selectors import project_available
+
+        # A small demo (--gifts) raises less: spend what is there, never more.
+        yuan = min(yuan, project_available(project) * 8 // 10 // 100)
+        if yuan <= 0:
+            return
         line = list(project.budget_lines.all())[line_index]
         voucher = images.pdf_voucher(number, _fen(yuan)) if pdf else images.voucher(number, _fen(yuan))
         expenditure_record(
