@@ -107,13 +107,13 @@ class Demo:
     # --- projects ---------------------------------------------------------------
     def project(self, *, org, actor, title, summary, story, cause, region, goal_yuan, lines, days=60,
                 unit=("", None), shortfall="proportional", overflow="refund", seed=0, palette=((200, 60, 40), (250, 200, 120)),
-                beneficiaries=0, publish=True):
+                beneficiaries=0, publish=True, slug=""):
         project = project_create(
             organisation=org, actor=actor, title=title, summary=summary, story=story, cause=cause,
             region_code=region, goal=_fen(goal_yuan), ends_at=timezone.now() + datetime.timedelta(days=days),
             beneficiary_count=beneficiaries, unit_name=unit[0], unit_cost=_fen(unit[1]) if unit[1] else None,
             shortfall_rule=shortfall, overflow_rule=overflow,
-            budget_lines=[(t, _fen(y)) for t, y in lines], cover=images.cover(seed, palette),
+            budget_lines=[(t, _fen(y)) for t, y in lines], cover=images.cover(seed, palette), slug_hint=slug,
         )
         project_transition(project=project, target="in_review", actor=actor)
         if publish:
@@ -129,14 +129,14 @@ class Demo:
             "<ul><li>每一笔捐款都在公开账本上</li><li>每一批采购都有发票凭证</li><li>每一次发放都会公示</li></ul>"
         )
         self.warm = self.project(
-            org=self.org_elders, actor=self.editor, title="老有所衣：为独居老人送温暖包",
+            org=self.org_elders, actor=self.editor, title="老有所衣：为独居老人送温暖包", slug="warm-packs-for-elders",
             summary="200 元一个温暖包，让大山里的独居老人暖暖过冬。", story=story, cause="elders",
             region="511921", goal_yuan=50_000, unit=("温暖包", 200), beneficiaries=250, seed=1,
             lines=[("温暖包采购（250 个 × 180 元）", 45_000), ("物流与入户发放", 3_500), ("执行与公示", 1_500)],
         )
         Project.objects.filter(pk=self.warm.pk).update(featured=True)
         self.uniforms = self.project(
-            org=self.org_kids, actor=self.owner_kids, title="山区孩子的冬季校服",
+            org=self.org_kids, actor=self.owner_kids, title="山区孩子的冬季校服", slug="winter-uniforms",
             summary="为雷山县 150 名小学生每人添一套加厚冬季校服。",
             story="<p>雷山县的山村小学冬天阴冷潮湿，许多孩子只有单薄的外套。每套加厚校服 200 元。</p>",
             cause="children", region="522634", goal_yuan=30_000, beneficiaries=150, seed=2,
@@ -145,27 +145,27 @@ class Demo:
         )
         Project.objects.filter(pk=self.uniforms.pk).update(featured=True)
         self.books = self.project(
-            org=self.org_kids, actor=self.owner_kids, title="乡村学校图书角",
+            org=self.org_kids, actor=self.owner_kids, title="乡村学校图书角", slug="village-reading-corners",
             summary="为 10 所村小各建一个 300 本书的图书角。",
             story="<p>每个图书角 500 元，含书架和精选儿童读物。</p>", cause="education", region="522634",
             goal_yuan=5_000, seed=3, palette=((60, 140, 80), (200, 230, 160)),
             lines=[("图书与书架", 4_500), ("运输安装", 500)], shortfall="refund",
         )
         self.trees = self.project(
-            org=self.org_green, actor=self.owner_green, title="黄土高原种下一片林",
+            org=self.org_green, actor=self.owner_green, title="黄土高原种下一片林", slug="loess-plateau-trees",
             summary="在通渭县荒坡种植 1000 棵侧柏，三年养护。",
             story="<p>每棵树 3 元（树苗、栽种与三年养护）。</p>", cause="environment", region="621121",
             goal_yuan=3_000, seed=4, palette=((110, 150, 60), (230, 220, 160)),
             lines=[("树苗", 1_800), ("栽种人工", 900), ("养护", 300)],
         )
         self.hearing = self.project(
-            org=self.org_elders, actor=self.editor, title="给听不清的老人一副助听器",
+            org=self.org_elders, actor=self.editor, title="给听不清的老人一副助听器", slug="hearing-aids-for-elders",
             summary="为永顺县 4 位重度听力障碍老人配助听器。",
             story="<p>每副助听器 500 元，含验配。</p>", cause="health", region="433127", goal_yuan=2_000,
             seed=5, palette=((150, 90, 160), (240, 200, 230)), lines=[("助听器与验配", 2_000)], overflow="keep",
         )
         self.animals = self.project(
-            org=self.org_green, actor=self.owner_green, title="流浪动物冬季救助站",
+            org=self.org_green, actor=self.owner_green, title="流浪动物冬季救助站", slug="stray-animal-shelters",
             summary="为朝阳区流浪猫狗搭建 20 个冬季保暖窝。", story="<p>每个保暖窝 150 元。</p>",
             cause="animals", region="110105", goal_yuan=3_000, seed=6, palette=((200, 140, 60), (250, 230, 190)),
             lines=[("保暖窝材料", 2_500), ("搭建", 500)], publish=False,

@@ -27,6 +27,7 @@ from jusha.ledger.selectors import project_sums
 from jusha.ledger.services import gift_journal, project_fund_account, refund_journal
 from jusha.payments.providers import default_provider_name, get_provider
 from jusha.projects.models import Project
+from jusha.projects.rules import gift_refusal
 
 logger = logging.getLogger("jusha.giving")
 
@@ -41,13 +42,22 @@ def _set_status(donation: Donation, target: str, *, roles, actor=None, reason: s
 
 def project_accepting(project: Project) -> tuple[bool, str, str]:
     """(accepting, code, reason) for a new gift to this project."""
-    if project.status != Project.Status.FUNDRAISING:
-        return False, "project_not_fundraising", _("This project is not taking gifts.")
-    if project.ends_at <= timezone.now():
-        return False, "project_not_fundraising", _("This project's fundraising has ended.")
-    if project_sums([project.pk])[project.pk].raised >= project.goal:
-        return False, "project_fully_funded", _("This project is already fully funded.")
-    return True, "", ""
+    code = gift_refusal(
+        status=project.status,
+        ends_at=project.ends_at,
+        raised=project_sums([project.pk])[project.pk].raised,
+        goal=project.goal,
+        now=timezone.now(),
+    )
+    if code is None:
+        return True, "", ""
+    reasons = {
+        "project_not_fundraising": _("This project is not taking gifts."),
+        "project_ended": _("This project's fundraising has ended."),
+        "project_fully_funded": _("This project is already fully funded."),
+    }
+    # "ended" is, for a donor, one more way of not fundraising: one code for both.
+    return False, "project_not_fundraising" if code == "project_ended" else code, reasons[code]
 
 
 def unmet_need_slugs(project: Project) -> list[str]:

@@ -1,3 +1,83 @@
-from ninja import Router
+"""Public reads of projects: /api/v1/projects and /api/v1/projects/{slug}."""
 
-router = Router()
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from jusha.core.errors import Invalid, NotFound
+from jusha.projects import states
+from jusha.projects.models import Cause, Project
+from jusha.projects.regions import is_valid_region, region_label
+from jusha.projects.schemas import ProjectDetailOut, ProjectListOut
+from jusha.projects.selectors import is_public, project_cards, project_search
+
+router = Router(tags=["projects"])
+
+
+def _time(value) -> str | None:
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _item(request, project: Project) -> dict:
+    return {
+        "slug": project.slug,
+        "title": project.title,
+        "summary": project.summary,
+        "status": project.status,
+        "cause": project.cause,
+        "region": project.region_code,
+        "region_name": region_label(project.region_code),
+        "goal": project.goal,
+        "raised": project.raised,
+        "donors": project.donors,
+        "currency": project.currency,
+        "ends_at": _time(project.ends_at),
+        "organisation": {"slug": project.organisation.slug, "name": project.organisation.name},
+        "cover_url": request.build_absolute_uri(project.cover.url) if project.cover else None,
+    }
+
+
+@router.get("/projects", response=ProjectListOut, auth=None, summary="Public projects")
+def list_projects(
+    request,
+    limit: int = Query(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+    cause: str = Query("", description="A cause, e.g. elders"),
+    region: str = Query("", description="A GB/T 2260 code; a province matches everything in it"),
+    status: str = Query("", description="fundraising, funded, executing or completed"),
+    q: str = Query("", max_length=100, description="Words in the title or summary"),
+):
+    if cause and cause not in Cause.values:
+        raise Invalid(_("Unknown cause."), code="invalid_cause")
+    if region and not is_valid_region(region):
+        raise Invalid(_("Unknown region code."), code="invalid_region")
+    if status and status not in states.PUBLIC:
+        raise Invalid(_("Status must be one of fundraising, funded, executing, completed."), code="invalid_status")
+    projects = project_search(cause=cause, region=region, status=status, q=q)
+    page = project_cards(projects[offset : offset + limit])
+    return {"items": [_item(request, p) for p in page], "count": projects.count()}
+
+
+@router.get("/projects/{slug}", response=ProjectDetailOut, auth=None, summary="One public project")
+def get_project(request, slug: str):
+    from jusha.ledger.selectors import budget_lines_with_spent
+
+    project = Project.objects.select_related("organisation").filter(slug=slug).first()
+    if project is None or not is_public(project):
+        raise NotFound(_("There is no such project."))
+    project_cards([project])
+    return {
+        **_item(request, project),
+        "story": project.story,
+        "budget_lines": [
+            {"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in budget_lines_with_spent(project)
+        ],
+        "unit": project.unit_name,
+        "unit_cost": project.unit_cost,
+        "beneficiary_count": project.beneficiary_count,
+        "shortfall_rule": project.shortfall_rule,
+        "overflow_rule": project.overflow_rule,
+        "published_at": _time(project.published_at),
+        "days_left": project.days_left,
+        "accepting_donations": project.accepting,
+    }

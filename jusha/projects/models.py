@@ -69,6 +69,11 @@ class Project(models.Model):
                 condition=models.Q(unit_cost__isnull=True) | models.Q(unit_cost__gt=0), name="project_unit_cost_positive"
             ),
         ]
+        indexes = [
+            # The closing sweep (fundraising projects past their end) and public lists.
+            models.Index(fields=["status", "ends_at"], name="project_status_ends"),
+            models.Index(fields=["status", "-published_at"], name="project_status_published"),
+        ]
 
     def __str__(self):
         return self.title

@@ -1,0 +1,20 @@
+"""Pure rules about projects, shared by pages, the API and the gift path."""
+
+from datetime import datetime
+
+FUNDRAISING = "fundraising"
+
+
+def gift_refusal(*, status: str, ends_at: datetime, raised: int, goal: int, now: datetime) -> str | None:
+    """Why a project takes no new gift right now (a stable code), or None when it does.
+
+    Rational charity: a project that has reached its goal stops taking money, even before
+    the platform has moved it to "funded".
+    """
+    if status != FUNDRAISING:
+        return "project_not_fundraising"
+    if ends_at <= now:
+        return "project_ended"
+    if raised >= goal:
+        return "project_fully_funded"
+    return None

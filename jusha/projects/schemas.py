@@ -1,0 +1,47 @@
+from ninja import Schema
+
+
+class OrganisationRef(Schema):
+    slug: str
+    name: str
+
+
+class ProjectOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    status: str
+    cause: str
+    region: str
+    region_name: str
+    goal: int
+    raised: int
+    donors: int
+    currency: str
+    ends_at: str
+    organisation: OrganisationRef
+    cover_url: str | None
+
+
+class ProjectListOut(Schema):
+    items: list[ProjectOut]
+    count: int
+
+
+class BudgetLineOut(Schema):
+    title: str
+    amount: int
+    spent: int
+
+
+class ProjectDetailOut(ProjectOut):
+    story: str
+    budget_lines: list[BudgetLineOut]
+    unit: str
+    unit_cost: int | None
+    beneficiary_count: int
+    shortfall_rule: str
+    overflow_rule: str
+    published_at: str | None
+    days_left: int | None
+    accepting_donations: bool

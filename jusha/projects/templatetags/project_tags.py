@@ -1,0 +1,36 @@
+from django import template
+
+from django.utils.safestring import mark_safe
+
+from jusha.core.money import Money
+from jusha.core.richtext import sanitize_html
+from jusha.projects.regions import region_label
+
+register = template.Library()
+
+
+@register.filter
+def money(amount, currency="CNY") -> str:
+    """{{ project.goal|money:project.currency }} -> "¥10,000.00"."""
+    if amount is None:
+        return ""
+    return Money(int(amount), currency or "CNY").display()
+
+
+@register.filter
+def region(code) -> str:
+    return region_label(code) or code
+
+
+@register.filter
+def direction(kind) -> str:
+    from jusha.ledger.rules import DIRECTIONS
+
+    return DIRECTIONS.get(kind, "")
+
+
+@register.filter
+def richtext(html) -> str:
+    """Stories, updates and reports are sanitised when written; again here, in case a row
+    came from elsewhere (fixtures, imports, the shell)."""
+    return mark_safe(sanitize_html(html))  # noqa: S308 - sanitised just now

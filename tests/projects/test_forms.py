@@ -1,0 +1,29 @@
+import pytest
+from django import forms
+
+from jusha.projects.forms import MoneyField
+
+
+@pytest.mark.parametrize(
+    ("typed", "fen"),
+    [("200", 20_000), ("12.5", 1_250), ("12.50", 1_250), ("0.01", 1), ("1,000", 100_000), (" 88 ", 8_800),
+     ("100000000", 10_000_000_000)],
+)
+def test_yuan_are_parsed_exactly(typed, fen):
+    assert MoneyField().clean(typed) == fen
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("12.345", "decimals"), ("12.500", "decimals"), ("-5", "invalid"), ("0", "zero"), ("0.00", "zero"),
+     ("abc", "invalid"), ("1e5", "invalid"), ("NaN", "invalid"), ("100000000.01", "huge"), ("", "required")],
+)
+def test_bad_amounts_are_refused(typed, code):
+    with pytest.raises(forms.ValidationError) as refused:
+        MoneyField().clean(typed)
+    assert refused.value.code == code
+
+
+def test_optional_and_initial():
+    assert MoneyField(required=False).clean("") is None
+    assert MoneyField().prepare_value(123_456) == "1234.56"
