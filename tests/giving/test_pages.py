@@ -141,3 +141,30 @@ def test_ledger_page_query_count_is_constant(client, project, django_assert_max_
     for _ in range(15):
         give(project, 100)
     assert count() == few
+
+
+def test_project_page_shows_finance_tools_only_to_finance(client, project):
+    finance = make_member(project.organisation, "finance")
+    editor = make_member(project.organisation, "editor")
+    client.force_login(finance)
+    page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert f"/donations/project/{project.slug}/" in page and f"/ledger/{project.slug}/expenditures/new/" in page
+    client.force_login(editor)
+    page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert f"/ledger/{project.slug}/expenditures/new/" not in page
+
+
+def test_expenditure_page_records_with_voucher(client, project):
+    from tests.factories import image_upload
+
+    give(project, 50_000)
+    client.force_login(make_member(project.organisation, "finance"))
+    response = client.post(
+        f"/ledger/{project.slug}/expenditures/new/",
+        {"budget_line": project.budget_lines.first().pk, "amount": "120.50", "description": "棉衣 10 件",
+         "spent_on": "2026-11-01", "voucher": image_upload()},
+    )
+    assert response.status_code == 302
+    assert JournalEntry.objects.filter(kind="expenditure", amount=12050).count() == 1
+    ledger = client.get(f"/ledger/{project.slug}/").content.decode()
+    assert "棉衣 10 件" in ledger
