@@ -70,6 +70,7 @@ def _register_routers():
     from jusha.organisations.api import router as organisations_router
     from jusha.payments.api import router as payments_router
     from jusha.projects.api import router as projects_router
+    from jusha.transparency.api import router as transparency_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -77,6 +78,7 @@ def _register_routers():
     api.add_router("/v1/", giving_router)
     api.add_router("/v1/", payments_router)
     api.add_router("/v1/", ledger_router)
+    api.add_router("/v1/log/", transparency_router)
 
 
 _register_routers()

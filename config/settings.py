@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jusha.ledger",
     "jusha.giving",
     "jusha.payments",
+    "jusha.transparency",
     "jusha.demo",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("donations/", include("jusha.giving.urls")),
     path("pay/", include("jusha.payments.urls")),
     path("ledger/", include("jusha.ledger.urls")),
+    path("log/", include("jusha.transparency.urls")),
     path("media/<path:path>", core_views.media, name="media"),
 ]
 
