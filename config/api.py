@@ -71,6 +71,9 @@ def _register_routers():
     from jusha.payments.api import router as payments_router
     from jusha.projects.api import router as projects_router
     from jusha.transparency.api import router as transparency_router
+    from jusha.fulfilment.api import router as fulfilment_router
+    from jusha.matching.api import router as matching_router
+    from jusha.campaigns.api import router as campaigns_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -79,6 +82,9 @@ def _register_routers():
     api.add_router("/v1/", payments_router)
     api.add_router("/v1/", ledger_router)
     api.add_router("/v1/log/", transparency_router)
+    api.add_router("/v1/", fulfilment_router)
+    api.add_router("/v1/", matching_router)
+    api.add_router("/v1/", campaigns_router)
 
 
 _register_routers()

@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "jusha.giving",
     "jusha.payments",
     "jusha.transparency",
+    "jusha.fulfilment",
+    "jusha.matching",
+    "jusha.campaigns",
     "jusha.demo",
 ]
 

@@ -18,6 +18,9 @@ urlpatterns = [
     path("pay/", include("jusha.payments.urls")),
     path("ledger/", include("jusha.ledger.urls")),
     path("log/", include("jusha.transparency.urls")),
+    path("batches/", include("jusha.fulfilment.urls")),
+    path("pools/", include("jusha.matching.urls")),
+    path("campaigns/", include("jusha.campaigns.urls")),
     path("media/<path:path>", core_views.media, name="media"),
 ]
 
