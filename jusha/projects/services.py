@@ -294,6 +294,12 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
     The row lock makes concurrent calls (one per gift) change it once."""
     from jusha.ledger.selectors import project_sums
 
+    # Checked first without a lock: on the gift path the row is locked only when it fills.
+    unlocked = Project.objects.filter(pk=project_id).only("status", "goal").first()
+    if unlocked is None or unlocked.status != states.FUNDRAISING:
+        return unlocked
+    if project_sums([project_id])[project_id].raised < unlocked.goal:
+        return unlocked
     project = Project.objects.select_for_update().filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING:
         return project
