@@ -16,3 +16,5 @@ JUSHA_SANDBOX_ENABLED = True
 JUSHA_ALLOW_PRIVATE_FETCH = True
 JUSHA_RATE_LIMIT_ENABLED = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+# Assertions read the English msgids; tests/core/test_i18n.py checks the Chinese default.
+LANGUAGE_CODE = "en"
