@@ -9,10 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jusha.core.errors import TransitionRefused
 
 SYSTEM = "system"  # the platform itself: payment notifications, the worker's schedule
+
+ROLE_LABELS = {
+    "owner": gettext_lazy("the organisation's owners"),
+    "editor": gettext_lazy("its editors"),
+    "finance": gettext_lazy("its finance members"),
+    "staff": gettext_lazy("platform staff"),
+    SYSTEM: gettext_lazy("the platform itself"),
+}
 
 
 @dataclass(frozen=True)
@@ -23,8 +32,11 @@ class Transition:
 
 
 class TransitionTable:
-    def __init__(self, name: str, transitions: list[tuple[str, str, set[str] | frozenset[str]]]):
+    def __init__(self, name, transitions: list[tuple[str, str, set[str] | frozenset[str]]], labels=None):
+        """`name` and `labels` (state -> label, e.g. a model's Status.choices) are what a
+        refusal shows people, in their language."""
         self.name = name
+        self.labels = dict(labels or {})
         self._by_pair = {(s, t): Transition(s, t, frozenset(r)) for s, t, r in transitions}
 
     def targets(self, source: str, role: str | None = None) -> list[str]:
@@ -33,22 +45,17 @@ class TransitionTable:
     def check(self, source: str, target: str, roles: set[str] | frozenset[str] | str) -> Transition:
         if isinstance(roles, str):
             roles = {roles}
+        words = {"name": self.name, "source": self.labels.get(source, source), "target": self.labels.get(target, target)}
         transition = self._by_pair.get((source, target))
         if transition is None:
             raise TransitionRefused(
-                _("A %(name)s cannot go from “%(source)s” to “%(target)s”.")
-                % {"name": self.name, "source": source, "target": target},
+                _("A %(name)s cannot go from “%(source)s” to “%(target)s”.") % words,
                 extra={"from": source, "to": target},
             )
         if not (set(roles) & transition.roles):
             raise TransitionRefused(
                 _("Only %(roles)s may move a %(name)s from “%(source)s” to “%(target)s”.")
-                % {
-                    "roles": ", ".join(sorted(transition.roles)),
-                    "name": self.name,
-                    "source": source,
-                    "target": target,
-                },
+                % {"roles": ", ".join(str(ROLE_LABELS.get(r, r)) for r in sorted(transition.roles)), **words},
                 code="transition_not_allowed",
                 extra={"from": source, "to": target},
             )

@@ -1,11 +1,14 @@
 """Donation status transitions."""
 
+from django.utils.translation import gettext_lazy
+
 from jusha.core.statemachine import SYSTEM, TransitionTable
+from jusha.giving.models import Donation
 
 REFUNDERS = {"finance", "owner", "staff", SYSTEM}
 
 DONATION = TransitionTable(
-    "donation",
+    gettext_lazy("gift"),
     [
         ("pending", "paid", {SYSTEM}),
         ("pending", "failed", {SYSTEM}),
@@ -18,4 +21,5 @@ DONATION = TransitionTable(
         ("partially_refunded", "partially_refunded", REFUNDERS),
         ("partially_refunded", "refunded", REFUNDERS),
     ],
+    labels=Donation.Status.choices,
 )

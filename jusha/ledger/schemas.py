@@ -15,6 +15,7 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
         row = {
             "id": e.pk,
             "kind": e.kind,
+            "kind_label": str(e.get_kind_display()),
             "direction": rules.DIRECTIONS.get(e.kind, "out"),
             "amount": e.amount,
             "currency": e.currency,

@@ -80,7 +80,7 @@ def gift_journal(*, donation) -> JournalEntry:
             (organisation_cash_account(project.organisation_id, donation.currency), donation.amount),
             (project_fund_account(project), -donation.amount),
         ],
-        memo=f"gift {donation.receipt_number or donation.pk}",
+        memo=donation.receipt_number or "",
     )
 
 
@@ -96,7 +96,7 @@ def refund_journal(*, refund, actor=None) -> JournalEntry:
             (project_fund_account(project), refund.amount),
             (organisation_cash_account(project.organisation_id, refund.currency), -refund.amount),
         ],
-        memo=f"refund of {refund.donation.receipt_number or refund.donation_id}",
+        memo=refund.donation.receipt_number or "",
         actor=actor,
     )
 

@@ -80,6 +80,7 @@ def dashboard_for(user) -> list[dict]:
         {
             "organisation": m.organisation,
             "role": m.role,
+            "role_label": m.get_role_display(),
             "is_owner": m.role == Membership.Role.OWNER,
             "edits_projects": m.role in PROJECT_ROLES,
             "projects": projects[m.organisation_id],

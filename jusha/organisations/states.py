@@ -12,6 +12,7 @@ A verified organisation stays verified: there is no way back to "submitted".
 from django.utils.translation import gettext_lazy as _
 
 from jusha.core.statemachine import TransitionTable
+from jusha.organisations.models import Organisation
 
 VERIFICATION = TransitionTable(
     _("verification status"),
@@ -21,4 +22,5 @@ VERIFICATION = TransitionTable(
         ("submitted", "rejected", {"staff"}),
         ("rejected", "submitted", {"owner"}),
     ],
+    labels=Organisation.Verification.choices,
 )

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PaymentEvent(models.Model):
@@ -19,10 +20,10 @@ class SandboxCharge(models.Model):
     """The sandbox provider's own book of charges (what a real provider keeps on its side)."""
 
     class Status(models.TextChoices):
-        REQUIRES_PAYMENT = "requires_payment"
-        SUCCEEDED = "succeeded"
-        FAILED = "failed"
-        CANCELLED = "cancelled"
+        REQUIRES_PAYMENT = "requires_payment", _("Waiting for payment")
+        SUCCEEDED = "succeeded", _("Paid")
+        FAILED = "failed", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
 
     intent_id = models.CharField(max_length=64, unique=True)
     amount = models.BigIntegerField()

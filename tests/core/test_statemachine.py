@@ -22,7 +22,7 @@ def test_wrong_role_is_refused_naming_who_may():
     with pytest.raises(TransitionRefused) as info:
         T.check("b", "c", {"owner"})
     assert info.value.code == "transition_not_allowed"
-    assert "staff" in str(info.value.detail)
+    assert "platform staff" in str(info.value.detail)
 
 
 def test_donation_table_never_leaves_refunded():

@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from jusha.core.errors import TransitionRefused
-from jusha.core.statemachine import SYSTEM
+from jusha.core.statemachine import ROLE_LABELS, SYSTEM
+from jusha.projects.models import Project
 from jusha.projects import states
 from jusha.projects.states import PROJECT, Facts, check_guards
 
@@ -45,7 +46,7 @@ def test_allowed_roles_pass_and_others_are_refused_by_name(pair, roles):
             PROJECT.check(source, target, {role})
         assert refused.value.code == "transition_not_allowed"
         assert refused.value.status == 409
-        assert all(r in str(refused.value.detail) for r in roles)
+        assert all(str(ROLE_LABELS[r]) in str(refused.value.detail) for r in roles)
 
 
 @pytest.mark.parametrize("source", STATUSES)
@@ -56,7 +57,9 @@ def test_pairs_outside_the_table_are_refused_saying_which(source, target):
     with pytest.raises(TransitionRefused) as refused:
         PROJECT.check(source, target, ALL_ROLES)
     assert refused.value.code == "transition_refused"
-    assert source in str(refused.value.detail) and target in str(refused.value.detail)
+    labels = dict(Project.Status.choices)
+    assert str(labels[source]) in str(refused.value.detail) and str(labels[target]) in str(refused.value.detail)
+    assert refused.value.extra == {"from": source, "to": target}
 
 
 def test_completed_and_cancelled_are_final():
