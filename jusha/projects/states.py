@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jusha.core.errors import TransitionRefused
 from jusha.core.money import Money
 from jusha.core.statemachine import SYSTEM, TransitionTable
+from jusha.projects.models import Project
 
 DRAFT = "draft"
 IN_REVIEW = "in_review"
@@ -33,7 +35,7 @@ OWNER, EDITOR, STAFF = "owner", "editor", "staff"
 MEMBERS = {OWNER, EDITOR}
 
 PROJECT = TransitionTable(
-    "project",
+    gettext_lazy("project"),
     [
         (DRAFT, IN_REVIEW, MEMBERS),
         (IN_REVIEW, DRAFT, MEMBERS),  # withdraw
@@ -51,6 +53,7 @@ PROJECT = TransitionTable(
         (FUNDED, CANCELLED, {STAFF}),
         (EXECUTING, CANCELLED, {STAFF}),
     ],
+    labels=Project.Status.choices,
 )
 
 REASON_REQUIRED = {(IN_REVIEW, CHANGES_REQUESTED), (FUNDED, CANCELLED), (EXECUTING, CANCELLED)}
