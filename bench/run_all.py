@@ -19,6 +19,11 @@ sys.path.insert(0, str(ROOT))
 # Each is bench/<name>.py, run as a script from the project root.
 BENCHMARKS = [
     "donations",
+    "fulfilment",
+    "social",
+    "transparency_sequencer",
+    "transparency_proofs",
+    "transparency_tiles",
 ]
 
 

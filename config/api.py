@@ -74,6 +74,7 @@ def _register_routers():
     from jusha.fulfilment.api import router as fulfilment_router
     from jusha.matching.api import router as matching_router
     from jusha.campaigns.api import router as campaigns_router
+    from jusha.social.api import router as social_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -85,6 +86,7 @@ def _register_routers():
     api.add_router("/v1/", fulfilment_router)
     api.add_router("/v1/", matching_router)
     api.add_router("/v1/", campaigns_router)
+    api.add_router("/v1/", social_router)
 
 
 _register_routers()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jusha.fulfilment",
     "jusha.matching",
     "jusha.campaigns",
+    "jusha.social",
     "jusha.demo",
 ]
 
@@ -185,6 +186,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Uploads that are never public (delivery signatures): outside MEDIA_ROOT, served by views
+# that check who asks.
+JUSHA_PRIVATE_ROOT = Path(os.environ.get("JUSHA_PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -240,6 +244,8 @@ JUSHA_SANDBOX_SECRET = os.environ.get("JUSHA_SANDBOX_SECRET") or ("sandbox:" + S
 # notification handler in-process (same bytes, same signature check); a URL: real HTTP.
 JUSHA_SANDBOX_NOTIFY_URL = os.environ.get("JUSHA_SANDBOX_NOTIFY_URL", "")
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
+# Delivery batches: days each status may last before the batch is flagged late.
+JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "delivered": 7}
 # Benchmark-only endpoints (bench/): never on unless asked for.
 JUSHA_BENCH_ENDPOINTS = env_bool("JUSHA_BENCH_ENDPOINTS")
 JUSHA_RATE_LIMITS = {
@@ -249,8 +255,56 @@ JUSHA_RATE_LIMITS = {
     "password_reset": (5, 300),
     "token": (10, 60),
     "donation_create": (int(os.environ.get("JUSHA_RATE_DONATION", "60")), 60),
+    "share_link_create": (20, 60),  # per member or address: link floods
+    "share_open": (30, 60),  # per address: opens past this are not counted (the link still works)
+    "share_report": (10, 3600),
 }
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
+# Matching pools (配捐): a gift showing any anti-gaming signal keeps its match held for
+# staff review. Counts are gifts to one project within `lookback_hours`, this one included.
+JUSHA_MATCHING = {
+    "account_gifts": int(os.environ.get("JUSHA_MATCH_ACCOUNT_GIFTS", "5")),
+    "device_gifts": int(os.environ.get("JUSHA_MATCH_DEVICE_GIFTS", "5")),
+    "network_gifts": int(os.environ.get("JUSHA_MATCH_NETWORK_GIFTS", "20")),
+    "burst_seconds": int(os.environ.get("JUSHA_MATCH_BURST_SECONDS", "60")),
+    "burst_gifts": int(os.environ.get("JUSHA_MATCH_BURST_GIFTS", "10")),
+    "lookback_hours": int(os.environ.get("JUSHA_MATCH_LOOKBACK_HOURS", "24")),
+    "context_days": 90,  # device and network hashes are deleted after this many days
+}
+
+# --- transparency log (jusha.transparency) ----------------------------------------------
+# The log's identity: the origin line of its checkpoints and the name of its key.
+JUSHA_LOG_ORIGIN = os.environ.get("JUSHA_LOG_ORIGIN", "jusha.localhost/log")
+# The signing key, outside the repository; only the sequencer (the worker) reads it.
+# Production: `manage.py log_keygen`; development makes one on first use.
+JUSHA_LOG_KEY_PATH = Path(os.environ.get("JUSHA_LOG_KEY_PATH", VAR_DIR / "log.key"))
+JUSHA_LOG_KEY_AUTOGENERATE = DEBUG
+# The public verifier key (name+id+key), for app servers that do not hold the private key.
+JUSHA_LOG_VKEY = os.environ.get("JUSHA_LOG_VKEY", "")
+# Facts integrated per transaction by the sequencer.
+JUSHA_LOG_BATCH = int(os.environ.get("JUSHA_LOG_BATCH", "20000"))
+# Witnesses that cosign our checkpoints: comma-separated "<verifier key> <submission URL prefix>".
+JUSHA_LOG_WITNESSES = [tuple(item.split(None, 1)) for item in env_list("JUSHA_LOG_WITNESSES")]
+if any(len(witness) != 2 for witness in JUSHA_LOG_WITNESSES):
+    raise ImproperlyConfigured("JUSHA_LOG_WITNESSES items are '<verifier key> <URL prefix>', comma-separated.")
+# Our own witness: its name, its key, and the logs it cosigns (comma-separated verifier
+# keys; a key's name is its log's origin). Checkpoints of other logs are refused.
+JUSHA_WITNESS_NAME = os.environ.get("JUSHA_WITNESS_NAME", "jusha.localhost/witness")
+JUSHA_WITNESS_KEY_PATH = Path(os.environ.get("JUSHA_WITNESS_KEY_PATH", VAR_DIR / "witness.key"))
+JUSHA_WITNESS_LOGS = env_list("JUSHA_WITNESS_LOGS")
+# Where `log_monitor` sends its alarms, besides its exit status (empty: no email).
+JUSHA_LOG_MONITOR_EMAIL = os.environ.get("JUSHA_LOG_MONITOR_EMAIL", "")
+
+# --- social charity (jusha.social) -------------------------------------------------------
+# Visitor ids and sharer keys are HMACs with this salt; never raw addresses or session keys.
+JUSHA_VISITOR_SALT = os.environ.get("JUSHA_VISITOR_SALT") or ("visitor:" + SECRET_KEY)
+# Days a share link attributes gifts (asking for it again renews it).
+JUSHA_SHARE_LINK_DAYS = int(os.environ.get("JUSHA_SHARE_LINK_DAYS", "365"))
+# Reports from this many members suspend a sharer's links until staff review them.
+JUSHA_SHARE_REPORTS_TO_SUSPEND = int(os.environ.get("JUSHA_SHARE_REPORTS_TO_SUSPEND", "3"))
+# A font file with CJK glyphs (e.g. NotoSansCJK-Regular.ttc) turns on PNG posters; SVG
+# posters need no font on the server.
+JUSHA_POSTER_FONT = os.environ.get("JUSHA_POSTER_FONT", "")
 
 if JUSHA_DEMO and not DEBUG:
     raise ImproperlyConfigured("JUSHA_DEMO=1 is for development only and is refused when DEBUG is off.")

@@ -21,6 +21,7 @@ urlpatterns = [
     path("batches/", include("jusha.fulfilment.urls")),
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
+    path("s/", include("jusha.social.urls")),
     path("media/<path:path>", core_views.media, name="media"),
 ]
 

@@ -158,3 +158,44 @@ def give(project, amount=5000, *, result="succeeded", **fields):
         donation.refresh_from_db()
     donation.access_token = token
     return donation
+
+
+def make_campaign(*, projects=(), publish=True, **fields):
+    """A published campaign, open from a day ago for two more days, with `projects` accepted."""
+    from jusha.campaigns.services import application_submit, application_transition, campaign_create
+
+    n = next(_seq)
+    staff = make_user(is_staff=True)
+    now = timezone.now()
+    fields = {"slug": f"campaign-{n}", "title": f"Giving day {n}", "starts_at": now - timedelta(days=1),
+              "ends_at": now + timedelta(days=2), "publish": publish, **fields}
+    campaign = campaign_create(actor=staff, **fields)
+    for project in projects:
+        owner = project.organisation.memberships.filter(role="owner").first()
+        applicant = owner.user if owner else make_member(project.organisation, "owner")
+        application = application_submit(campaign=campaign, project=project, actor=applicant)
+        application_transition(application=application, target="accepted", actor=staff)
+    return campaign
+
+
+def make_pool(*, campaign=None, sponsor=None, budget=100_000, min_bp=10_000, max_bp=None, funded=True, active=True, **rules):
+    """A matching pool (1:1 by default) funded by a deposit and activated by staff."""
+    from jusha.matching.services import pool_create, pool_deposit, pool_transition
+
+    sponsor = sponsor or make_org(name="Sponsor")
+    owner = make_member(sponsor, "owner")
+    staff = make_user(is_staff=True)
+    if campaign is None:
+        rules.setdefault("starts_at", timezone.now() - timedelta(days=1))
+        rules.setdefault("ends_at", timezone.now() + timedelta(days=2))
+    pool = pool_create(
+        sponsor=sponsor, actor=owner, name=f"Pool {next(_seq)}", budget=budget, min_bp=min_bp,
+        max_bp=min_bp if max_bp is None else max_bp, campaign=campaign, **rules,
+    )
+    if funded:
+        pool_deposit(pool=pool, amount=budget, reference="BANK-0001", actor=staff)
+    if active:
+        pool_transition(pool=pool, target="active", actor=staff)
+    pool.refresh_from_db()
+    pool.staff = staff
+    return pool

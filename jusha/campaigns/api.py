@@ -1,3 +1,96 @@
-from ninja import Router
+"""Campaigns in the API: public reads with live totals, leaderboard and recent gifts;
+staff create campaigns and review applications; organisations apply; anyone gives."""
+
+from ninja import Query, Router
+from ninja.responses import codes_4xx
+
+from jusha.accounts.auth import anyone, member
+from jusha.campaigns import schemas, selectors, services
+from jusha.campaigns.permissions import access_application, access_campaign
+from jusha.campaigns.schemas import ApplicationIn, CampaignDonationIn, CampaignIn, TransitionIn
+from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
+from jusha.core.ratelimit import client_ip, rate_limit
 
 router = Router(tags=["campaigns"])
+
+
+def _detail(campaign) -> dict:
+    from jusha.matching.selectors import pools_of_campaign
+
+    selectors.with_figures([campaign])
+    return schemas.campaign_detail(
+        campaign, pools=pools_of_campaign(campaign), leaderboard=selectors.leaderboard(campaign),
+        recent=selectors.ticker(campaign),
+    )
+
+
+@router.get("/campaigns", auth=None, response=dict, summary="Published campaigns")
+def campaign_list(request, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+    campaigns = selectors.public_campaigns()
+    page = selectors.with_figures(campaigns[offset : offset + limit])
+    return {"items": [schemas.campaign_item(c) for c in page], "count": campaigns.count()}
+
+
+@router.get("/campaigns/{slug}", auth=anyone, response=dict, summary="One campaign, with live totals")
+def campaign_detail(request, slug: str):
+    return _detail(access_campaign(user=request.auth, slug=slug))
+
+
+@router.post("/campaigns", auth=member, response={201: dict, codes_4xx: dict}, summary="Create a campaign (staff)")
+def campaign_create(request, payload: CampaignIn):
+    campaign = services.campaign_create(actor=request.auth, **payload.dict())
+    return 201, _detail(campaign)
+
+
+@router.post("/campaigns/{slug}/applications", auth=member, response={201: dict, codes_4xx: dict}, summary="Apply")
+def application_create(request, slug: str, payload: ApplicationIn):
+    from jusha.projects.permissions import access_project
+
+    campaign = access_campaign(user=request.auth, slug=slug)
+    project = access_project(user=request.auth, slug=payload.project)
+    application = services.application_submit(
+        campaign=campaign, project=project, actor=request.auth, pitch=payload.pitch
+    )
+    return 201, schemas.application_out(application)
+
+
+@router.post(
+    "/campaigns/{slug}/applications/{application_id}/transition", auth=member, response={200: dict, codes_4xx: dict},
+    summary="Accept, turn down or withdraw an application",
+)
+def application_transition(request, slug: str, application_id: int, payload: TransitionIn):
+    campaign = access_campaign(user=request.auth, slug=slug)
+    application = access_application(user=request.auth, campaign=campaign, pk=application_id)
+    application = services.application_transition(
+        application=application, target=payload.target, actor=request.auth, reason=payload.reason
+    )
+    return 200, schemas.application_out(application)
+
+
+@router.post("/campaigns/{slug}/donations", auth=anyone, response={201: dict, codes_4xx: dict}, summary="Give")
+def campaign_donation(request, slug: str, payload: CampaignDonationIn):
+    """Open a gift to a project of an open campaign; its match is decided when it is paid.
+    Requires `Idempotency-Key`; answers as `POST /projects/{slug}/donations` does."""
+    from jusha.giving import schemas as giving_schemas
+    from jusha.giving.services import donation_create
+    from jusha.matching.services import gift_context_record
+
+    key = require_key(request.headers)
+    user = request.auth
+    data = payload.dict(include={"amount", "currency", "message", "name", "anonymous", "email"})
+
+    def work():
+        rate_limit("donation_create", client_ip(request))
+        campaign = access_campaign(user=user, slug=slug)
+        project = services.campaign_project_for_gift(campaign=campaign, slug=payload.project)
+        donation, token = donation_create(
+            project=project, donor=user, return_url_for=lambda d, t: giving_schemas.receipt_path(d, t), **data
+        )
+        gift_context_record(donation=donation, request=request)
+        return 201, giving_schemas.donation_created(donation, token, request)
+
+    status, body, _replayed = run_idempotent(
+        scope=caller_scope(user), key=key, work=work,
+        fingerprint=request_fingerprint("POST", request.path, payload.dict()),
+    )
+    return status, body

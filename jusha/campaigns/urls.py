@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jusha.campaigns import views
 
 app_name = "campaigns"
-urlpatterns = []
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("<slug:slug>/", views.campaign_detail, name="detail"),
+    path("<slug:slug>/live/", views.campaign_live, name="live"),
+    path("<slug:slug>/results/", views.campaign_results, name="results"),
+    path("<slug:slug>/apply/", views.campaign_apply, name="apply"),
+    path("<slug:slug>/applications/<int:pk>/", views.application_transition, name="application"),
+]

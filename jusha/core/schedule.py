@@ -1,11 +1,17 @@
 """The periodic schedule the worker runs: (name, every N seconds, dotted path of a job).
+N may be a fraction: the worker then wakes that often (the log sequencer, twice a second).
 
 Jobs are plain service functions taking no arguments; each is safe to run twice at once
 (two workers) and to be interrupted, because each does its writes in short transactions.
 """
 
-PERIODIC_JOBS: list[tuple[str, int, str]] = [
+PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("expire payment intents", 60, "jusha.giving.services.donations_expire_stale"),
     ("close ended fundraising", 300, "jusha.projects.services.projects_close_ended"),
     ("purge idempotency keys", 3600, "jusha.core.services.idempotency_purge"),
+    ("purge gift device and network hashes after 90 days", 3600, "jusha.matching.services.gift_contexts_purge"),
+    ("create delivery batches missed", 60, "jusha.fulfilment.services.batches_create_all_due"),
+    ("flag late delivery batches", 300, "jusha.fulfilment.services.batches_flag_overdue"),
+    ("log sequencer", 0.5, "jusha.transparency.services.log_sequence"),
+    ("log witnesses", 10, "jusha.transparency.services.log_witness_collect"),
 ]

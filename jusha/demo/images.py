@@ -66,6 +66,15 @@ def pdf_voucher(number: str, amount_fen: int) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"invoice-{number}.pdf", out.getvalue(), content_type="application/pdf")
 
 
+def signature(seed: int) -> SimpleUploadedFile:
+    """A recipient's scribbled signature, on white (delivery confirmations)."""
+    rng = random.Random(seed)
+    image = Image.new("RGB", (360, 120), (255, 255, 255))
+    points = [(20 + i * 16, 60 + rng.randint(-35, 35)) for i in range(20)]
+    ImageDraw.Draw(image).line(points, fill=(20, 20, 90), width=3)
+    return _png(image, f"signature-{seed}.png")
+
+
 def _png(image: Image.Image, name: str) -> SimpleUploadedFile:
     out = io.BytesIO()
     image.save(out, "PNG")

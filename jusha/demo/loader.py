@@ -256,11 +256,133 @@ class Demo:
         if paid is not None:
             donation_refund(donation=paid, amount=1000, reason="捐赠人误操作，申请退回部分金额", actor=self.finance)
 
+    # --- delivery batches (jusha.fulfilment) ---------------------------------------------
+    def fulfilment(self):
+        """Warm packs go out in batches of 20 (4,000 yuan): five batches, one at each stage,
+        with delivery confirmations, and one batch late. The demo happens in one moment, so
+        afterwards each batch's steps are spread over the past weeks, for a timeline that
+        reads like a real one (the journal keeps its true times)."""
+        from jusha.fulfilment import services
+        from jusha.fulfilment.models import Batch, DeliveryConfirmation, StatusChange
+        from jusha.ledger.selectors import project_available
+
+        warm = Project.objects.get(pk=self.warm.pk)
+        services.batch_plan_set(project=warm, batch_size=20, actor=self.editor)
+        while project_available(warm) < 5 * 20 * warm.unit_cost:  # companies' teams give the rest
+            self.give(warm, self.rng.choice([20_000, 50_000, 100_000]))
+        line = warm.budget_lines.order_by("position").first()
+        stamps = {"created": "created_at", **services.STAMPS}
+        # Per batch: days ago it was funded, purchased, shipped, delivered, disclosed; deliveries.
+        stages = [(45, 42, 39, 33, 30, 20), (30, 27, 10, 3, None, 20), (25, 22, 20, None, None, 8),
+                  (6, 2, None, None, None, 0), (1, None, None, None, None, 0)]
+        for batch, (*days, deliveries) in zip(services.batches_create_due(project_id=warm.pk), stages):
+            if days[1] is not None:
+                invoice = f"SC-2026-2{batch.number:03d}"
+                batch = services.batch_purchase(
+                    batch=batch, actor=self.finance, budget_line=line, amount=20 * _fen(180),
+                    description=f"第 {batch.number} 批温暖包 20 个（棉衣、棉鞋、电热毯）", spent_on=timezone.localdate(),
+                    invoice=images.voucher(invoice, 20 * _fen(180)),
+                )  # 180 yuan a pack: the other 20 of each 200 go back to the fund for delivery costs
+            if days[2] is not None:
+                batch = services.batch_ship(batch=batch, actor=self.editor, carrier="中国邮政 EMS",
+                                            tracking_number=f"EMS{self.rng.randint(10**9, 10**10 - 1)}CN")
+            for i in range(1, deliveries + 1):
+                photo = i % 3 == 1  # a photo only where the elder agreed
+                services.delivery_confirm(
+                    project=warm, batch=batch, actor=self.editor, recipient=f"长者{batch.number}-{i:02d}",
+                    county_code=warm.region_code, delivered_at=timezone.now(), deliverer="通江县志愿者队",
+                    signature=images.signature(batch.number * 100 + i),
+                    photo=images.photo(batch.number * 100 + i) if photo else None,
+                    photo_consent=photo, others_consented=photo,
+                )
+            if days[4] is not None:
+                services.batch_disclose(batch=batch, actor=self.editor, note="20 个温暖包全部送到老人家中，签收单由机构存档备查。")
+            # Spread the steps over the past weeks (the last confirmation delivered batches 1 and 2).
+            now = timezone.now()
+            fields = ["funded_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at"]
+            at = {f: now - datetime.timedelta(days=d, hours=self.rng.randint(0, 8))
+                  for f, d in zip(fields, days) if d is not None}
+            at["created_at"] = at["funded_at"] + datetime.timedelta(seconds=self.rng.randint(2, 9))
+            status = Batch.objects.values_list("status", flat=True).get(pk=batch.pk)
+            Batch.objects.filter(pk=batch.pk).update(status_changed_at=at[stamps[status]], **at)
+            for pk, target in StatusChange.objects.filter(batch=batch).values_list("pk", "target"):
+                StatusChange.objects.filter(pk=pk).update(created_at=at[stamps[target]])
+            if deliveries:
+                start, end = at["shipped_at"], at.get("delivered_at", now)
+                for i, pk in enumerate(DeliveryConfirmation.objects.filter(batch=batch).values_list("pk", flat=True)):
+                    when = start + (end - start) * (i + 1) / (deliveries + 1)
+                    DeliveryConfirmation.objects.filter(pk=pk).update(delivered_at=when)
+        services.batches_flag_overdue()  # batch 3 has been on its way for 20 days: late
+
+    # --- a giving day (jusha.campaigns, jusha.matching) ---------------------------------
+    def giving_day(self):
+        """A giving day running now (opened yesterday, two more days): a company foundation's
+        two matching pools, funded by deposits and activated by staff — 1:1 with daily
+        tranches, and random 0.5–1.5× for the uniforms, nearly spent — the warm-pack and
+        uniform projects accepted, matched gifts, and members' gifts held for review (one
+        released by staff)."""
+        from jusha.campaigns.services import application_submit, application_transition, campaign_create
+        from jusha.giving.services import project_accepting
+        from jusha.ledger.selectors import project_sums
+        from jusha.matching.models import Match, Pool
+        from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
+
+        sponsor_owner = _user("tengda@demo.jusha", display_name="腾达基金会秘书长")
+        self.sponsor = self.organisation(
+            owner=sponsor_owner, slug="tengda-foundation", name="腾达公益基金会", legal_name="深圳市腾达公益基金会",
+            body17="53440300MJ0098765", region="440300", email="fund@tengda.demo",
+            description="企业基金会：在公益日为用户的每一笔善款配捐，规则与每一笔配捐全部公开。",
+        )
+        now = timezone.now()
+        self.campaign = campaign = campaign_create(
+            actor=self.staff, slug="99-giving-day", title="99 公益日 · 一起捐", publish=True,
+            summary="三天里，腾达公益基金会为你的每一笔善款配捐：规则、种子与每一笔配捐全部公开可查。",
+            description="<p>配捐先到先得，额度用完即止。被标记的捐赠照常接收，其配捐在平台审核后发放。</p>",
+            starts_at=now - datetime.timedelta(days=1), ends_at=now + datetime.timedelta(days=2),
+        )
+        for project, applicant in ((self.uniforms, self.owner_kids), (self.warm, self.editor)):
+            application = application_submit(campaign=campaign, project=project, actor=applicant, pitch=project.summary)
+            application_transition(application=application, target="accepted", actor=self.staff)
+        random_pool = pool_create(
+            sponsor=self.sponsor, actor=sponsor_owner, campaign=campaign, name="腾达随机配捐（0.5–1.5 倍）",
+            budget=_fen(2_000), min_bp=5_000, max_bp=15_000, min_gift=_fen(1), gift_cap=_fen(100), projects=[self.uniforms],
+        )
+        fixed_pool = pool_create(
+            sponsor=self.sponsor, actor=sponsor_owner, campaign=campaign, name="腾达 1:1 配捐", budget=_fen(20_000),
+            min_bp=10_000, max_bp=10_000, min_gift=_fen(1), gift_cap=_fen(100), donor_daily_cap=_fen(300),
+            tranches=[_fen(10_000), _fen(6_000), _fen(4_000)],
+        )
+        for number, pool in enumerate((random_pool, fixed_pool), start=1):
+            pool_deposit(pool=pool, amount=pool.budget, reference=f"CMB-2026-0906-{number:02d}", actor=self.staff)
+            pool_transition(pool=pool, target="active", actor=self.staff)
+
+        def need(project) -> int:
+            return project.goal - project_sums([project.pk])[project.pk].raised
+
+        # The uniforms' random pool is spent down to its last few yuan (never past them).
+        while (left := Pool.objects.get(pk=random_pool.pk).remaining) > _fen(50) and need(self.uniforms) > _fen(10):
+            amount = min(self.amount(), (left - _fen(30)) * 10_000 // 15_000, need(self.uniforms) - _fen(5))
+            if amount < _fen(1):
+                break
+            self.give(self.uniforms, amount)
+        for _i in range(15):
+            if project_accepting(self.warm)[0] and need(self.warm) > _fen(100):
+                self.give(self.warm, min(self.amount(), need(self.warm) - _fen(50)))
+        # Members giving to their own organisation's project: accepted, matches held for review.
+        for member in (self.editor, self.finance):
+            if project_accepting(self.warm)[0] and need(self.warm) > _fen(100):
+                self.give(self.warm, _fen(50), donor=member)
+        held = Match.objects.filter(pool=fixed_pool, status="held").order_by("created_at").first()
+        if held is not None:
+            match_release(match=held, actor=self.staff, note="核实为志愿者个人捐款，非机构资金回流")
+
     def run(self):
         self.people()
         self.organisations()
         self.projects()
         self.activity()
+        self.fulfilment()
+        self.giving_day()
 
 
 def load_demo(*, gifts: int = 500, out=print) -> bool:

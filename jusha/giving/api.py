@@ -14,7 +14,10 @@ from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.giving import schemas, services
 from jusha.giving.models import Donation
 from jusha.giving.schemas import DonationIn, RefundIn
+from jusha.matching.services import gift_context_record
 from jusha.projects.models import Project
+from jusha.social.services import attribution_capture
+from jusha.social.visitors import visitor_of
 
 router = Router(tags=["donations"])
 
@@ -33,6 +36,7 @@ def donation_create(request, slug: str, payload: DonationIn):
     key = require_key(request.headers)
     user = request.auth
     data = payload.dict()
+    ref = data.pop("ref", "")
 
     def work():
         rate_limit("donation_create", client_ip(request))
@@ -43,10 +47,13 @@ def donation_create(request, slug: str, payload: DonationIn):
             return_url_for=lambda d, t: schemas.receipt_path(d, t),
             **data,
         )
+        gift_context_record(donation=donation, request=request)
+        attribution_capture(donation=donation, code=ref, visitor=visitor_of(request))
         return 201, schemas.donation_created(donation, token, request)
 
     status, body, replayed = run_idempotent(
-        scope=caller_scope(user), key=key, fingerprint=request_fingerprint("POST", request.path, data), work=work
+        scope=caller_scope(user), key=key, work=work,
+        fingerprint=request_fingerprint("POST", request.path, {**data, "ref": ref} if ref else data),
     )
     return status, body
 
@@ -55,7 +62,7 @@ def donation_create(request, slug: str, payload: DonationIn):
 def donation_detail(request, donation_id: uuid.UUID, access_token: str = ""):
     """A gift's public facts. Message, name and email only with its access token (as
     `?access_token=` or `Authorization: Bearer`) or to the member who gave it."""
-    donation = get_object_or_404(Donation.objects.select_related("project", "donor"), pk=donation_id)
+    donation = get_object_or_404(Donation.objects.select_related("project", "donor", "match"), pk=donation_id)
     token = access_token or _bearer(request)
     user = _session_or_token_user(request)
     private = services.donation_can_view_private(donation, user=user, access_token=token)

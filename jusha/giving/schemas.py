@@ -5,6 +5,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
+from jusha.transparency.selectors import log_index_for
+
 
 class DonationIn(Schema):
     amount: StrictInt = Field(..., description="Minor units (fen): 100 = 1 yuan")
@@ -13,6 +15,7 @@ class DonationIn(Schema):
     name: str = Field("", max_length=200)
     anonymous: StrictBool = False
     email: str = Field("", max_length=254)
+    ref: str = Field("", max_length=200, description="Share-link code (ignored if unknown, expired or another project's)")
 
 
 class RefundIn(Schema):
@@ -32,6 +35,9 @@ def receipt_path(donation, token: str | None = None) -> str:
 
 
 def donation_out(donation, *, private: bool) -> dict:
+    from jusha.matching.selectors import donation_match
+
+    matched, match_status = donation_match(donation)
     body = {
         "id": str(donation.pk),
         "status": donation.status,
@@ -43,9 +49,13 @@ def donation_out(donation, *, private: bool) -> dict:
         "anonymous": donation.anonymous,
         "donor_name": donation.public_name,
         "overflow": donation.overflow,
+        "matched": matched,
+        "match_status": match_status,
         "created_at": _time(donation.created_at),
         "paid_at": _time(donation.paid_at),
         "expires_at": _time(donation.expires_at),
+        # Its place in the transparency log, once integrated: one indexed lookup, none unpaid.
+        "log_index": log_index_for("gift", str(donation.pk)) if donation.receipt_number else None,
     }
     if private:
         body.update({"message": donation.message, "name": donation.name, "email": donation.email})

@@ -28,6 +28,7 @@ from jusha.ledger.services import gift_journal, project_fund_account, refund_jou
 from jusha.payments.providers import default_provider_name, get_provider
 from jusha.projects.models import Project
 from jusha.projects.rules import gift_refusal
+from jusha.transparency.services import fact_queue
 
 logger = logging.getLogger("jusha.giving")
 
@@ -172,13 +173,28 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
         donation.overflow = True
     donation.save(update_fields=["status", "paid_at", "receipt_number", "overflow"])
     gift_journal(donation=donation)
+    from jusha.social.services import attribution_sync
 
+    attribution_sync(donation=donation)  # a gift made through a share link now counts in its relay
+    if not overflow:  # matched in this transaction: a failed or refused gift never spends a match
+        from jusha.matching.services import match_gift
+
+        match_gift(donation=donation)
+    fact_queue(
+        kind="gift",
+        public={"id": str(donation.pk), "receipt": donation.receipt_number, "project": project.slug, "amount": donation.amount,
+                "currency": donation.currency, "paid_at": timezone.localtime(now).isoformat(), "overflow": donation.overflow},
+        personal={"email": donation.email, "name": donation.name, "donor": donation.donor_id},
+    )
+
+    from jusha.fulfilment import tasks as fulfilment_tasks
     from jusha.giving import tasks
 
     donation_id = str(donation.pk)
     if overflow and project.overflow_rule == Project.OverflowRule.REFUND:
         transaction.on_commit(lambda: tasks.refund_overflow.enqueue(donation_id))
     transaction.on_commit(lambda: tasks.project_check_full.enqueue(project.pk))
+    transaction.on_commit(lambda: fulfilment_tasks.after_gift(project.pk), robust=True)  # delivery batches
     if donation.email:
         transaction.on_commit(lambda: tasks.send_receipt.enqueue(donation_id))
     return donation
@@ -283,10 +299,20 @@ def donation_refund(*, donation: Donation, amount: int, reason: str, actor, auto
         automatic=automatic,
     )
     refund_journal(refund=refund, actor=actor)
+    fact_queue(kind="refund", public={
+        "id": str(refund.pk), "donation": str(donation.pk), "receipt": donation.receipt_number, "project": donation.project.slug,
+        "amount": amount, "currency": refund.currency, "automatic": automatic,
+    })
     donation.refunded_amount += amount
     target = rules.status_after_refund(amount=donation.amount, refunded_total=donation.refunded_amount)
     _set_status(donation, target, roles=roles, actor=actor, reason=reason)
     donation.save(update_fields=["status", "refunded_amount"])
+    from jusha.social.services import attribution_sync
+
+    attribution_sync(donation=donation)  # what is left of it counts in its relay (nothing, if all refunded)
+    from jusha.matching.services import match_return_for_refund
+
+    match_return_for_refund(donation=donation, refund=refund)
     if actor is not None:
         audit_record(actor=actor, action="donation.refund", target=donation, data={"amount": amount, "reason": reason})
     return refund

@@ -13,8 +13,11 @@ from jusha.core.idempotency import request_fingerprint, run_idempotent
 from jusha.giving import schemas, services
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.giving.models import Donation
+from jusha.matching.services import device_cookie, gift_context_record
 from jusha.projects.models import Project
 from jusha.projects.selectors import largest_unmet_needs
+from jusha.social.services import attribution_capture
+from jusha.social.visitors import remembered_ref, visitor_of
 
 SESSION_TOKENS = "jusha_donation_tokens"
 
@@ -48,6 +51,8 @@ def donate(request, slug):
                 project=project, currency=project.currency, donor=request.user,
                 return_url_for=lambda d, t: schemas.receipt_path(d, t), **data,
             )
+            gift_context_record(donation=donation, request=request)
+            attribution_capture(donation=donation, code=remembered_ref(request, project), visitor=visitor_of(request))
             return 201, {"id": str(donation.pk), "token": token, "payment_url": donation.payment_url}
 
         try:
@@ -63,9 +68,9 @@ def donate(request, slug):
                 return redirect(body["payment_url"])
             form.add_error(None, body.get("detail", _("This gift could not be opened.")))
     suggestions = [] if accepting else largest_unmet_needs(exclude_id=project.pk, limit=3)
-    return render(request, "giving/donate.html", {
+    return device_cookie(request, render(request, "giving/donate.html", {
         "project": project, "form": form, "accepting": accepting, "closed_reason": reason, "suggestions": suggestions,
-    }, status=200 if accepting or request.method == "GET" else 409)
+    }, status=200 if accepting or request.method == "GET" else 409))
 
 
 def receipt(request, donation_id):

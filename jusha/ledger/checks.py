@@ -68,15 +68,50 @@ def ledger_problems() -> list[str]:
     for ref in spent_entries:
         problems.append(f"expenditure entry {ref} has no expenditure")
 
-    # 5. Each project's fund account balance equals gifts - refunds - expenditures.
+    # 5. Each project's fund account balance equals gifts - refunds + matches - returned
+    #    matches - expenditures - what is
+    #    held for delivery batches (commitments - releases), which its committed account holds;
+    #    neither is ever overdrawn.
     by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in JournalEntry.objects.values("project_id", "kind").annotate(total=Sum("amount")):
         by_kind[row["project_id"]][row["kind"]] = row["total"]
-    balances = dict(
-        Posting.objects.filter(account__key__endswith=":fund").values_list("account__project_id").annotate(total=Sum("amount"))
-    )
+
+    def balances(suffix):
+        postings = Posting.objects.filter(account__key__endswith=suffix)
+        return dict(postings.values_list("account__project_id").annotate(total=Sum("amount")))
+
+    funds, committed = balances(":fund"), balances(":committed")
     for project_id, kinds in by_kind.items():
-        expected = -(kinds["gift"] - kinds["refund"] - kinds["expenditure"])
-        if balances.get(project_id, 0) != expected:
-            problems.append(f"project {project_id} fund balance {balances.get(project_id, 0)} != journal {expected}")
+        held = kinds["commitment"] - kinds["release"]
+        expected = -(kinds["gift"] - kinds["refund"] + kinds["match"] - kinds["match_return"] - kinds["expenditure"] - held)
+        if funds.get(project_id, 0) != expected:
+            problems.append(f"project {project_id} fund balance {funds.get(project_id, 0)} != journal {expected}")
+        if committed.get(project_id, 0) != -held:
+            problems.append(f"project {project_id} committed balance {committed.get(project_id, 0)} != journal {-held}")
+        if expected > 0 or held < 0:
+            problems.append(f"project {project_id} is overdrawn: available {-expected}, held for batches {held}")
+
+    # 6. Each delivery batch's cost is committed once; its purchase releases exactly that.
+    problems += _batch_problems()
+
+    # 7. Matching pools: deposits, matches and returned matches (jusha.matching.checks).
+    from jusha.matching.checks import match_problems
+
+    problems += match_problems()
+    return problems
+
+
+def _batch_problems() -> list[str]:
+    from jusha.fulfilment.models import Batch
+
+    problems = []
+    commitments = dict(JournalEntry.objects.filter(kind="commitment").values_list("reference", "amount"))
+    releases = dict(JournalEntry.objects.filter(kind="release").values_list("reference", "amount"))
+    for pk, cost, purchased in Batch.objects.values_list("pk", "cost", "expenditure_id"):
+        if commitments.pop(str(pk), None) != cost:
+            problems.append(f"batch {pk} has no commitment entry for its cost {cost}")
+        if purchased and releases.pop(str(pk), None) != cost:
+            problems.append(f"purchased batch {pk} has no release entry for its cost {cost}")
+    problems += [f"commitment entry {ref} has no batch" for ref in commitments]
+    problems += [f"release entry {ref} has no purchased batch" for ref in releases]
     return problems

@@ -66,6 +66,11 @@ class JournalEntry(AppendOnlyModel):
         REFUND = "refund", _("Refund")
         EXPENDITURE = "expenditure", _("Expenditure")
         FEE = "fee", _("Fee")
+        POOL_DEPOSIT = "pool_deposit", _("Matching pool deposit")
+        MATCH = "match", _("Matched by a sponsor")
+        MATCH_RETURN = "match_return", _("Match returned to its pool")
+        COMMITMENT = "commitment", _("Committed to a delivery batch")
+        RELEASE = "release", _("Batch commitment used")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What the entry records: a donation id for gifts, a refund id for refunds, an

@@ -13,6 +13,9 @@ class ProjectSums:
     gifts: int = 0
     refunds: int = 0
     spent: int = 0
+    committed: int = 0  # set aside for delivery batches
+    released: int = 0  # taken back from them as each batch's purchase is recorded
+    matched: int = 0  # matched from sponsors' pools, net of matches returned to them
 
     @property
     def raised(self) -> int:
@@ -20,9 +23,15 @@ class ProjectSums:
         return self.gifts - self.refunds
 
     @property
+    def held_for_batches(self) -> int:
+        """Committed to delivery batches whose purchase is not recorded yet."""
+        return self.committed - self.released
+
+    @property
     def available(self) -> int:
-        """Raised and not yet spent: what refunds and expenditures may still draw on."""
-        return self.raised - self.spent
+        """Raised (and matched), not spent and not held for a batch: what refunds, expenditures and new
+        batches may still draw on."""
+        return self.raised + self.matched - self.spent - self.held_for_batches
 
 
 def project_sums(project_ids) -> dict[int, ProjectSums]:
@@ -38,7 +47,9 @@ def project_sums(project_ids) -> dict[int, ProjectSums]:
         totals[project_id][kind] = total or 0
     return {
         pid: ProjectSums(
-            gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0)
+            gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
+            committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
+            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0),
         )
         for pid in project_ids
     }

@@ -1,5 +1,7 @@
 """Writes to the journal. Every movement of money is one balanced entry, posted once."""
 
+import hashlib
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -7,6 +9,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.uploads import clean_voucher
 from jusha.ledger import rules
 from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+from jusha.transparency.services import fact_queue
 
 
 def _account(key: str, **fields) -> Account:
@@ -40,6 +43,17 @@ def organisation_cash_account(organisation_id: int, currency: str) -> Account:
         currency=currency,
         name=f"Cash of organisation {organisation_id} ({currency})",
         organisation_id=organisation_id,
+    )
+
+
+def pool_account(pool) -> Account:
+    """Liability: what a matching pool holds for matches, owed to the gifts it will match."""
+    return _account(
+        f"pool:{pool.pk}",
+        kind=Account.Kind.LIABILITY,
+        currency=pool.currency,
+        name=f"Matching pool {pool.pk}: {pool.name}"[:160],
+        organisation_id=pool.sponsor_id,
     )
 
 
@@ -146,4 +160,59 @@ def expenditure_record(*, project, budget_line, amount: int, description: str, s
         memo=description[:200],
         actor=actor,
     )
+    fact_queue(kind="expenditure", public={
+        "id": str(expenditure.pk), "project": project.slug, "budget_line": budget_line.pk, "amount": amount,
+        "currency": project.currency, "spent_on": str(spent_on), "voucher_sha256": clean.sha256,
+        "description_sha256": hashlib.sha256(expenditure.description.encode()).hexdigest(),
+    })
     return expenditure
+
+
+# --- delivery batches (jusha.fulfilment): money set aside, then used by the purchase ------
+
+def project_committed_account(project) -> Account:
+    """Liability: what the project has set aside for delivery batches not yet purchased."""
+    return _account(
+        f"project:{project.pk}:committed",
+        kind=Account.Kind.LIABILITY,
+        currency=project.currency,
+        name=f"Committed to delivery batches of {project.title}",
+        organisation_id=project.organisation_id,
+        project=project,
+    )
+
+
+def project_funds_lock(project) -> Account:
+    """Take the project's fund lock before deciding on what it holds (as refunds and
+    expenditures do): one such decision at a time per project. FOR NO KEY UPDATE, so gifts,
+    which only reference the account, never wait for it."""
+    fund = project_fund_account(project)
+    Account.objects.select_for_update(no_key=True).filter(pk=fund.pk).first()
+    return fund
+
+
+def commitment_post(*, project, reference: str, amount: int, memo: str) -> JournalEntry:
+    """Set money aside for a delivery batch: from the fund to the committed account. The
+    caller holds `project_funds_lock` and has seen that much available."""
+    return entry_post(
+        kind=JournalEntry.Kind.COMMITMENT,
+        reference=reference,
+        project=project,
+        currency=project.currency,
+        lines=[(project_fund_account(project), amount), (project_committed_account(project), -amount)],
+        memo=memo,
+    )
+
+
+def commitment_release(*, project, reference: str, amount: int, memo: str, actor=None) -> JournalEntry:
+    """Hand a batch's commitment back to the fund as its purchase is recorded: the purchase
+    expenditure draws on it, and what the invoice did not use is available again."""
+    return entry_post(
+        kind=JournalEntry.Kind.RELEASE,
+        reference=reference,
+        project=project,
+        currency=project.currency,
+        lines=[(project_committed_account(project), amount), (project_fund_account(project), -amount)],
+        memo=memo,
+        actor=actor,
+    )

@@ -1,3 +1,103 @@
-from ninja import Router
+"""Matching pools in the API: public reads (rules, figures, seed hash, every match for
+audit) and the writes of sponsors and staff."""
+
+import uuid
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+from ninja.responses import codes_4xx
+
+from jusha.accounts.auth import anyone, member
+from jusha.core.errors import Invalid
+from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
+from jusha.matching import schemas, services
+from jusha.matching.permissions import access_match_for_review, access_pool
+from jusha.matching.schemas import DecisionIn, DepositIn, PoolIn
 
 router = Router(tags=["matching"])
+
+
+def _refs(payload: PoolIn) -> dict:
+    """The organisation, campaign and projects a new pool names, or 422."""
+    from jusha.campaigns.models import Campaign
+    from jusha.organisations.models import Organisation
+    from jusha.projects.models import Project
+
+    sponsor = Organisation.objects.filter(slug=payload.sponsor).first()
+    if sponsor is None:
+        raise Invalid(_("There is no organisation with this address."), code="unknown_sponsor")
+    campaign = None
+    if payload.campaign:
+        campaign = Campaign.objects.filter(slug=payload.campaign).first()
+        if campaign is None:
+            raise Invalid(_("There is no campaign with this address."), code="unknown_campaign")
+    projects = list(Project.objects.filter(slug__in=payload.projects))
+    if len(projects) != len(set(payload.projects)):
+        raise Invalid(_("Some eligible projects do not exist."), code="unknown_project")
+    for moment in (payload.starts_at, payload.ends_at):
+        if moment is not None and timezone.is_naive(moment):
+            raise Invalid(_("Times need a time zone offset (RFC 3339)."), code="invalid_window")
+    return {"sponsor": sponsor, "campaign": campaign, "projects": projects}
+
+
+@router.post("/pools", auth=member, response={201: dict, codes_4xx: dict}, summary="Set up a matching pool")
+def pool_create(request, payload: PoolIn):
+    """A draft pool, by the sponsor's owners or finance members (or staff). Its rules are
+    fixed from now on, and its seed's SHA-256 is published."""
+    data = payload.dict(exclude={"sponsor", "campaign", "projects", "ratio"})
+    pool = services.pool_create(
+        actor=request.auth, min_bp=payload.ratio.min_bp, max_bp=payload.ratio.max_bp, **_refs(payload), **data
+    )
+    return 201, schemas.pool_out(pool)
+
+
+@router.get("/pools/{pool_id}", auth=anyone, response=dict, summary="A matching pool: rules, figures, seed hash")
+def pool_detail(request, pool_id: int):
+    return schemas.pool_out(access_pool(user=request.auth, pk=pool_id))
+
+
+@router.get("/pools/{pool_id}/matches", auth=anyone, response=dict, summary="Every match of a pool, for audit")
+def pool_matches(request, pool_id: int, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+    """Once the seed is published, anyone can recompute each random ratio from the donation id."""
+    pool = access_pool(user=request.auth, pk=pool_id)
+    matches = pool.matches.select_related("donation", "project").order_by("created_at", "id")
+    return {"items": [schemas.match_out(m) for m in matches[offset : offset + limit]], "count": matches.count()}
+
+
+@router.post("/pools/{pool_id}/deposits", auth=member, response={201: dict, codes_4xx: dict}, summary="Deposit")
+def pool_deposit(request, pool_id: int, payload: DepositIn):
+    """Staff record money received from the sponsor. Requires `Idempotency-Key`."""
+    key = require_key(request.headers)
+    data = payload.dict()
+
+    def work():
+        pool = access_pool(user=request.auth, pk=pool_id)
+        return 201, schemas.deposit_out(services.pool_deposit(pool=pool, actor=request.auth, **data))
+
+    status, body, _replayed = run_idempotent(
+        scope=caller_scope(request.auth), key=key, work=work,
+        fingerprint=request_fingerprint("POST", request.path, data),
+    )
+    return status, body
+
+
+@router.post("/pools/{pool_id}/activate", auth=member, response={200: dict, codes_4xx: dict}, summary="Activate a pool")
+def pool_activate(request, pool_id: int):
+    """Staff: only a fully deposited pool whose window is not over."""
+    pool = access_pool(user=request.auth, pk=pool_id)
+    return 200, schemas.pool_out(services.pool_transition(pool=pool, target="active", actor=request.auth))
+
+
+@router.post("/matches/{donation_id}/release", auth=member, response={200: dict, codes_4xx: dict}, summary="Release")
+def match_release(request, donation_id: uuid.UUID, payload: DecisionIn):
+    match = access_match_for_review(user=request.auth, donation_id=donation_id)
+    match = services.match_release(match=match, actor=request.auth, note=payload.note)
+    return 200, schemas.match_out(match)
+
+
+@router.post("/matches/{donation_id}/reject", auth=member, response={200: dict, codes_4xx: dict}, summary="Reject")
+def match_reject(request, donation_id: uuid.UUID, payload: DecisionIn):
+    match = access_match_for_review(user=request.auth, donation_id=donation_id)
+    match = services.match_reject(match=match, actor=request.auth, note=payload.note)
+    return 200, schemas.match_out(match)

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from jusha.matching import views
 
 app_name = "matching"
-urlpatterns = []
+urlpatterns = [
+    path("review/", views.review_queue, name="review"),
+    path("review/<uuid:donation_id>/", views.review_decide, name="decide"),
+    path("<int:pk>/", views.pool_detail, name="pool"),
+]

@@ -60,6 +60,7 @@ def list_projects(
 
 @router.get("/projects/{slug}", response=ProjectDetailOut, auth=None, summary="One public project")
 def get_project(request, slug: str):
+    from jusha.fulfilment.selectors import batch_size_of
     from jusha.ledger.selectors import budget_lines_with_spent
 
     project = Project.objects.select_related("organisation").filter(slug=slug).first()
@@ -74,6 +75,7 @@ def get_project(request, slug: str):
         ],
         "unit": project.unit_name,
         "unit_cost": project.unit_cost,
+        "batch_size": batch_size_of(project),
         "beneficiary_count": project.beneficiary_count,
         "shortfall_rule": project.shortfall_rule,
         "overflow_rule": project.overflow_rule,

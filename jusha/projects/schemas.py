@@ -39,6 +39,7 @@ class ProjectDetailOut(ProjectOut):
     budget_lines: list[BudgetLineOut]
     unit: str
     unit_cost: int | None
+    batch_size: int | None  # units per delivery batch (jusha.fulfilment), if the project plans them
     beneficiary_count: int
     shortfall_rule: str
     overflow_rule: str

@@ -13,7 +13,7 @@ ITEM_KEYS = {
     "currency", "ends_at", "organisation", "cover_url",
 }
 DETAIL_KEYS = ITEM_KEYS | {
-    "story", "budget_lines", "unit", "unit_cost", "beneficiary_count", "shortfall_rule", "overflow_rule",
+    "story", "budget_lines", "unit", "unit_cost", "batch_size", "beneficiary_count", "shortfall_rule", "overflow_rule",
     "published_at", "days_left", "accepting_donations",
 }
 SHANGHAI_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$")

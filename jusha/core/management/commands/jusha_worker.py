@@ -26,6 +26,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGTERM, self._stop)
         last_run: dict[str, float] = {}
+        # Wake as often as the most frequent job asks (the log sequencer: twice a second);
+        # queued tasks are still polled every `interval` seconds.
+        tick = min([interval, *(every for _name, every, _path in PERIODIC_JOBS)])
+        last_poll = -1e9
         self.stdout.write(f"jusha_worker: {len(PERIODIC_JOBS)} periodic jobs, polling every {interval}s")
         while self.running:
             close_old_connections()
@@ -39,6 +43,10 @@ class Command(BaseCommand):
                             logger.info("%s: %s", name, result)
                     except Exception:  # noqa: BLE001 - one failing job must not stop the others
                         logger.exception("periodic job %r failed", name)
+            if now - last_poll < interval - tick / 2 and not once:
+                time.sleep(tick)
+                continue
+            last_poll = now
             Worker(
                 queue_names=["*"],
                 interval=0,
@@ -51,7 +59,7 @@ class Command(BaseCommand):
             ).run()
             if once:
                 break
-            time.sleep(interval)
+            time.sleep(tick)
 
     def _stop(self, signum, frame):
         self.running = False

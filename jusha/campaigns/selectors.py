@@ -1,0 +1,148 @@
+"""Reads of campaigns: live totals, the leaderboard and the ticker, each in a constant
+number of queries. A campaign's `raised` is gifts paid to its accepted projects inside its
+window, less their refunds; `matched` is what its pools paid (net of returned matches),
+reported apart; `held` is what its pools reserve while staff review flagged gifts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from jusha.campaigns import rules
+from jusha.campaigns.models import Application, Campaign
+from jusha.giving.models import Donation
+from jusha.projects.models import Project
+
+PAID = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
+COUNTED = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED)
+ACCEPTED = Application.Status.ACCEPTED
+
+
+@dataclass(frozen=True)
+class Totals:
+    raised: int = 0
+    matched: int = 0
+    held: int = 0
+    donors: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.raised + self.matched
+
+
+def public_campaigns():
+    return Campaign.objects.filter(published_at__isnull=False)
+
+
+def accepted_project_ids(campaign) -> set[int]:
+    return set(campaign.applications.filter(status=ACCEPTED).values_list("project_id", flat=True))
+
+
+def _gifts_in_window(**filters):
+    """Gifts paid to accepted projects inside their campaign's window (one join row each)."""
+    return Donation.objects.filter(
+        project__campaign_applications__status=ACCEPTED,
+        paid_at__gte=F("project__campaign_applications__campaign__starts_at"),
+        paid_at__lt=F("project__campaign_applications__campaign__ends_at"),
+        status__in=PAID,
+        **{f"project__campaign_applications__{k}": v for k, v in filters.items()},
+    )
+
+
+def _gift_sums(queryset, key: str) -> dict:
+    rows = queryset.values(key).annotate(
+        gifts=Sum("amount"), refunded=Sum("refunded_amount"), n=Count("id", filter=Q(status__in=COUNTED))
+    ).order_by()
+    return {row[key]: row for row in rows}
+
+
+def _match_sums(queryset, key: str) -> dict:
+    from jusha.matching.states import HELD
+    from jusha.matching.states import PAID as MATCH_PAID
+
+    net = F("amount") - F("returned")
+    rows = queryset.values(key).annotate(
+        matched=Sum(net, filter=Q(status__in=MATCH_PAID)), held=Sum(net, filter=Q(status=HELD))
+    ).order_by()
+    return {row[key]: row for row in rows}
+
+
+def campaign_totals(campaigns) -> dict[int, Totals]:
+    """Totals for any number of campaigns: two queries."""
+    from jusha.matching.models import Match
+
+    ids = [c.pk for c in campaigns]
+    if not ids:
+        return {}
+    gifts = _gift_sums(_gifts_in_window(campaign__in=ids), "project__campaign_applications__campaign")
+    matches = _match_sums(Match.objects.filter(pool__campaign__in=ids), "pool__campaign")
+    out = {}
+    for pk in ids:
+        g, m = gifts.get(pk, {}), matches.get(pk, {})
+        out[pk] = Totals(
+            raised=(g.get("gifts") or 0) - (g.get("refunded") or 0), matched=m.get("matched") or 0,
+            held=m.get("held") or 0, donors=g.get("n") or 0,
+        )
+    return out
+
+
+def with_figures(campaigns, *, now=None) -> list[Campaign]:
+    """The campaigns with `totals`, `phase` and `countdown` (the moment it counts to)."""
+    campaigns = list(campaigns)
+    now = now or timezone.now()
+    totals = campaign_totals(campaigns)
+    for c in campaigns:
+        c.totals = totals[c.pk]
+        c.phase = rules.phase(c.window, now)
+        c.countdown = rules.countdown_target(c.window, now)
+    return campaigns
+
+
+def leaderboard(campaign, limit: int | None = None) -> list[Project]:
+    """Accepted projects, most raised plus matched in the campaign first, each with
+    `campaign_raised`, `campaign_matched`, `campaign_donors` and `campaign_total`. Three queries."""
+    from jusha.matching.models import Match
+
+    projects = list(
+        Project.objects.filter(campaign_applications__campaign=campaign, campaign_applications__status=ACCEPTED)
+        .select_related("organisation")
+    )
+    gifts = _gift_sums(_gifts_in_window(campaign=campaign), "project_id")
+    matches = _match_sums(Match.objects.filter(pool__campaign=campaign), "project_id")
+    for p in projects:
+        g, m = gifts.get(p.pk, {}), matches.get(p.pk, {})
+        p.campaign_raised = (g.get("gifts") or 0) - (g.get("refunded") or 0)
+        p.campaign_matched = m.get("matched") or 0
+        p.campaign_donors = g.get("n") or 0
+        p.campaign_total = p.campaign_raised + p.campaign_matched
+    projects.sort(key=lambda p: (-p.campaign_total, p.title, p.pk))
+    return projects[:limit] if limit else projects
+
+
+def ticker(campaign, limit: int = 12) -> list[Donation]:
+    """The latest gifts in the campaign, with their match (templates show public_name,
+    which respects the anonymous choice). One query."""
+    return list(
+        _gifts_in_window(campaign=campaign)
+        .filter(status__in=COUNTED)
+        .select_related("donor", "project", "match")
+        .order_by("-paid_at")[:limit]
+    )
+
+
+def applications_waiting(campaign) -> list[Application]:
+    return list(
+        campaign.applications.filter(status=Application.Status.APPLIED)
+        .select_related("project__organisation", "applied_by")
+    )
+
+
+def applications_of(user, campaign) -> list[Application]:
+    """The user's organisations' applications to this campaign."""
+    return list(
+        campaign.applications.filter(project__organisation__memberships__user=user)
+        .select_related("project")
+        .distinct()
+    )

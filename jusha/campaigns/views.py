@@ -1,0 +1,139 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from jusha.campaigns import rules, selectors, services, states
+from jusha.campaigns.forms import ApplicationForm, TransitionForm
+from jusha.campaigns.permissions import access_application, access_campaign
+from jusha.core.errors import DomainError, Forbidden, NotFound
+
+
+def domain_errors(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.detail) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.detail) from exc
+
+    return wrapper
+
+
+def _pools(campaign) -> list:
+    from jusha.matching.selectors import pool_figures, pools_of_campaign, seed_revealed
+
+    pools = pools_of_campaign(campaign)
+    for pool in pools:
+        pool.figures, pool.seed_revealed = pool_figures(pool), seed_revealed(pool)
+        pool.bar = 100 - pool.figures["remaining"] * 100 // pool.budget if pool.budget else 100
+    return pools
+
+
+def _live(campaign) -> dict:
+    selectors.with_figures([campaign])
+    return {"campaign": campaign, "leaderboard": selectors.leaderboard(campaign, limit=10),
+            "recent": selectors.ticker(campaign), "pools": _pools(campaign)}
+
+
+@require_safe
+def campaign_list(request):
+    page = Paginator(selectors.public_campaigns(), 20).get_page(request.GET.get("page"))
+    return render(request, "campaigns/list.html", {"page": page, "campaigns": selectors.with_figures(page.object_list)})
+
+
+def _projects_to_apply(user, campaign) -> list:
+    from jusha.projects.models import Project
+
+    taken = campaign.applications.filter(status__in=(states.APPLIED, states.ACCEPTED)).values("project_id")
+    return list(
+        Project.objects.filter(organisation__memberships__user=user, organisation__memberships__role__in=states.MEMBERS)
+        .exclude(status__in=services.CLOSED_PROJECTS).exclude(pk__in=taken).select_related("organisation").distinct()
+    )
+
+
+@require_safe
+@domain_errors
+def campaign_detail(request, slug):
+    campaign = access_campaign(user=request.user, slug=slug)
+    context = _live(campaign)
+    if request.user.is_authenticated:
+        context["mine"] = selectors.applications_of(request.user, campaign)
+        context["can_apply"] = campaign.phase != rules.CLOSED and bool(_projects_to_apply(request.user, campaign))
+        if request.user.is_staff:
+            context["waiting"] = selectors.applications_waiting(campaign)
+    return render(request, "campaigns/detail.html", context)
+
+
+@require_safe
+@domain_errors
+def campaign_live(request, slug):
+    """The live totals, leaderboard and ticker, as the fragment htmx swaps in."""
+    campaign = access_campaign(user=request.user, slug=slug)
+    response = render(request, "campaigns/_live.html", _live(campaign))
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+@domain_errors
+def campaign_results(request, slug):
+    """After the window: final totals, the whole leaderboard, each pool's figures and seed."""
+    campaign = access_campaign(user=request.user, slug=slug)
+    context = _live(campaign)
+    if campaign.phase != rules.CLOSED:
+        messages.info(request, _("The results are published when the campaign ends."))
+        return redirect("campaigns:detail", slug=campaign.slug)
+    context["leaderboard"] = selectors.leaderboard(campaign)
+    return render(request, "campaigns/results.html", context)
+
+
+@login_required
+@domain_errors
+def campaign_apply(request, slug):
+    campaign = access_campaign(user=request.user, slug=slug)
+    projects = _projects_to_apply(request.user, campaign)
+    form = ApplicationForm(request.POST or None, projects=projects)
+    if request.method == "POST" and form.is_valid():
+        project = next(p for p in projects if p.slug == form.cleaned_data["project"])
+        try:
+            services.application_submit(
+                campaign=campaign, project=project, actor=request.user, pitch=form.cleaned_data["pitch"]
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc.detail))
+        else:
+            messages.success(request, _("Your application is sent. Platform staff will review it."))
+            return redirect("campaigns:detail", slug=campaign.slug)
+    return render(request, "campaigns/apply.html", {"campaign": campaign, "form": form, "projects": projects})
+
+
+@login_required
+@require_POST
+@domain_errors
+def application_transition(request, slug, pk):
+    campaign = access_campaign(user=request.user, slug=slug)
+    application = access_application(user=request.user, campaign=campaign, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That change is not possible."))
+        return redirect("campaigns:detail", slug=campaign.slug)
+    try:
+        application = services.application_transition(
+            application=application, target=form.cleaned_data["target"], actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("%(project)s: %(status)s.") % {
+            "project": application.project.title, "status": application.get_status_display()})
+    return redirect("campaigns:detail", slug=campaign.slug)

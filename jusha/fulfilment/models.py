@@ -1,0 +1,136 @@
+"""Delivery batches: a project's plan (units per batch), its batches, their history and
+the per-recipient delivery confirmations.
+
+Money is not here: each batch's cost is moved in the journal ("commitment" and "release"
+entries, see jusha.ledger), and its purchase is an ordinary Expenditure with its invoice.
+"""
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jusha.ledger.models import Expenditure
+from jusha.projects.models import Project
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that are never public (signatures, thumbprints): under JUSHA_PRIVATE_ROOT,
+    outside MEDIA_ROOT, so the /media/ view cannot serve them; only `views.signature` does,
+    to the organisation's members, audited. The folder is read from settings when used."""
+
+    @property
+    def base_location(self):
+        return settings.JUSHA_PRIVATE_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def private_storage():
+    return PrivateStorage()
+
+
+class BatchPlan(models.Model):
+    """How many of the project's units make one delivery batch (the unit and its cost are
+    the project's own `unit_name` and `unit_cost`)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="batch_plan")
+    batch_size = models.PositiveIntegerField(_("units per batch"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(batch_size__gt=0), name="batch_plan_size_positive")]
+
+
+class Batch(models.Model):
+    class Status(models.TextChoices):
+        CREATED = "created", _("Funded, to be purchased")
+        PURCHASING = "purchasing", _("Purchased")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        DISCLOSED = "disclosed", _("Disclosed")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="batches")
+    number = models.PositiveIntegerField()
+    units = models.PositiveIntegerField()
+    unit_cost = models.BigIntegerField()
+    cost = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
+    # When the money for it was in (the latest gift before it was created), and each step.
+    funded_at = models.DateTimeField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    purchased_at = models.DateTimeField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+    expenditure = models.OneToOneField(
+        Expenditure, null=True, blank=True, on_delete=models.PROTECT, related_name="batch"
+    )
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    disclosure = models.TextField(_("disclosure note"), blank=True)
+    # The status whose deadline passed and was flagged to the organisation (once per status).
+    overdue_flagged = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="batch_number_once"),
+            models.CheckConstraint(
+                condition=models.Q(units__gt=0, unit_cost__gt=0, cost=models.F("units") * models.F("unit_cost")),
+                name="batch_cost_is_units_times_unit_cost",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "status_changed_at"], name="batch_status_changed")]
+
+    def __str__(self):
+        return f"{self.project_id} #{self.number}"
+
+
+class StatusChange(models.Model):
+    """Every status change of a batch: from, to, who (None: the platform), when."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="status_changes")
+    source = models.CharField(max_length=12, blank=True)
+    target = models.CharField(max_length=12)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class DeliveryConfirmation(models.Model):
+    """One unit handed to one recipient. Public: the pseudonym, the county, the time and a
+    photo taken with consent. Private: the deliverer's name and the signature image."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="confirmations")
+    recipient = models.CharField(_("recipient pseudonym"), max_length=40)
+    county_code = models.CharField(_("county"), max_length=6)
+    delivered_at = models.DateTimeField(_("delivered at"))
+    deliverer = models.CharField(_("delivered by"), max_length=60)
+    photo = models.ImageField(upload_to="deliveries/", blank=True)
+    photo_consent = models.BooleanField(default=False)
+    others_consented = models.BooleanField(default=False)
+    signature = models.FileField(storage=private_storage, upload_to="signatures/")
+    signature_sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["batch", "delivered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "recipient"], name="delivery_once_per_recipient"),
+            models.CheckConstraint(
+                condition=models.Q(photo="") | models.Q(photo_consent=True, others_consented=True),
+                name="delivery_photo_needs_consent",
+            ),
+        ]

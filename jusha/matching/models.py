@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from jusha.campaigns.models import Campaign
+from jusha.giving.models import Donation
+from jusha.matching import rules
+from jusha.organisations.models import Organisation
+from jusha.projects.models import Project
+
+
+class Pool(models.Model):
+    """A sponsor's matching pool (配捐): a journal account funded by recorded deposits, and
+    the rules its matches follow. `deposited`, `spent` and `held` are kept beside the
+    journal under the pool's row lock; `manage.py ledger_check` proves them equal to it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
+    sponsor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="matching_pools")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="pools")
+    name = models.CharField(_("name"), max_length=120)
+    currency = models.CharField(max_length=3, default="CNY")
+    budget = models.BigIntegerField(_("budget (minor units)"))
+    min_bp = models.PositiveIntegerField(_("lowest ratio (basis points)"))
+    max_bp = models.PositiveIntegerField(_("highest ratio (basis points)"))
+    min_gift = models.BigIntegerField(_("smallest gift matched"), default=1)
+    gift_cap = models.BigIntegerField(_("most match per gift"), null=True, blank=True)
+    donor_daily_cap = models.BigIntegerField(_("most match per donor per day"), null=True, blank=True)
+    project_cap = models.BigIntegerField(_("most match per project"), null=True, blank=True)
+    causes = models.JSONField(_("eligible causes"), default=list, blank=True)
+    projects = models.ManyToManyField(Project, blank=True, related_name="+", verbose_name=_("eligible projects"))
+    tranches = models.JSONField(_("released per day"), default=list, blank=True)
+    starts_at = models.DateTimeField(_("matching starts"))
+    ends_at = models.DateTimeField(_("matching ends"))
+    seed = models.CharField(max_length=64, editable=False)
+    seed_hash = models.CharField(max_length=64, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    deposited = models.BigIntegerField(default=0)
+    spent = models.BigIntegerField(default=0, help_text="Matches journalled, net of returns")
+    held = models.BigIntegerField(default=0, help_text="Matches reserved while staff review them")
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gt=0), name="pool_budget_positive"),
+            models.CheckConstraint(condition=Q(min_bp__gt=0, max_bp__gte=F("min_bp")), name="pool_ratio_order"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="pool_window_order"),
+            # The database's own guard: a pool never commits one fen more than it holds.
+            models.CheckConstraint(
+                condition=Q(spent__gte=0, held__gte=0, deposited__lte=F("budget"))
+                & Q(deposited__gte=F("spent") + F("held")),
+                name="pool_never_overspent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def rules(self) -> rules.Rules:
+        return rules.Rules(
+            budget=self.budget, min_bp=self.min_bp, max_bp=self.max_bp, min_gift=self.min_gift,
+            gift_cap=self.gift_cap, donor_daily_cap=self.donor_daily_cap, project_cap=self.project_cap,
+            tranches=tuple(self.tranches or ()),
+        )
+
+    @property
+    def remaining(self) -> int:
+        return self.deposited - self.spent - self.held
+
+
+class Deposit(models.Model):
+    """Money the sponsor paid into the pool, as received by the platform (journalled once)."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="deposits")
+    amount = models.BigIntegerField()
+    reference = models.CharField(_("bank or payment reference"), max_length=80)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pool_deposit_positive")]
+
+
+class Match(models.Model):
+    """One gift's match from one pool: journalled at once, or held for staff review.
+
+    `amount` is what the rules gave; `returned` how much of it went back to the pool
+    (refunds, or a rejected hold); `journalled` what the match entry moved (0 while held).
+    """
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        HELD = "held", _("Held for review")
+        RELEASED = "released", _("Released after review")
+        RETURNED = "returned", _("Returned to the pool")
+
+    donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="match")
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="matches")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    ratio_bp = models.PositiveIntegerField()
+    amount = models.BigIntegerField()
+    returned = models.BigIntegerField(default=0)
+    journalled = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
+    donor_key = models.CharField(max_length=80, blank=True)
+    day = models.DateField(help_text="The Asia/Shanghai day the gift was paid")
+    signals = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=280, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "matches"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="match_positive"),
+            models.CheckConstraint(
+                condition=Q(returned__gte=0, returned__lte=F("amount"), journalled__gte=0, journalled__lte=F("amount")),
+                name="match_parts_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["pool", "project"], name="match_pool_project"),
+            models.Index(fields=["pool", "donor_key", "day"], name="match_pool_donor_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.donation_id} {self.amount} {self.status}"
+
+    @property
+    def net(self) -> int:
+        return self.amount - self.returned
+
+
+class GiftContext(models.Model):
+    """Where a gift came from, for the anti-gaming signals only: salted hashes of the
+    client's network address and device cookie, never the values. Deleted after 90 days."""
+
+    donation = models.OneToOneField(Donation, on_delete=models.CASCADE, primary_key=True, related_name="gift_context")
+    network_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    device_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -1,0 +1,141 @@
+"""Reads of matching: a gift's match, a pool's figures, a project's matched total, the
+staff review queue and its totals."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from jusha.campaigns.rules import is_open
+from jusha.matching import rules, states
+from jusha.matching.models import Match, Pool
+
+NO_MATCH = (0, "none")
+UNPAID = ("pending", "failed", "expired")
+
+
+def donation_match(donation) -> tuple[int, str]:
+    """(matched, match_status) of a gift: the match net of anything returned, and one of
+    none, matched, held, released, returned. No query for an unpaid gift, none when the
+    caller loaded `match` with select_related."""
+    if donation.status in UNPAID:
+        return NO_MATCH
+    try:
+        match = donation.match
+    except Match.DoesNotExist:
+        return NO_MATCH
+    return match.net, match.status
+
+
+def eligible_pools(project, moment) -> list[Pool]:
+    """Active pools that would match a gift to `project` paid at `moment`, in the order they
+    are tried: live (activated, so their seed hash is public) and inside their window and
+    their campaign's hours; the project accepted in their campaign, of an eligible cause,
+    and among their projects when they name some."""
+    from jusha.campaigns.models import Application
+
+    pools = list(
+        Pool.objects.filter(
+            status=states.ACTIVE, currency=project.currency, starts_at__lte=moment, ends_at__gt=moment,
+            activated_at__lte=moment,
+        ).select_related("campaign", "sponsor").prefetch_related("projects").order_by("pk")
+    )
+    accepted = set()
+    if any(p.campaign_id for p in pools):
+        applications = Application.objects.filter(project=project, status=Application.Status.ACCEPTED)
+        accepted = set(applications.values_list("campaign_id", flat=True))
+    eligible = []
+    for pool in pools:
+        campaign = pool.campaign
+        if campaign is not None and (
+            pool.campaign_id not in accepted or campaign.published_at is None or not is_open(campaign.window, moment)
+        ):
+            continue
+        if pool.causes and project.cause not in pool.causes:
+            continue
+        ids = {p.pk for p in pool.projects.all()}
+        if ids and project.pk not in ids:
+            continue
+        eligible.append(pool)
+    return eligible
+
+
+def seed_revealed(pool, now=None) -> bool:
+    """The seed is published once matching can no longer happen: window over, or closed."""
+    return pool.status == states.CLOSED or pool.ends_at <= (now or timezone.now())
+
+
+def is_visible(pool, user) -> bool:
+    """Active and closed pools are public; a draft only to its sponsor and staff."""
+    if pool.status != states.DRAFT:
+        return True
+    from jusha.organisations.permissions import roles_for
+
+    return bool(roles_for(user, pool.sponsor))
+
+
+def pool_figures(pool, *, now=None) -> dict:
+    """Budget, deposits, what is matched (spent), held and remaining, what the tranches
+    have released so far, and the released/returned totals of reviewed and refunded matches."""
+    now = now or timezone.now()
+    sums = pool.matches.aggregate(
+        n=Count("id"),
+        released_sum=Sum("journalled", filter=Q(status=states.RELEASED)),
+        returned_sum=Sum("returned"),
+        rejected_sum=Sum("amount", filter=Q(status=states.RETURNED, journalled=0, decided_at__isnull=False)),
+        held_n=Count("id", filter=Q(status=states.HELD)),
+    )
+    day = rules.day_index(pool.starts_at, now)
+    return {
+        "budget": pool.budget,
+        "deposited": pool.deposited,
+        "spent": pool.spent,
+        "held": pool.held,
+        "remaining": pool.remaining,
+        "released_so_far": min(pool.deposited, rules.released(pool.rules, day)) if pool.status != states.DRAFT else 0,
+        "matches": sums["n"],
+        "held_count": sums["held_n"],
+        "released": sums["released_sum"] or 0,
+        "returned": sums["returned_sum"] or 0,
+        "rejected": sums["rejected_sum"] or 0,
+    }
+
+
+def pools_of_campaign(campaign) -> list[Pool]:
+    return list(campaign.pools.exclude(status=states.DRAFT).select_related("sponsor").order_by("pk"))
+
+
+def project_matching(project) -> dict:
+    """For the project page: matched so far (net, from the journal), held for review, and
+    whether a pool is matching its gifts right now."""
+    from jusha.ledger.selectors import project_sums
+    
+    held = Match.objects.filter(project=project, status=states.HELD).aggregate(t=Sum(F("amount") - F("returned")))["t"]
+    live = eligible_pools(project, timezone.now()) if project.status == "fundraising" else []
+    return {
+        "matched": project_sums([project.pk])[project.pk].matched,
+        "held": held or 0,
+        "pools": live,
+        "currency": project.currency,
+    }
+
+
+def review_queue():
+    return (
+        Match.objects.filter(status=states.HELD)
+        .select_related("donation__donor", "project__organisation", "pool__sponsor")
+        .order_by("created_at", "id")
+    )
+
+
+def review_totals() -> dict:
+    """Held, released and rejected matches: how many, how much (reported on the queue)."""
+    net = F("amount") - F("returned")
+    return Match.objects.aggregate(
+        held_count=Count("id", filter=Q(status=states.HELD)),
+        held=Sum(net, filter=Q(status=states.HELD)),
+        released_count=Count("id", filter=Q(status=states.RELEASED)),
+        released=Sum("journalled", filter=Q(status=states.RELEASED)),
+        rejected_count=Count("id", filter=Q(status=states.RETURNED, journalled=0, decided_at__isnull=False)),
+        rejected=Sum("amount", filter=Q(status=states.RETURNED, journalled=0, decided_at__isnull=False)),
+    )

@@ -1,0 +1,433 @@
+"""Every write of matching: pools and their deposits, the match of each paid gift (on the
+gift path, in its transaction), matches returned by refunds, held matches decided by staff,
+and the gift context the anti-gaming signals read.
+
+For now the pool's row is the lock that makes allocation exact (first come, first served);
+the arithmetic lives in `rules` so that it can move when that hot row goes.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import fields
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jusha.campaigns.rules import Window
+from jusha.core.audit import audit_record
+from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
+from jusha.core.money import EXPONENTS
+from jusha.core.ratelimit import client_ip
+from jusha.core.richtext import plain_text
+from jusha.core.statemachine import SYSTEM
+from jusha.giving.models import Donation
+from jusha.ledger.models import JournalEntry
+from jusha.ledger.services import entry_post, organisation_cash_account, pool_account, project_fund_account
+from jusha.matching import rules, states
+from jusha.matching.models import Deposit, GiftContext, Match, Pool
+from jusha.matching.selectors import eligible_pools
+from jusha.organisations.models import Membership
+from jusha.organisations.permissions import roles_for
+from jusha.projects.models import Cause
+
+DEVICE_COOKIE = "jusha_device"
+_DEVICE_VALUE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+PAID_STATUSES = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
+
+RULE_MESSAGES = {
+    "invalid_window": gettext_lazy("The matching window must end after it starts."),
+    "invalid_hours": gettext_lazy("Daily hours need an opening time before the closing time."),
+    "invalid_budget": gettext_lazy("The budget must be a positive number of fen."),
+    "invalid_ratio": gettext_lazy(
+        "The ratio must be more than zero, its highest no lower than its lowest, and at most 10:1."
+    ),
+    "invalid_min_gift": gettext_lazy("The smallest gift matched must be at least 1 fen."),
+    "invalid_cap": gettext_lazy("Caps must be positive numbers of fen (or left out)."),
+    "cap_below_minimum": gettext_lazy(
+        "A cap is below the match of the smallest gift: no gift could ever be matched in full."
+    ),
+    "invalid_tranches": gettext_lazy(
+        "The daily tranches must be positive, add up to the budget and fit in the window's days."
+    ),
+}
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _staff_roles(actor) -> set[str]:
+    return {states.STAFF} if getattr(actor, "is_staff", False) and actor.is_active else set()
+
+
+def _lock(pool) -> Pool:
+    return Pool.objects.select_for_update().get(pk=pool.pk)
+
+
+def thresholds() -> rules.Thresholds:
+    configured = settings.JUSHA_MATCHING
+    return rules.Thresholds(**{f.name: configured[f.name] for f in fields(rules.Thresholds) if f.name in configured})
+
+
+# --- pools ------------------------------------------------------------------------------
+
+
+def _check_rules(candidate: rules.Rules, window: Window) -> None:
+    problems = rules.rule_problems(candidate, window)
+    if problems:
+        raise Invalid(RULE_MESSAGES[problems[0]], code=problems[0], extra={"problems": problems})
+
+
+@transaction.atomic
+def pool_create(
+    *, sponsor, actor, name: str, budget, min_bp, max_bp, currency: str = "CNY", min_gift=1, gift_cap=None,
+    donor_daily_cap=None, project_cap=None, causes=(), projects=(), tranches=(), campaign=None,
+    starts_at=None, ends_at=None,
+) -> Pool:
+    """A draft pool with its rules, by the sponsor's owners or finance members (or staff).
+    Rules never change afterwards: anyone can then hold the pool to what it published."""
+    if not roles_for(actor, sponsor) & {"owner", "finance", "staff"}:
+        raise Forbidden(_("Only the sponsor's owners and finance members can set up its pools."), code="not_sponsor")
+    name = plain_text(name)
+    if not name or len(name) > 120:
+        raise Invalid(_("Give the pool a name of at most 120 characters."), code="invalid_name")
+    if currency not in settings.JUSHA_CURRENCIES or currency not in EXPONENTS:
+        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
+    caps = [c for c in (gift_cap, donor_daily_cap, project_cap) if c is not None]
+    numbers = [budget, min_bp, max_bp, min_gift, *tranches, *caps]
+    if not all(_is_int(n) for n in numbers):
+        raise Invalid(_("Amounts and ratios are whole numbers (fen, basis points)."), code="invalid_number")
+    if any(cause not in Cause.values for cause in causes):
+        raise Invalid(_("Choose causes from the list."), code="invalid_cause")
+    if campaign is not None:
+        starts_at, ends_at = starts_at or campaign.starts_at, ends_at or campaign.ends_at
+        if starts_at < campaign.starts_at or ends_at > campaign.ends_at:
+            raise Invalid(_("A campaign's pool matches within the campaign's window."), code="outside_campaign")
+    if any(not isinstance(t, datetime) or timezone.is_naive(t) for t in (starts_at, ends_at)):
+        raise Invalid(_("Say when matching starts and ends, with a time zone."), code="invalid_window")
+    candidate = rules.Rules(
+        budget=budget, min_bp=min_bp, max_bp=max_bp, min_gift=min_gift, gift_cap=gift_cap,
+        donor_daily_cap=donor_daily_cap, project_cap=project_cap, tranches=tuple(tranches),
+    )
+    _check_rules(candidate, Window(starts_at, ends_at))
+    projects = list(projects)
+    if campaign is not None and projects:
+        from jusha.campaigns.selectors import accepted_project_ids
+
+        if not {p.pk for p in projects} <= accepted_project_ids(campaign):
+            raise Invalid(
+                _("Every eligible project must be accepted in the pool's campaign."), code="project_not_in_campaign"
+            )
+    seed = secrets.token_hex(32)
+    pool = Pool.objects.create(
+        sponsor=sponsor, campaign=campaign, name=name, currency=currency, budget=budget, min_bp=min_bp, max_bp=max_bp,
+        min_gift=min_gift, gift_cap=gift_cap, donor_daily_cap=donor_daily_cap, project_cap=project_cap,
+        causes=sorted(set(causes)), tranches=list(tranches), starts_at=starts_at, ends_at=ends_at,
+        seed=seed, seed_hash=rules.seed_hash(seed), created_by=actor,
+    )
+    pool.projects.set(projects)
+    audit_record(actor=actor, action="pool.create", target=pool, data={"budget": budget, "seed_hash": pool.seed_hash})
+    return pool
+
+
+@transaction.atomic
+def pool_deposit(*, pool, amount, reference: str, actor) -> Deposit:
+    """Staff record money the sponsor paid in: the sponsor's cash → the pool, journalled once."""
+    if not _staff_roles(actor):
+        raise Forbidden(_("Only platform staff can record deposits into a pool."), code="not_staff")
+    if not _is_int(amount) or amount <= 0:
+        raise Invalid(_("The deposit must be a positive whole number of fen."), code="invalid_amount")
+    reference = plain_text(reference)[:80]
+    if not reference:
+        raise Invalid(_("Give the bank or payment reference of the deposit."), code="reference_required")
+    pool = _lock(pool)
+    if pool.status == states.CLOSED:
+        raise Conflict(_("This pool is closed."), code="pool_closed")
+    if pool.deposited + amount > pool.budget:
+        raise Conflict(
+            _("Deposits would exceed the pool's budget."), code="deposit_exceeds_budget",
+            extra={"budget": pool.budget, "deposited": pool.deposited},
+        )
+    deposit = Deposit.objects.create(pool=pool, amount=amount, reference=reference, recorded_by=actor)
+    entry_post(
+        kind=JournalEntry.Kind.POOL_DEPOSIT, reference=str(deposit.pk), project=None, currency=pool.currency,
+        lines=[(organisation_cash_account(pool.sponsor_id, pool.currency), amount), (pool_account(pool), -amount)],
+        memo=f"pool {pool.pk} deposit {reference}", actor=actor,
+    )
+    Pool.objects.filter(pk=pool.pk).update(deposited=F("deposited") + amount)
+    audit_record(actor=actor, action="pool.deposit", target=pool, data={"amount": amount, "reference": reference})
+    return deposit
+
+
+@transaction.atomic
+def pool_transition(*, pool, target: str, actor, reason: str = "") -> Pool:
+    """Activate (staff: only a fully deposited pool whose window is not over; its seed hash
+    is public from then on, before its first draw) or close a pool."""
+    locked = _lock(pool)
+    roles = {SYSTEM} if actor is None else roles_for(actor, locked.sponsor)
+    if not roles:
+        raise Forbidden(_("Only the sponsor and platform staff can change this pool."), code="not_sponsor")
+    source = locked.status
+    states.POOL.check(source, target, roles)
+    now = timezone.now()
+    changed = ["status"]
+    if target == states.ACTIVE:
+        if locked.deposited < locked.budget:
+            raise TransitionRefused(
+                _("The pool's budget is not fully deposited yet."), code="pool_not_funded",
+                extra={"budget": locked.budget, "deposited": locked.deposited},
+            )
+        if locked.ends_at <= now:
+            raise TransitionRefused(_("The pool's matching window is already over."), code="pool_window_over")
+        locked.activated_at = now
+        changed.append("activated_at")
+    locked.status = target
+    locked.save(update_fields=changed)
+    if actor is not None:
+        data = {"from": source, "reason": plain_text(reason)}
+        audit_record(actor=actor, action=f"pool.{target}", target=locked, data=data)
+    return locked
+
+
+# --- the gift path ----------------------------------------------------------------------
+
+
+def _digest(kind: str, value: str) -> str:
+    return salted_hmac(f"jusha.matching.{kind}", value, algorithm="sha256").hexdigest()
+
+
+def gift_context_record(*, donation, request) -> GiftContext:
+    """At gift creation: salted hashes of the client's network address and device cookie."""
+    network = client_ip(request)
+    device = request.COOKIES.get(DEVICE_COOKIE, "")
+    return GiftContext.objects.create(
+        donation=donation,
+        network_hash=_digest("network", network) if network and network != "unknown" else "",
+        device_hash=_digest("device", device) if _DEVICE_VALUE.match(device) else "",
+    )
+
+
+def device_cookie(request, response):
+    """Give the browser a random device id (only its salted hash is ever stored)."""
+    if not _DEVICE_VALUE.match(request.COOKIES.get(DEVICE_COOKIE, "")):
+        response.set_cookie(
+            DEVICE_COOKIE, secrets.token_urlsafe(24), max_age=365 * 86400, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+def _donor_key(donation, context: GiftContext | None) -> str:
+    """Whose daily cap a gift counts against: the account, else the receipt email, else the
+    device; a guest with none of these is a donor of one gift."""
+    if donation.donor_id:
+        return f"user:{donation.donor_id}"
+    if donation.email:
+        return "email:" + _digest("email", donation.email.lower())
+    if context is not None and context.device_hash:
+        return "device:" + context.device_hash
+    return f"gift:{donation.pk}"
+
+
+def _evidence(donation, context: GiftContext | None, pool: Pool, limits: rules.Thresholds) -> rules.Evidence:
+    """The facts the signals read, for one gift to one pool's project."""
+    project, paid_at = donation.project, donation.paid_at
+    since = paid_at - timedelta(hours=settings.JUSHA_MATCHING["lookback_hours"])
+    recent = Donation.objects.filter(
+        project=project, status__in=PAID_STATUSES, paid_at__gte=since, paid_at__lte=paid_at
+    )
+    members = Membership.objects.filter(organisation_id=project.organisation_id)
+    hashes = {name: getattr(context, f"{name}_hash", "") if context else "" for name in ("device", "network")}
+
+    own_member = bool(donation.donor_id) and members.filter(user_id=donation.donor_id).exists()
+    shared = []
+    email = donation.email.lower()
+    if not own_member and email and (
+        email == project.organisation.contact_email.lower() or members.filter(user__email__iexact=email).exists()
+    ):
+        shared.append("email")
+    for name, digest in hashes.items():
+        used_by_members = GiftContext.objects.filter(
+            **{f"{name}_hash": digest}, donation__donor__memberships__organisation_id=project.organisation_id
+        )
+        if digest and not own_member and used_by_members.exclude(donation=donation).exists():
+            shared.append(name)
+
+    if donation.donor_id:
+        account_gifts = recent.filter(donor_id=donation.donor_id).count()
+    else:
+        account_gifts = recent.filter(email=donation.email).count() if donation.email else 1
+    counts = {
+        name: recent.filter(**{f"gift_context__{name}_hash": d}).count() if d else 0 for name, d in hashes.items()
+    }
+
+    # Tranches open at the start of each day of the window (the first: once the pool is live).
+    seconds, burst = None, 0
+    day = rules.day_index(pool.starts_at, paid_at)
+    if pool.tranches or day == 0:
+        opens = pool.campaign.daily_opens if pool.campaign_id else None
+        opening = rules.tranche_opening(pool.starts_at, day, opens) if day else max(pool.starts_at, pool.activated_at)
+        seconds = int((paid_at - opening).total_seconds())
+        if 0 <= seconds <= limits.burst_seconds:
+            burst = recent.filter(paid_at__gte=opening).count()
+    return rules.Evidence(
+        own_member=own_member, org_identity=tuple(shared), account_gifts=account_gifts,
+        device_gifts=counts["device"], network_gifts=counts["network"],
+        seconds_after_opening=seconds, burst_gifts=burst,
+    )
+
+
+def _committed(queryset) -> int:
+    return queryset.aggregate(total=Sum(F("amount") - F("returned")))["total"] or 0
+
+
+def _journal_match(match: Match, pool: Pool, amount: int) -> None:
+    entry_post(
+        kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project, currency=pool.currency,
+        lines=[(pool_account(pool), amount), (project_fund_account(match.project), -amount)],
+        memo=match.donation.receipt_number or "",
+    )
+    match.journalled = amount
+
+
+def match_gift(*, donation) -> Match | None:
+    """The match of a gift just paid and journalled (not overflow), in the same transaction,
+    so a failed or refused gift never spends one. At most one pool matches a gift: the first
+    eligible pool with room. A gift with an anti-gaming signal is still accepted, but its
+    match is only reserved (held) until staff decide."""
+    pools = eligible_pools(donation.project, donation.paid_at)
+    if not pools:
+        return None
+    context = GiftContext.objects.filter(donation=donation).first()
+    donor_key = _donor_key(donation, context)
+    day, limits = rules.local_day(donation.paid_at), thresholds()
+    for candidate in pools:
+        found = rules.signals(_evidence(donation, context, candidate, limits), limits)
+        pool = _lock(candidate)  # issue 6: the pool row is the lock (see the module's note)
+        if pool.status != states.ACTIVE:
+            continue
+        matches = Match.objects.filter(pool=pool)
+        usage = rules.Usage(
+            pool=pool.spent + pool.held,
+            project=_committed(matches.filter(project=donation.project)) if pool.project_cap is not None else 0,
+            donor_day=(
+                _committed(matches.filter(donor_key=donor_key, day=day)) if pool.donor_daily_cap is not None else 0
+            ),
+        )
+        ratio = rules.draw_bp(pool.rules, seed=pool.seed, donation_id=str(donation.pk))
+        day_of_window = rules.day_index(pool.starts_at, donation.paid_at)
+        allocation = rules.allocate(pool.rules, gift=donation.amount, ratio_bp=ratio, day=day_of_window, usage=usage)
+        if allocation.amount <= 0:
+            continue
+        match = Match.objects.create(
+            donation=donation, pool=pool, project=donation.project, ratio_bp=ratio, amount=allocation.amount,
+            status=states.HELD if found else states.MATCHED, donor_key=donor_key, day=day, signals=found,
+        )
+        if found:
+            Pool.objects.filter(pk=pool.pk).update(held=F("held") + allocation.amount)
+        else:
+            _journal_match(match, pool, allocation.amount)
+            match.save(update_fields=["journalled"])
+            Pool.objects.filter(pk=pool.pk).update(spent=F("spent") + allocation.amount)
+        return match
+    return None
+
+
+def match_return_for_refund(*, donation, refund) -> int:
+    """After a refund of (part of) a gift, in its transaction: the match goes back to its pool
+    in proportion. What stays is floor(match × (gift − refunded) / gift), so a full refund
+    returns all of it; a match the project has already spent is not clawed back. Returns
+    the fen journalled back to the pool (a held match is only un-reserved)."""
+    from jusha.ledger.selectors import project_sums
+
+    found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
+    if found is None:
+        return 0
+    pool = Pool.objects.select_for_update().get(pk=found)
+    match = Match.objects.select_for_update().select_related("project").get(donation_id=donation.pk)
+    kept = rules.kept_after_refunds(match=match.amount, gift=donation.amount, refunded=donation.refunded_amount)
+    due = match.net - kept
+    if match.status == states.RETURNED or due <= 0:
+        return 0
+    back = 0
+    if match.status == states.HELD:
+        match.returned += due
+        Pool.objects.filter(pk=pool.pk).update(held=F("held") - due)
+    else:
+        back = min(due, max(0, project_sums([match.project_id])[match.project_id].available))
+        if back > 0:
+            entry_post(
+                kind=JournalEntry.Kind.MATCH_RETURN, reference=str(refund.pk), project=match.project,
+                currency=pool.currency,
+                lines=[(project_fund_account(match.project), back), (pool_account(pool), -back)],
+                memo=donation.receipt_number or "",
+            )
+            match.returned += back
+            Pool.objects.filter(pk=pool.pk).update(spent=F("spent") - back)
+    if match.net == 0:
+        states.MATCH.check(match.status, states.RETURNED, SYSTEM)
+        match.status = states.RETURNED
+    match.save(update_fields=["returned", "status"])
+    return back
+
+
+# --- held matches: staff decide ---------------------------------------------------------
+
+
+def _decide(match, *, actor, target: str, note: str) -> tuple[Pool, Match]:
+    roles = _staff_roles(actor)
+    if not roles:
+        raise Forbidden(_("Only platform staff can decide held matches."), code="not_staff")
+    pool = Pool.objects.select_for_update().get(pk=match.pool_id)
+    locked = Match.objects.select_for_update().select_related("project", "donation").get(pk=match.pk)
+    states.MATCH.check(locked.status, target, roles)
+    locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), plain_text(note)[:280]
+    return pool, locked
+
+
+@transaction.atomic
+def match_release(*, match, actor, note: str = "") -> Match:
+    """Staff found nothing wrong: the reserved match is journalled to the project."""
+    pool, locked = _decide(match, actor=actor, target=states.RELEASED, note=note)
+    amount = locked.net
+    _journal_match(locked, pool, amount)
+    Pool.objects.filter(pk=pool.pk).update(held=F("held") - amount, spent=F("spent") + amount)
+    locked.status = states.RELEASED
+    locked.save(update_fields=["status", "journalled", "decided_by", "decided_at", "decision_note"])
+    data = {"amount": amount, "note": locked.decision_note}
+    audit_record(actor=actor, action="match.release", target=locked, data=data)
+    return locked
+
+
+@transaction.atomic
+def match_reject(*, match, actor, note: str) -> Match:
+    """Staff judged the gift gamed: the reservation goes back to the pool, nothing is paid."""
+    if not plain_text(note):
+        raise Invalid(_("Say why the match is rejected."), code="reason_required")
+    pool, locked = _decide(match, actor=actor, target=states.RETURNED, note=note)
+    freed = locked.net
+    Pool.objects.filter(pk=pool.pk).update(held=F("held") - freed)
+    locked.returned, locked.status = locked.amount, states.RETURNED
+    locked.save(update_fields=["status", "returned", "decided_by", "decided_at", "decision_note"])
+    data = {"amount": freed, "note": locked.decision_note}
+    audit_record(actor=actor, action="match.reject", target=locked, data=data)
+    return locked
+
+
+# --- periodic ---------------------------------------------------------------------------
+
+
+def gift_contexts_purge(*, now=None) -> int:
+    """Periodic: device and network hashes are deleted after 90 days (and daily-cap keys
+    derived from a device with them)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.JUSHA_MATCHING["context_days"])
+    deleted, _unused = GiftContext.objects.filter(created_at__lt=cutoff).delete()
+    Match.objects.filter(created_at__lt=cutoff, donor_key__startswith="device:").update(donor_key="")
+    return deleted

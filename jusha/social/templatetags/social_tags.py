@@ -1,0 +1,31 @@
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jusha.core.money import Money
+from jusha.social import rules
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, name, *args) -> str:
+    """{% absolute_url "social:card" project.slug %}: for previews and QR codes."""
+    return context["request"].build_absolute_uri(reverse(name, args=args))
+
+
+@register.filter
+def figure(value) -> str:
+    """A count as the privacy rules left it: "<3" reads "fewer than 3"."""
+    return _("fewer than 3") if value == rules.FEWER else value
+
+
+@register.filter
+def amount(value, currency="CNY") -> str:
+    """An amount, or "hidden" where the privacy rules withheld it."""
+    return _("hidden") if value is None else Money(int(value), currency or "CNY").display()
+
+
+@register.filter
+def percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

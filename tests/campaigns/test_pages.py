@@ -1,0 +1,91 @@
+"""Campaign pages: list, detail with live totals and countdown, the live fragment, results
+after the window, applications by organisations and their review by staff."""
+
+
+import pytest
+from django.utils import timezone
+
+from jusha.campaigns.models import Application, Campaign
+from jusha.matching.models import Pool
+from tests.factories import give, make_campaign, make_member, make_pool, make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def running():
+    project = make_project(goal=10_000_000, title="Warm packs")
+    campaign = make_campaign(projects=[project], title="Giving Day")
+    pool = make_pool(campaign=campaign, budget=100_000)
+    return campaign, pool, project
+
+
+def test_list_detail_and_live_fragment(client, running):
+    campaign, pool, project = running
+    give(project, 5000, name="Xiaoyu")
+    give(project, 3000, anonymous=True, name="Hidden")
+    listing = client.get("/campaigns/")
+    assert listing.status_code == 200 and "Giving Day" in listing.content.decode()
+    page = client.get(f"/campaigns/{campaign.slug}/").content.decode()
+    assert "¥160.00" in page  # in all: 80 given + 80 matched
+    assert "Xiaoyu" in page and "Hidden" not in page and "Anonymous donor" in page
+    assert 'data-countdown' in page and f"/pools/{pool.pk}/" in page and 'hx-get="/campaigns/' in page
+    live = client.get(f"/campaigns/{campaign.slug}/live/")
+    assert live.status_code == 200 and live["Cache-Control"] == "no-cache" and "¥160.00" in live.content.decode()
+    assert client.get("/campaigns/nope/").status_code == 404
+    assert client.get(f"/campaigns/{make_campaign(publish=False).slug}/").status_code == 404
+
+
+def test_results_only_after_the_window_with_seeds(client, running):
+    campaign, pool, project = running
+    give(project, 1000)
+    response = client.get(f"/campaigns/{campaign.slug}/results/")
+    assert response.status_code == 302
+    Campaign.objects.filter(pk=campaign.pk).update(ends_at=timezone.now())
+    Pool.objects.filter(pk=pool.pk).update(ends_at=timezone.now())
+    page = client.get(f"/campaigns/{campaign.slug}/results/").content.decode()
+    assert pool.seed in page and pool.seed_hash in page and "¥20.00" in page
+    detail = client.get(f"/campaigns/{campaign.slug}/").content.decode()
+    assert "hx-get" not in detail  # no more polling once closed
+
+
+def test_organisation_applies_and_staff_review_on_the_page(client):
+    campaign = make_campaign()
+    project = make_project()
+    editor = make_member(project.organisation, "editor")
+    client.force_login(editor)
+    assert project.title in client.get(f"/campaigns/{campaign.slug}/apply/").content.decode()
+    response = client.post(f"/campaigns/{campaign.slug}/apply/", {"project": project.slug, "pitch": "Please"})
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.status == "applied" and application.applied_by == editor
+
+    url = f"/campaigns/{campaign.slug}/applications/{application.pk}/"
+    client.post(url, {"target": "accepted"})  # not staff: refused, nothing changed
+    application.refresh_from_db()
+    assert application.status == "applied"
+    other = make_user()
+    client.force_login(other)
+    assert client.post(url, {"target": "withdrawn"}).status_code == 404
+
+    staff = make_user(is_staff=True)
+    client.force_login(staff)
+    assert project.title in client.get(f"/campaigns/{campaign.slug}/").content.decode()
+    client.post(url, {"target": "rejected"})  # a reason is required
+    application.refresh_from_db()
+    assert application.status == "applied"
+    client.post(url, {"target": "accepted"})
+    application.refresh_from_db()
+    assert (application.status, application.decided_by) == ("accepted", staff)
+
+
+def test_admin_pages_load_for_staff(admin_client, running):
+    campaign, _pool, _project = running
+    for url in ("/admin/campaigns/campaign/", "/admin/campaigns/application/", "/admin/matching/pool/",
+                "/admin/matching/match/", f"/admin/campaigns/campaign/{campaign.pk}/change/"):
+        assert admin_client.get(url).status_code == 200, url
+    response = admin_client.post("/admin/campaigns/campaign/add/", {
+        "slug": "bad", "title": "Bad", "currency": "CNY",
+        "starts_at_0": "2026-09-09", "starts_at_1": "00:00", "ends_at_0": "2026-09-08", "ends_at_1": "00:00",
+    })
+    assert response.status_code == 200 and not Campaign.objects.filter(slug="bad").exists()
