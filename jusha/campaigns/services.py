@@ -109,7 +109,7 @@ def application_submit(*, campaign, project, actor, pitch: str = "") -> Applicat
 @transaction.atomic
 def application_transition(*, application, target: str, actor, reason: str = "") -> Application:
     """Staff accept or turn down (with a reason); the organisation withdraws."""
-    applications = Application.objects.select_for_update().select_related("project__organisation", "campaign")
+    applications = Application.objects.select_for_update(of=("self",)).select_related("project__organisation", "campaign")
     locked = applications.get(pk=application.pk)
     roles = user_roles(actor, locked.project.organisation)
     if not roles:

@@ -22,9 +22,8 @@ from jusha.core.statemachine import SYSTEM
 from jusha.giving import rules
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION
-from jusha.ledger.models import Account
 from jusha.ledger.selectors import project_sums
-from jusha.ledger.services import gift_journal, project_fund_account, refund_journal
+from jusha.ledger.services import gift_journal, project_funds_lock, refund_journal
 from jusha.payments.providers import default_provider_name, get_provider
 from jusha.projects.models import Project
 from jusha.projects.rules import gift_refusal
@@ -151,7 +150,11 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     recorded (the money was taken) and then refunded or kept as disclosed overflow, by
     the project's overflow rule.
     """
-    donation = Donation.objects.select_for_update().select_related("project").filter(provider=provider, intent_id=intent_id).first()
+    # of=("self",): lock the gift only, never the project row it joins (that would queue every gift).
+    donation = (
+        Donation.objects.select_for_update(of=("self",)).select_related("project")
+        .filter(provider=provider, intent_id=intent_id).first()
+    )
     if donation is None:
         raise NotFound(_("No gift is waiting for this payment."), code="unknown_intent")
     if donation.status in (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED):
@@ -268,10 +271,9 @@ def donation_refund(*, donation: Donation, amount: int, reason: str, actor, auto
         raise Invalid(_("Say why the gift is refunded."), code="reason_required")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise Invalid(_("The refund amount must be a positive whole number of fen."), code="invalid_amount")
-    # Lock order everywhere: fund account, then donation.
-    fund = project_fund_account(donation.project)
-    Account.objects.select_for_update().filter(pk=fund.pk).first()
-    donation = Donation.objects.select_for_update().select_related("project__organisation").get(pk=donation.pk)
+    # Lock order everywhere: the project's fund lock, then the donation.
+    project_funds_lock(donation.project)
+    donation = Donation.objects.select_for_update(of=("self",)).select_related("project__organisation").get(pk=donation.pk)
     if donation.status == Donation.Status.REFUNDED:
         raise Conflict(_("This gift has already been refunded."), code="already_refunded")
     if donation.status not in (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED):

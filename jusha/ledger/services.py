@@ -132,9 +132,8 @@ def expenditure_record(*, project, budget_line, amount: int, description: str, s
     description = (description or "").strip()
     if not description:
         raise Invalid(_("Describe what the money was spent on."), code="description_required")
-    # Lock the fund account so two expenditures cannot both spend the last yuan.
-    fund = project_fund_account(project)
-    Account.objects.select_for_update().filter(pk=fund.pk).first()
+    # One decision on the project's funds at a time: two expenditures cannot both spend the last yuan.
+    fund = project_funds_lock(project)
     if amount > project_available(project):
         raise Conflict(_("The project does not hold enough uncommitted funds for this expenditure."), code="insufficient_funds")
     clean = clean_voucher(voucher)

@@ -351,7 +351,7 @@ def match_return_for_refund(*, donation, refund) -> int:
     if found is None:
         return 0
     pool = Pool.objects.select_for_update().get(pk=found)
-    match = Match.objects.select_for_update().select_related("project").get(donation_id=donation.pk)
+    match = Match.objects.select_for_update(of=("self",)).select_related("project").get(donation_id=donation.pk)
     kept = rules.kept_after_refunds(match=match.amount, gift=donation.amount, refunded=donation.refunded_amount)
     due = match.net - kept
     if match.status == states.RETURNED or due <= 0:
@@ -386,7 +386,7 @@ def _decide(match, *, actor, target: str, note: str) -> tuple[Pool, Match]:
     if not roles:
         raise Forbidden(_("Only platform staff can decide held matches."), code="not_staff")
     pool = Pool.objects.select_for_update().get(pk=match.pool_id)
-    locked = Match.objects.select_for_update().select_related("project", "donation").get(pk=match.pk)
+    locked = Match.objects.select_for_update(of=("self",)).select_related("project", "donation").get(pk=match.pk)
     states.MATCH.check(locked.status, target, roles)
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), plain_text(note)[:280]
     return pool, locked

@@ -254,7 +254,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
 def invitation_accept(*, token: str, actor) -> Membership:
     """The invited person, logged in with the invited email address, joins the organisation."""
     invitation = (
-        Invitation.objects.select_for_update().select_related("organisation")
+        Invitation.objects.select_for_update(of=("self",)).select_related("organisation")
         .filter(token_digest=token_digest(token)).first()
     )
     if invitation is None:

@@ -51,6 +51,8 @@ def test_relay_grows_through_a_guest(browser, live_server):
         member.locator("[data-testid=make-link]").click()
         member_url = member.locator("[data-testid=share-url]").input_value()
         assert re.fullmatch(rf"{re.escape(live_server.url)}/s/[a-z2-9]{{8}}", member_url)
+        # The poster (an SVG built by the server) loads and renders: wait for the load, not a fixed time.
+        member.wait_for_function("() => { const i = document.querySelector('.poster img'); return i && i.complete; }")
         assert member.locator(".poster img").evaluate("img => img.naturalWidth") > 0
 
         # 2. A guest opens the link, gives, and lights the relay.
