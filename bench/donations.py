@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import BenchError, BenchServer, run_load  # noqa: E402
+from bench.server import BenchError, BenchServer, add_load_arguments, phase_times, run_load  # noqa: E402
 
 GOAL = 10**10  # fen: the largest goal the platform accepts (100 million yuan); never filled here
 BODY_LIMIT = 500
@@ -163,17 +163,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short phases (CI): the whole run well under 60 s")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--client-processes", type=int, default=4)
-    parser.add_argument("--projects", type=int, default=3, help="hot projects the gifts are spread over")
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: CPU count)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--duration", type=float, default=None, help="seconds measured per phase (20; quick 6)")
-    parser.add_argument("--warmup", type=float, default=None, help="seconds of warm-up per phase (3; quick 2)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, SQLite file)")
+    add_load_arguments(parser)
     args = parser.parse_args(argv)
-    duration = args.duration or (6.0 if args.quick else 20.0)
-    warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0)
+    duration, warmup = phase_times(args)
     began = time.monotonic()
 
     try:

@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.donations import GOAL, gift  # noqa: E402
-from bench.server import ROOT, BenchError, BenchServer, percentile, run_load  # noqa: E402
+from bench.server import ROOT, BenchError, BenchServer, add_load_arguments, percentile, phase_times, run_load  # noqa: E402
 
 UNIT_COST = 20_000  # ¥200 a warm pack
 
@@ -130,17 +130,9 @@ def main(argv=None) -> int:
                         help="after-commit work on the database queue with jusha_worker (default), or in the request")
     parser.add_argument("--worker-interval", type=float, default=1.0, help="the worker's poll interval")
     parser.add_argument("--batch-size", type=int, default=5, help="warm packs (¥200) per batch")
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--client-processes", type=int, default=4)
-    parser.add_argument("--projects", type=int, default=3, help="hot projects the gifts are spread over")
-    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: CPU count)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
-    parser.add_argument("--duration", type=float, default=None, help="seconds measured (20; quick 6)")
-    parser.add_argument("--warmup", type=float, default=None, help="seconds of warm-up (3; quick 2)")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, SQLite file)")
+    add_load_arguments(parser)
     args = parser.parse_args(argv)
-    duration = args.duration or (6.0 if args.quick else 20.0)
-    warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0)
+    duration, warmup = phase_times(args)
     began = time.monotonic()
     queue = {"worker": {"JUSHA_TASK_BACKEND": "django_tasks_db.DatabaseBackend"}, "immediate": {}}[args.tasks]
     worker = None

@@ -452,6 +452,25 @@ class LoadResult:
         return percentile(self.window_ok, q) * 1000
 
 
+def add_load_arguments(parser) -> None:
+    """The load options every HTTP benchmark takes: clients, server size, phase lengths."""
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--client-processes", type=int, default=4)
+    parser.add_argument("--projects", type=int, default=3, help="hot projects the gifts are spread over")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: CPU count)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--duration", type=float, default=None, help="seconds measured per phase (20; quick 6)")
+    parser.add_argument("--warmup", type=float, default=None, help="seconds of warm-up per phase (3; quick 2)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, SQLite file)")
+
+
+def phase_times(args) -> tuple[float, float]:
+    """(measured seconds, warm-up seconds) per phase, shorter with --quick."""
+    duration = args.duration or (6.0 if args.quick else 20.0)
+    warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0)
+    return duration, warmup
+
+
 def percentile(values, q: float) -> float:
     """The q-th percentile (0..100), nearest rank; 0 for no values."""
     if not values:
