@@ -1,10 +1,7 @@
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -12,20 +9,8 @@ from django.views.decorators.http import require_POST, require_safe
 from jusha.campaigns import rules, selectors, services, states
 from jusha.campaigns.forms import ApplicationForm, TransitionForm
 from jusha.campaigns.permissions import access_application, access_campaign
-from jusha.core.errors import DomainError, Forbidden, NotFound
-
-
-def domain_errors(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.detail) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from exc
-
-    return wrapper
+from jusha.core.errors import DomainError
+from jusha.core.pages import domain_errors
 
 
 def _pools(campaign) -> list:

@@ -3,27 +3,17 @@ Signatures are not shown here (they are opened, audited, from the batch page).""
 
 from django.contrib import admin
 
+from jusha.core.admin import ReadOnlyAdmin
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StatusChangeInline(ReadOnly, admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdmin, admin.TabularInline):
     model = StatusChange
     fields = readonly_fields = ["created_at", "source", "target", "actor"]
     extra = 0
 
 
-class ConfirmationInline(ReadOnly, admin.TabularInline):
+class ConfirmationInline(ReadOnlyAdmin, admin.TabularInline):
     model = DeliveryConfirmation
     fields = readonly_fields = [
         "recipient", "county_code", "delivered_at", "photo_consent", "others_consented", "recorded_by",
@@ -32,7 +22,7 @@ class ConfirmationInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(ReadOnly, admin.ModelAdmin):
+class BatchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["project", "number", "units", "cost", "status", "status_changed_at", "overdue_flagged"]
     list_filter = ["status"]
     search_fields = ["project__slug", "project__title"]
@@ -40,5 +30,5 @@ class BatchAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(BatchPlan)
-class BatchPlanAdmin(ReadOnly, admin.ModelAdmin):
+class BatchPlanAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["project", "batch_size", "updated_by", "updated_at"]

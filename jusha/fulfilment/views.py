@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 from jusha.core.audit import audit_record
 from jusha.core.errors import DomainError, Forbidden, NotFound
 from jusha.core.money import Money
+from jusha.core.pages import domain_errors
 from jusha.fulfilment import services, states
 from jusha.fulfilment.forms import ConfirmForm, DiscloseForm, PlanForm, ShipForm
 from jusha.fulfilment.models import DeliveryConfirmation
@@ -19,7 +20,6 @@ from jusha.fulfilment.permissions import access_batch
 from jusha.fulfilment.selectors import batch_size_of, project_batches, with_timeline
 from jusha.ledger.forms import ExpenditureForm
 from jusha.projects.permissions import access_project
-from jusha.projects.views import domain_errors
 
 SIGNATURE_VIEWERS = states.MEMBERS | {"staff"}
 

@@ -8,24 +8,14 @@ from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from jusha.core.admin import ReadOnlyAdmin
 from jusha.core.errors import DomainError
 from jusha.core.money import Money
 from jusha.matching import services
 from jusha.matching.models import Deposit, Match, Pool
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DepositInline(ReadOnly, admin.TabularInline):
+class DepositInline(ReadOnlyAdmin, admin.TabularInline):
     model = Deposit
     fields = readonly_fields = ["created_at", "amount", "reference", "recorded_by"]
     extra = 0
@@ -45,7 +35,7 @@ def _apply(modeladmin, request, queryset, call) -> None:
 
 
 @admin.register(Pool)
-class PoolAdmin(ReadOnly, admin.ModelAdmin):
+class PoolAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "name", "sponsor", "campaign", "status", "budget_display", "deposited", "spent", "held", "starts_at", "ends_at",
     ]
@@ -74,7 +64,7 @@ class NoteForm(forms.Form):
 
 
 @admin.register(Match)
-class MatchAdmin(ReadOnly, admin.ModelAdmin):
+class MatchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["created_at", "project", "pool", "amount", "returned", "status", "ratio_bp", "signal_codes"]
     list_filter = ["status"]
     list_select_related = ["project", "pool"]

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jusha.core.admin import ReadOnlyAdmin
 from jusha.core.errors import Forbidden, TransitionRefused
 from jusha.core.money import Money
 from jusha.projects import states
@@ -16,24 +17,13 @@ from jusha.projects.models import BudgetLine, Project, ProjectUpdate, StatusChan
 from jusha.projects.services import project_transition
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class BudgetLineInline(ReadOnlyMixin, admin.TabularInline):
+class BudgetLineInline(ReadOnlyAdmin, admin.TabularInline):
     model = BudgetLine
     fields = ["position", "title", "amount"]
     extra = 0
 
 
-class StatusChangeInline(ReadOnlyMixin, admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdmin, admin.TabularInline):
     model = StatusChange
     fields = ["created_at", "source", "target", "actor", "reason"]
     readonly_fields = fields
@@ -107,7 +97,7 @@ class ProjectAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "projects/admin_reason.html", context)
 
 
-class UpdatePhotoInline(ReadOnlyMixin, admin.TabularInline):
+class UpdatePhotoInline(ReadOnlyAdmin, admin.TabularInline):
     model = UpdatePhoto
     fields = ["image", "caption"]
     readonly_fields = fields
@@ -115,7 +105,7 @@ class UpdatePhotoInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(ProjectUpdate)
-class ProjectUpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProjectUpdateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["title", "project", "author", "created_at"]
     list_select_related = ["project", "author"]
     search_fields = ["title", "project__title"]
@@ -123,7 +113,7 @@ class ProjectUpdateAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StatusChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["created_at", "project", "source", "target", "actor", "reason"]
     list_filter = ["target"]
     list_select_related = ["project", "actor"]

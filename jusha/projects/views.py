@@ -1,8 +1,6 @@
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -10,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, TransitionRefused
+from jusha.core.errors import Conflict, Invalid, TooLarge, TransitionRefused
+from jusha.core.pages import domain_errors
 from jusha.projects import services, states
 from jusha.projects.forms import BudgetFormSet, FilterForm, ProjectForm, TransitionForm, UpdateForm
 from jusha.projects.permissions import access_project
@@ -29,21 +28,6 @@ ACTIONS = {
     (states.FUNDED, states.EXECUTING): gettext_lazy("Start work"),
     (states.EXECUTING, states.COMPLETED): gettext_lazy("Complete with final report"),
 }
-
-
-def domain_errors(view):
-    """Services speak in domain errors; pages answer 404 and 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.detail) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from exc
-
-    return wrapper
 
 
 def _form_error(form, exc) -> None:

@@ -3,7 +3,6 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from jusha.core.errors import DomainError, Forbidden, NotFound, RateLimited
+from jusha.core import pages
+from jusha.core.errors import DomainError, NotFound, RateLimited
 from jusha.core.ratelimit import rate_limit
 from jusha.giving.views import SESSION_TOKENS
 from jusha.organisations.permissions import MEMBER_ROLES
@@ -26,14 +26,12 @@ POSTER_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 def domain_errors(view):
     """Services speak in domain errors; pages answer 404, 403, 409 or 429."""
 
+    guarded = pages.domain_errors(view)
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.detail) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.detail) from exc
+            return guarded(request, *args, **kwargs)
         except RateLimited as exc:
             response = render(request, "social/refused.html", {"reason": exc.detail}, status=429)
             response["Retry-After"] = str(exc.retry_after)
