@@ -29,66 +29,39 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import BenchError, BenchServer, add_load_arguments, phase_times, run_load  # noqa: E402
+from bench.server import (  # noqa: E402
+    VERIFY_COMMON,
+    BenchError,
+    BenchServer,
+    add_load_arguments,
+    bare_gift,
+    create_gift,
+    pay_gift,
+    phase_times,
+    run_load,
+)
 
 GOAL = 10**10  # fen: the largest goal the platform accepts (100 million yuan); never filled here
-BODY_LIMIT = 500
-
-
-def _error(step: str, method: str, path: str, status, body: bytes) -> dict:
-    try:
-        code = json.loads(body).get("code", "")
-    except (ValueError, AttributeError):
-        code = ""
-    return {
-        "kind": f"{step}: HTTP {status} {code}".rstrip(),
-        "request": f"{method} {path}",
-        "status": status,
-        "body": body[:BODY_LIMIT].decode("utf-8", "replace"),
-    }
 
 
 def gift(client, rng, slugs):
     """One gift: create, then pay through the sandbox. (ok, payload, error)."""
     slug = rng.choice(slugs)
     amount = rng.randint(100, 50_000)
-    path = f"/api/v1/projects/{slug}/donations"
-    status, body = client.post(path, {"amount": amount, "currency": "CNY"}, {"Idempotency-Key": str(uuid.uuid4())})
-    if status != 201:
-        return False, None, _error("create", "POST", path, status, body)
-    try:
-        donation_id = json.loads(body)["id"]
-    except (ValueError, KeyError, TypeError):
-        return False, None, _error("create (no id in answer)", "POST", path, status, body)
-    path = f"/api/v1/sandbox/payments/{donation_id}/complete"
-    status, body = client.post(path, {"result": "succeeded"})
-    if status != 200:
-        return False, None, _error("complete", "POST", path, status, body)
-    try:
-        answer = json.loads(body)
-        paid = answer["donation"]["status"] == "paid" and answer["notification"]["status"] == 200
-    except (ValueError, KeyError, TypeError):
-        paid = False
-    if not paid:
-        return False, None, _error("complete (gift not paid)", "POST", path, status, body)
+    created, error = create_gift(client, slug, amount, str(uuid.uuid4()))
+    if error:
+        return False, None, error
+    donation_id = created["id"]
+    _answer, error = pay_gift(client, f"/api/v1/sandbox/payments/{donation_id}/complete")
+    if error:
+        return False, None, error
     return True, (donation_id, slug, amount), None
-
-
-def bare(client, rng, requests_per_gift):
-    """The baseline for one gift: the same number of requests, each writing one row."""
-    for _ in range(requests_per_gift):
-        status, body = client.post("/bench/bare")
-        if status != 201:
-            return False, None, _error("bare", "POST", "/bench/bare", status, body)
-    return True, None, None
 
 
 VERIFY = """
 from collections import Counter, defaultdict
 from django.db.models import Count
-from jusha.core.models import BenchRow
 from jusha.giving.models import Donation
-from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
 from jusha.ledger.selectors import project_sums
 from jusha.projects.models import Project
@@ -143,18 +116,7 @@ for pid in project_ids:
         problems.append(f"project {slug}: journal raised {raised} != paid gifts {paid_by_project[slug]}")
     if raised != seen_by_project[slug]:
         problems.append(f"project {slug}: journal raised {raised} != gifts the clients paid {seen_by_project[slug]}")
-    status = Project.objects.get(pk=pid).status
-    if status != "fundraising":
-        problems.append(f"project {slug} is {status}, not fundraising")
-
-ledger = ledger_problems()
-problems += [f"ledger_problems(): {p}" for p in ledger[:20]]
-if len(ledger) > 20:
-    problems.append(f"ledger_problems(): {len(ledger) - 20} more")
-
-bench_rows = BenchRow.objects.count()
-if data["bare_exact"] and bench_rows != data["bare_requests"]:
-    problems.append(f"{bench_rows} bench rows for {data['bare_requests']} answered bare requests")
+""" + VERIFY_COMMON + """
 emit({"problems": problems, "statuses": statuses, "raised": totals, "paid": len(paid), "bench_rows": bench_rows})
 """
 
@@ -196,7 +158,7 @@ def main(argv=None) -> int:
                 return result
 
             real = phase("real", task=gift, task_args=(slugs,), seed=1)
-            base = phase("bare", task=bare, task_args=(2,), seed=2)
+            base = phase("bare", task=bare_gift, task_args=(2,), seed=2)
 
             server.say("checking invariants")
             # Failed bare ops may have written some rows: rows are compared only when none failed.

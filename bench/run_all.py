@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 # Each is bench/<name>.py, run as a script from the project root.
 BENCHMARKS = [
     "donations",
+    "giving_day",
     "fulfilment",
     "social",
     "transparency_sequencer",

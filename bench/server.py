@@ -61,16 +61,15 @@ call_command("createcachetable", verbosity=0)
 emit({"ok": True})
 """
 
-# One verified organisation with an owner, and N projects taken to "fundraising" through
-# the real services (create as the owner, submit, approve as staff), as tests/factories do.
-_SEED_PROJECTS = """
+# A snippet's start: one verified organisation `org` with an owner `owner`, and a staff user
+# `staff` (data["tag"] names them). Snippets that need a seeded organisation begin with it.
+SEED_ORGANISATION = """
 from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from jusha.accounts.models import User
 from jusha.organisations.models import Membership, Organisation
 from jusha.organisations.uscc import checksum_char
-from jusha.projects.services import project_create, project_transition
 
 tag = data["tag"]
 with transaction.atomic():
@@ -89,6 +88,13 @@ with transaction.atomic():
         verified_at=timezone.now(),
     )
     Membership.objects.create(organisation=org, user=owner, role="owner")
+"""
+
+# One verified organisation with an owner, and N projects taken to "fundraising" through
+# the real services (create as the owner, submit, approve as staff), as tests/factories do.
+_SEED_PROJECTS = SEED_ORGANISATION + """
+from jusha.projects.services import project_create, project_transition
+
 projects = []
 goal = data["goal"]
 for i in range(data["count"]):
@@ -107,6 +113,28 @@ for i in range(data["count"]):
     assert project.status == "fundraising", project.status
     projects.append({"id": project.pk, "slug": project.slug})
 emit({"organisation": org.slug, "projects": projects})
+"""
+
+
+# A part of the gift benchmarks' VERIFY snippets (after `problems = []`): the hot projects
+# (data["project_ids"]) still fundraising, `ledger_problems()` clean, and, when
+# data["bare_exact"], one bench row per answered bare request (data["bare_requests"]).
+# Leaves `bench_rows` defined.
+VERIFY_COMMON = """
+from jusha.core.models import BenchRow
+from jusha.ledger.checks import ledger_problems
+from jusha.projects.models import Project
+
+for slug, status in Project.objects.filter(pk__in=data["project_ids"]).values_list("slug", "status"):
+    if status != "fundraising":
+        problems.append(f"project {slug} is {status}, not fundraising")
+ledger = ledger_problems()
+problems += [f"ledger_problems(): {p}" for p in ledger[:20]]
+if len(ledger) > 20:
+    problems.append(f"ledger_problems(): {len(ledger) - 20} more")
+bench_rows = BenchRow.objects.count()
+if data["bare_exact"] and bench_rows != data["bare_requests"]:
+    problems.append(f"{bench_rows} bench rows for {data['bare_requests']} answered bare requests")
 """
 
 
@@ -428,6 +456,74 @@ class Client:
             self.conn.close()
             self.conn = None
 
+    def abandon(self, path: str, body=None, headers: dict | None = None) -> None:
+        """A client that sends a whole POST on a new connection and hangs up without reading
+        the answer (the server still gets the request; it may or may not finish it)."""
+        payload = b"" if body is None else json.dumps(body).encode()
+        head = {
+            "Host": f"{HOST}:{self.port}", "Content-Type": "application/json", "Accept": "application/json",
+            "Content-Length": str(len(payload)), "Connection": "close", **(headers or {}),
+        }
+        request = f"POST {path} HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in head.items()) + "\r\n"
+        with socket.create_connection((HOST, self.port), timeout=self.timeout) as sock:
+            sock.sendall(request.encode() + payload)
+
+
+BODY_LIMIT = 500  # characters of an unexpected answer kept in an error sample
+
+
+def http_error(step: str, method: str, path: str, status, body: bytes) -> dict:
+    """An error sample for `run_load`: its kind (step, status, stable code) and the request."""
+    try:
+        code = json.loads(body).get("code", "")
+    except (ValueError, AttributeError):
+        code = ""
+    return {
+        "kind": f"{step}: HTTP {status} {code}".rstrip(),
+        "request": f"{method} {path}",
+        "status": status,
+        "body": body[:BODY_LIMIT].decode("utf-8", "replace"),
+    }
+
+
+def create_gift(client, slug: str, amount: int, key: str) -> tuple[dict | None, dict | None]:
+    """POST /api/v1/projects/{slug}/donations with `key`: (the created gift, None) or (None, error)."""
+    path = f"/api/v1/projects/{slug}/donations"
+    status, body = client.post(path, {"amount": amount, "currency": "CNY"}, {"Idempotency-Key": key})
+    if status != 201:
+        return None, http_error("create", "POST", path, status, body)
+    try:
+        created = json.loads(body)
+        created["id"]
+    except (ValueError, KeyError, TypeError):
+        return None, http_error("create (no id in answer)", "POST", path, status, body)
+    return created, None
+
+
+def pay_gift(client, path: str) -> tuple[dict | None, dict | None]:
+    """POST a sandbox "complete" (`path`, e.g. /api/v1/sandbox/payments/{id}/complete) and
+    expect the gift paid and its notification accepted: (the answer, None) or (None, error)."""
+    status, body = client.post(path, {"result": "succeeded"})
+    if status != 200:
+        return None, http_error("complete", "POST", path, status, body)
+    try:
+        answer = json.loads(body)
+        paid = answer["donation"]["status"] == "paid" and answer["notification"]["status"] == 200
+    except (ValueError, KeyError, TypeError):
+        paid = False
+    if not paid:
+        return None, http_error("complete (gift not paid)", "POST", path, status, body)
+    return answer, None
+
+
+def bare_gift(client, rng, requests_per_gift):
+    """The baseline for one gift: the same number of requests, each writing one row (POST /bench/bare)."""
+    for _ in range(requests_per_gift):
+        status, body = client.post("/bench/bare")
+        if status != 201:
+            return False, None, http_error("bare", "POST", "/bench/bare", status, body)
+    return True, None, None
+
 
 @dataclass
 class LoadResult:
@@ -443,6 +539,9 @@ class LoadResult:
     error_kinds: collections.Counter = field(default_factory=collections.Counter)  # error["kind"] -> count
     payloads: list = field(default_factory=list)  # what each successful op returned
     reconnects: int = 0
+    # the measured window, in time.monotonic() (system-wide on Linux: comparable across processes)
+    window_start: float = 0.0
+    window_end: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -464,10 +563,12 @@ def add_load_arguments(parser) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, SQLite file)")
 
 
-def phase_times(args) -> tuple[float, float]:
-    """(measured seconds, warm-up seconds) per phase, shorter with --quick."""
-    duration = args.duration or (6.0 if args.quick else 20.0)
-    warmup = args.warmup if args.warmup is not None else (2.0 if args.quick else 3.0)
+def phase_times(args, *, full: tuple[float, float] = (20.0, 3.0), quick: tuple[float, float] = (6.0, 2.0)):
+    """(measured seconds, warm-up seconds) per phase, shorter with --quick; `full` and
+    `quick` are a benchmark's defaults, which --duration and --warmup override."""
+    default_duration, default_warmup = quick if args.quick else full
+    duration = args.duration or default_duration
+    warmup = args.warmup if args.warmup is not None else default_warmup
     return duration, warmup
 
 
@@ -573,7 +674,9 @@ def run_load(
     ]
     for proc in procs:
         proc.start()
-    result = LoadResult(duration=duration, clients=clients, processes=processes)
+    result = LoadResult(
+        duration=duration, clients=clients, processes=processes, window_start=window_start, window_end=end
+    )
     deadline = end + 120
     received = 0
     try:

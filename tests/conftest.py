@@ -36,4 +36,12 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _no_chunks_from_other_tests():
+    """Each test's database starts empty: the pool chunks this process held are gone too."""
+    from jusha.matching.chunks import forget_all
+
+    forget_all()
+
+
 pytest_plugins = ["tests.factories"]

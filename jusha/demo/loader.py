@@ -324,7 +324,8 @@ class Demo:
         from jusha.campaigns.services import application_submit, application_transition, campaign_create
         from jusha.giving.services import project_accepting
         from jusha.ledger.selectors import project_sums
-        from jusha.matching.models import Match, Pool
+        from jusha.matching.models import Match
+        from jusha.matching.selectors import pool_figures
         from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
 
         sponsor_owner = _user("tengda@demo.jusha", display_name="腾达基金会秘书长")
@@ -360,7 +361,7 @@ class Demo:
             return project.goal - project_sums([project.pk])[project.pk].raised
 
         # The uniforms' random pool is spent down to its last few yuan (never past them).
-        while (left := Pool.objects.get(pk=random_pool.pk).remaining) > _fen(50) and need(self.uniforms) > _fen(10):
+        while (left := pool_figures(random_pool)["remaining"]) > _fen(50) and need(self.uniforms) > _fen(10):
             amount = min(self.amount(), (left - _fen(30)) * 10_000 // 15_000, need(self.uniforms) - _fen(5))
             if amount < _fen(1):
                 break

@@ -40,12 +40,13 @@ def _set_status(donation: Donation, target: str, *, roles, actor=None, reason: s
     donation.status = target
 
 
-def project_accepting(project: Project) -> tuple[bool, str, str]:
-    """(accepting, code, reason) for a new gift to this project."""
+def project_accepting(project: Project, *, raised: int | None = None) -> tuple[bool, str, str]:
+    """(accepting, code, reason) for a new gift to this project (`raised`: when the caller
+    has just read it)."""
     code = gift_refusal(
         status=project.status,
         ends_at=project.ends_at,
-        raised=project_sums([project.pk])[project.pk].raised,
+        raised=project_sums([project.pk])[project.pk].raised if raised is None else raised,
         goal=project.goal,
         now=timezone.now(),
     )
@@ -116,7 +117,7 @@ def donation_create(
     provider_name = default_provider_name()
     token = rules.new_access_token()
     donor = donor if getattr(donor, "is_authenticated", False) else None
-    donation = Donation.objects.create(
+    donation = Donation(
         project=project,
         amount=amount,
         currency=currency,
@@ -128,7 +129,7 @@ def donation_create(
         provider=provider_name,
         access_digest=Donation.digest(token),
         expires_at=timezone.now() + timedelta(seconds=settings.JUSHA_PAYMENT_INTENT_TTL),
-    )
+    )  # its id (a UUID) is known before it is saved: the intent refers to it
     intent = get_provider(provider_name).create_intent(
         reference=str(donation.pk),
         amount=amount,
@@ -138,7 +139,7 @@ def donation_create(
     )
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
-    donation.save(update_fields=["intent_id", "payment_url"])
+    donation.save(force_insert=True)
     return donation, token
 
 
@@ -165,7 +166,8 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
 
     project = donation.project
     late = donation.status == Donation.Status.EXPIRED
-    accepting, _code, _reason = project_accepting(project)
+    raised_before = project_sums([project.pk])[project.pk].raised
+    accepting, _code, _reason = project_accepting(project, raised=raised_before)
     reason = "late payment" if late else ""
     _set_status(donation, Donation.Status.PAID, roles=SYSTEM, reason=reason)
     now = timezone.now()
@@ -196,11 +198,21 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     donation_id = str(donation.pk)
     if overflow and project.overflow_rule == Project.OverflowRule.REFUND:
         transaction.on_commit(lambda: tasks.refund_overflow.enqueue(donation_id))
-    transaction.on_commit(lambda: tasks.project_check_full.enqueue(project.pk))
+    # Funded once gifts reach the goal. Read after commit, so that of two gifts that fill
+    # the project together, the one that commits last sees both.
+    goal = project.goal
+    transaction.on_commit(lambda: _check_full_after_commit(project.pk, goal))
     transaction.on_commit(lambda: fulfilment_tasks.after_gift(project.pk), robust=True)  # delivery batches
     if donation.email:
         transaction.on_commit(lambda: tasks.send_receipt.enqueue(donation_id))
     return donation
+
+
+def _check_full_after_commit(project_id: int, goal: int) -> None:
+    from jusha.giving import tasks
+
+    if project_sums([project_id])[project_id].raised >= goal:
+        tasks.project_check_full.enqueue(project_id)
 
 
 @transaction.atomic

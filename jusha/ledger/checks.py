@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
-from jusha.ledger.models import Expenditure, JournalEntry, Posting
+from jusha.ledger.models import Expenditure, JournalEntry, Posting, ProjectTotal
 
 
 def ledger_problems() -> list[str]:
@@ -73,8 +73,22 @@ def ledger_problems() -> list[str]:
     #    held for delivery batches (commitments - releases), which its committed account holds;
     #    neither is ever overdrawn.
     by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in JournalEntry.objects.values("project_id", "kind").annotate(total=Sum("amount")):
+    journal_totals = {}
+    for row in JournalEntry.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Count("id")).order_by():
         by_kind[row["project_id"]][row["kind"]] = row["total"]
+        if row["project_id"] is not None:
+            journal_totals[(row["project_id"], row["kind"])] = (row["total"], row["n"])
+
+    # 5a. The sharded running totals every page and gift reads equal the journal.
+    shard_totals = {
+        (row["project_id"], row["kind"]): (row["total"], row["n"])
+        for row in ProjectTotal.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Sum("entries")).order_by()
+    }
+    for key in sorted(set(journal_totals) | set(shard_totals)):
+        if journal_totals.get(key, (0, 0)) != shard_totals.get(key, (0, 0)):
+            problems.append(
+                f"project {key[0]} {key[1]} running total {shard_totals.get(key, (0, 0))} != journal {journal_totals.get(key, (0, 0))}"
+            )
 
     def balances(suffix):
         postings = Posting.objects.filter(account__key__endswith=suffix)

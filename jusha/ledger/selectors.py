@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Sum
 
-from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting, ProjectTotal
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,22 @@ class ProjectSums:
 
 
 def project_sums(project_ids) -> dict[int, ProjectSums]:
-    """One grouped query for any number of projects."""
+    """One grouped query for any number of projects, over their sharded running totals
+    (a few rows per project and kind, however many gifts it has; `ledger_check` proves
+    them equal to the journal: see `journal_project_sums`)."""
+    return _sums(project_ids, ProjectTotal.objects)
+
+
+def journal_project_sums(project_ids) -> dict[int, ProjectSums]:
+    """The same figures summed from the journal entries themselves (for the checks)."""
+    return _sums(project_ids, JournalEntry.objects)
+
+
+def _sums(project_ids, source) -> dict[int, ProjectSums]:
+    project_ids = list(project_ids)
     totals: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
-        JournalEntry.objects.filter(project_id__in=list(project_ids))
+        source.filter(project_id__in=project_ids)
         .values_list("project_id", "kind")
         .annotate(total=Sum("amount"))
         .order_by()

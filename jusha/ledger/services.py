@@ -1,21 +1,24 @@
 """Writes to the journal. Every movement of money is one balanced entry, posted once."""
 
 import hashlib
+import random
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.uploads import clean_voucher
 from jusha.ledger import rules
-from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting, ProjectTotal
 from jusha.transparency.services import fact_queue
 
 
 def _account(key: str, **fields) -> Account:
     account = Account.objects.filter(key=key).first()
-    if account is not None:
-        return account
+    return account if account is not None else _account_create(key, fields)
+
+
+def _account_create(key: str, fields: dict) -> Account:
     try:
         with transaction.atomic():
             return Account.objects.create(key=key, **fields)
@@ -23,38 +26,56 @@ def _account(key: str, **fields) -> Account:
         return Account.objects.get(key=key)
 
 
+def _accounts(*specs: tuple[str, dict]) -> list[Account]:
+    """Several accounts by (key, fields to create it with) in one query."""
+    found = {a.key: a for a in Account.objects.filter(key__in=[key for key, _fields in specs])}
+    return [found.get(key) or _account_create(key, fields) for key, fields in specs]
+
+
+def _fund(project) -> tuple[str, dict]:
+    return f"project:{project.pk}:fund", {
+        "kind": Account.Kind.LIABILITY, "currency": project.currency, "name": f"Funds held for {project.title}",
+        "organisation_id": project.organisation_id, "project": project,
+    }
+
+
+def _cash(organisation_id: int, currency: str) -> tuple[str, dict]:
+    return f"org:{organisation_id}:cash:{currency}", {
+        "kind": Account.Kind.ASSET, "currency": currency, "name": f"Cash of organisation {organisation_id} ({currency})",
+        "organisation_id": organisation_id,
+    }
+
+
+def _pool(pool) -> tuple[str, dict]:
+    return f"pool:{pool.pk}", {
+        "kind": Account.Kind.LIABILITY, "currency": pool.currency, "name": f"Matching pool {pool.pk}: {pool.name}"[:160],
+        "organisation_id": pool.sponsor_id,
+    }
+
+
 def project_fund_account(project) -> Account:
     """Liability: what the organisation holds for this project (credit-normal)."""
-    return _account(
-        f"project:{project.pk}:fund",
-        kind=Account.Kind.LIABILITY,
-        currency=project.currency,
-        name=f"Funds held for {project.title}",
-        organisation_id=project.organisation_id,
-        project=project,
-    )
+    key, fields = _fund(project)
+    return _account(key, **fields)
 
 
 def organisation_cash_account(organisation_id: int, currency: str) -> Account:
     """Asset: money received on the organisation's behalf through payment providers."""
-    return _account(
-        f"org:{organisation_id}:cash:{currency}",
-        kind=Account.Kind.ASSET,
-        currency=currency,
-        name=f"Cash of organisation {organisation_id} ({currency})",
-        organisation_id=organisation_id,
-    )
+    key, fields = _cash(organisation_id, currency)
+    return _account(key, **fields)
 
 
 def pool_account(pool) -> Account:
     """Liability: what a matching pool holds for matches, owed to the gifts it will match."""
-    return _account(
-        f"pool:{pool.pk}",
-        kind=Account.Kind.LIABILITY,
-        currency=pool.currency,
-        name=f"Matching pool {pool.pk}: {pool.name}"[:160],
-        organisation_id=pool.sponsor_id,
-    )
+    key, fields = _pool(pool)
+    return _account(key, **fields)
+
+
+def pool_and_fund_accounts(pool, project) -> tuple[Account, Account]:
+    """The pool's account and the project's fund account, in one query (a match moves
+    money from the one to the other)."""
+    pool_account_, fund = _accounts(_pool(pool), _fund(project))
+    return pool_account_, fund
 
 
 def entry_post(*, kind: str, reference: str, project, currency: str, lines: list[tuple[Account, int]], memo: str = "", actor=None) -> JournalEntry:
@@ -79,21 +100,38 @@ def entry_post(*, kind: str, reference: str, project, currency: str, lines: list
         if JournalEntry.objects.filter(kind=kind, reference=reference).exists():
             raise Conflict(_("This movement is already in the journal."), code="already_journalled") from exc
         raise
+    if project is not None:
+        _project_total_add(project.pk, kind, total)
     return entry
+
+
+_TOTAL_UPSERT = (
+    "INSERT INTO {table} (project_id, kind, shard, amount, entries) VALUES (%s, %s, %s, %s, 1) "
+    "ON CONFLICT (project_id, kind, shard) DO UPDATE "
+    "SET amount = {table}.amount + excluded.amount, entries = {table}.entries + 1"
+)
+
+
+def _project_total_add(project_id: int, kind: str, amount: int) -> None:
+    """Add one entry to a random shard of the project's running total for its kind, in the
+    entry's transaction: an increment inside the database (PostgreSQL and SQLite both
+    upsert), so no gift reads a total to write it back, and gifts to one hot project
+    spread over ProjectTotal.SHARDS rows instead of queueing on one."""
+    table = connection.ops.quote_name(ProjectTotal._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_TOTAL_UPSERT.format(table=table), [project_id, kind, random.randrange(ProjectTotal.SHARDS), amount])
 
 
 def gift_journal(*, donation) -> JournalEntry:
     """A paid gift: the organisation's cash goes up, the project's fund owes it to the project."""
     project = donation.project
+    cash, fund = _accounts(_cash(project.organisation_id, donation.currency), _fund(project))
     return entry_post(
         kind=JournalEntry.Kind.GIFT,
         reference=str(donation.pk),
         project=project,
         currency=donation.currency,
-        lines=[
-            (organisation_cash_account(project.organisation_id, donation.currency), donation.amount),
-            (project_fund_account(project), -donation.amount),
-        ],
+        lines=[(cash, donation.amount), (fund, -donation.amount)],
         memo=donation.receipt_number or "",
     )
 

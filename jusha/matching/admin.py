@@ -37,7 +37,7 @@ def _apply(modeladmin, request, queryset, call) -> None:
 @admin.register(Pool)
 class PoolAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
-        "name", "sponsor", "campaign", "status", "budget_display", "deposited", "spent", "held", "starts_at", "ends_at",
+        "name", "sponsor", "campaign", "status", "budget_display", "deposited", "allotted", "starts_at", "ends_at",
     ]
     list_filter = ["status"]
     list_select_related = ["sponsor", "campaign"]

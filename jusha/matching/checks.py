@@ -2,14 +2,14 @@
 
 from collections import defaultdict
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
 from jusha.ledger.models import JournalEntry, Posting
 
 
 def match_problems() -> list[str]:
     from jusha.giving.models import Refund
-    from jusha.matching.models import Deposit, Match, Pool
+    from jusha.matching.models import Deposit, Match, Pool, PoolChunk
 
     problems: list[str] = []
 
@@ -31,19 +31,45 @@ def match_problems() -> list[str]:
     )
     for key, kind, total in rows:
         flows[int(key.split(":")[1])][kind] = total
-    held_matches = Match.objects.filter(status="held").values_list("pool_id")
-    held = dict(held_matches.annotate(t=Sum(F("amount") - F("returned"))).order_by())
+    net = F("amount") - F("returned")
+    committed = {
+        row["pool_id"]: row for row in Match.objects.values("pool_id").annotate(
+            spent=Sum(net, filter=Q(journalled__gt=0)), held=Sum(net, filter=Q(status="held")),
+            returned=Sum("returned"),
+        ).order_by()
+    }
+    chunk_sums = {
+        row["pool_id"]: row for row in PoolChunk.objects.values("pool_id").annotate(
+            open=Sum("size", filter=Q(closed_at__isnull=True)), closed=Sum("used", filter=Q(closed_at__isnull=False)),
+        ).order_by()
+    }
     for pool in Pool.objects.all():
         f = flows[pool.pk]
         deposits, matched, returned = -f["pool_deposit"], f["match"], -f["match_return"]
+        c = committed.get(pool.pk, {})
+        spent, held = c.get("spent") or 0, c.get("held") or 0
         if deposits != pool.deposited:
             problems.append(f"pool {pool.pk} deposited {pool.deposited} != journal {deposits}")
-        if matched - returned != pool.spent:
-            problems.append(f"pool {pool.pk} spent {pool.spent} != journal {matched - returned}")
+        if matched - returned != spent:
+            problems.append(f"pool {pool.pk} journalled matches {spent} != journal {matched - returned}")
         if matched - returned > deposits:
             problems.append(f"pool {pool.pk} paid out {matched - returned}, more than its deposits {deposits}")
-        if held.get(pool.pk, 0) != pool.held:
-            problems.append(f"pool {pool.pk} held {pool.held} != its held matches {held.get(pool.pk, 0)}")
+        # Its chunks: what they hold or used, net of returns, is what the pool has allotted,
+        # never more than deposited, and covers every match still committed.
+        k = chunk_sums.get(pool.pk, {})
+        allotted = (k.get("open") or 0) + (k.get("closed") or 0) - (c.get("returned") or 0)
+        if allotted != pool.allotted:
+            problems.append(f"pool {pool.pk} allotted {pool.allotted} != its chunks, net of returns, {allotted}")
+        if pool.allotted > pool.deposited or spent + held > pool.allotted:
+            problems.append(f"pool {pool.pk} committed {spent + held} of {pool.allotted} allotted, {pool.deposited} deposited")
+
+    # 2b. Each chunk has used exactly what its matches took; every match came from a chunk.
+    drawn = dict(Match.objects.values_list("chunk_id").annotate(t=Sum("amount")).order_by())
+    if None in drawn:
+        problems.append(f"matches worth {drawn.pop(None)} were drawn from no chunk")
+    for pk, used in PoolChunk.objects.values_list("pk", "used"):
+        if drawn.pop(pk, 0) != used:
+            problems.append(f"chunk {pk} used {used} but its matches took another amount")
 
     # 3. Every journalled match has its match entry exactly once (the kind and reference are
     #    unique), for what it moved, to its project; its returns add up; no entry without a match.

@@ -12,8 +12,10 @@ from jusha.projects.models import Project
 
 class Pool(models.Model):
     """A sponsor's matching pool (配捐): a journal account funded by recorded deposits, and
-    the rules its matches follow. `deposited`, `spent` and `held` are kept beside the
-    journal under the pool's row lock; `manage.py ledger_check` proves them equal to it."""
+    the rules its matches follow. Gifts never lock this row: app processes take its money
+    in chunks (`PoolChunk`), and `allotted` is what chunks hold or have used, net of
+    matches returned (see docs/peak.md). `manage.py ledger_check` proves the figures
+    against the journal and the chunks."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -40,8 +42,9 @@ class Pool(models.Model):
     seed_hash = models.CharField(max_length=64, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     deposited = models.BigIntegerField(default=0)
-    spent = models.BigIntegerField(default=0, help_text="Matches journalled, net of returns")
-    held = models.BigIntegerField(default=0, help_text="Matches reserved while staff review them")
+    allotted = models.BigIntegerField(
+        default=0, help_text="Handed to chunks (the unused rest of closed chunks given back), net of matches returned"
+    )
     activated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,10 +55,9 @@ class Pool(models.Model):
             models.CheckConstraint(condition=Q(budget__gt=0), name="pool_budget_positive"),
             models.CheckConstraint(condition=Q(min_bp__gt=0, max_bp__gte=F("min_bp")), name="pool_ratio_order"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="pool_window_order"),
-            # The database's own guard: a pool never commits one fen more than it holds.
+            # The database's own guard: a pool never hands out one fen more than it holds.
             models.CheckConstraint(
-                condition=Q(spent__gte=0, held__gte=0, deposited__lte=F("budget"))
-                & Q(deposited__gte=F("spent") + F("held")),
+                condition=Q(allotted__gte=0, deposited__lte=F("budget")) & Q(deposited__gte=F("allotted")),
                 name="pool_never_overspent",
             ),
         ]
@@ -71,9 +73,37 @@ class Pool(models.Model):
             tranches=tuple(self.tranches or ()),
         )
 
+
+
+class PoolChunk(models.Model):
+    """Part of a pool's money handed to one app process, which matches gifts from it without
+    touching the pool's row: each chunk is drawn on by one transaction at a time (the
+    process leases it to one gift at a time), `used` only grows, and never past `size`.
+    A closed chunk gives the unused rest back to the pool. Chunks of a pool with a project
+    cap belong to one project, so the cap is held when chunks are cut."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="chunks")
+    project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    size = models.BigIntegerField()
+    used = models.BigIntegerField(default=0)
+    owner = models.CharField(max_length=80, blank=True, help_text="The app process that cut it")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    leased_at = models.DateTimeField(help_text="Last drawn on (idle chunks are given back)")
+    closed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gt=0, used__gte=0, used__lte=F("size")), name="chunk_within_size"),
+        ]
+        indexes = [models.Index(fields=["pool", "closed_at"], name="chunk_pool_open")]
+
+    def __str__(self):
+        return f"chunk {self.pk} of pool {self.pool_id}: {self.used}/{self.size}"
+
     @property
-    def remaining(self) -> int:
-        return self.deposited - self.spent - self.held
+    def room(self) -> int:
+        return self.size - self.used
 
 
 class Deposit(models.Model):
@@ -105,6 +135,7 @@ class Match(models.Model):
 
     donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="match")
     pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="matches")
+    chunk = models.ForeignKey(PoolChunk, null=True, on_delete=models.PROTECT, related_name="matches")
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
     ratio_bp = models.PositiveIntegerField()
     amount = models.BigIntegerField()

@@ -118,6 +118,18 @@ def allocate(rules: Rules, *, gift: int, ratio_bp: int, day: int, usage: Usage) 
     return Allocation(max(0, amount), ratio_bp, wanted, bound)
 
 
+CHUNK_GIFTS = 4  # a chunk holds at least this many matches like the one at hand
+
+
+def chunk_size(*, free: int, need: int, share: int) -> int:
+    """How much of a pool's free money an app process takes at a time: room for a few
+    matches like the one at hand, or 1/`share` of what is free if that is more; never more
+    than is free (0: nothing free). Chunks shrink as the pool runs low."""
+    if free <= 0 or need <= 0:
+        return 0
+    return min(free, max(need * CHUNK_GIFTS, free // share))
+
+
 def kept_after_refunds(*, match: int, gift: int, refunded: int) -> int:
     """How much of a gift's match stays with the project once `refunded` of the gift has
     been refunded: floor(match × (gift − refunded) / gift). Each refund returns the drop

@@ -3,6 +3,8 @@ staff review queue and its totals."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -38,8 +40,13 @@ def eligible_pools(project, moment) -> list[Pool]:
         Pool.objects.filter(
             status=states.ACTIVE, currency=project.currency, starts_at__lte=moment, ends_at__gt=moment,
             activated_at__lte=moment,
-        ).select_related("campaign", "sponsor").prefetch_related("projects").order_by("pk")
+        ).select_related("campaign", "sponsor").order_by("pk")
     )
+    named = defaultdict(set)  # pool -> the projects it names (none: every project of its causes)
+    if pools:
+        through = Pool.projects.through.objects.filter(pool_id__in=[p.pk for p in pools])
+        for pool_id, project_id in through.values_list("pool_id", "project_id"):
+            named[pool_id].add(project_id)
     accepted = set()
     if any(p.campaign_id for p in pools):
         applications = Application.objects.filter(project=project, status=Application.Status.ACCEPTED)
@@ -53,7 +60,7 @@ def eligible_pools(project, moment) -> list[Pool]:
             continue
         if pool.causes and project.cause not in pool.causes:
             continue
-        ids = {p.pk for p in pool.projects.all()}
+        ids = named[pool.pk]
         if ids and project.pk not in ids:
             continue
         eligible.append(pool)
@@ -75,10 +82,15 @@ def is_visible(pool, user) -> bool:
 
 
 def pool_figures(pool, *, now=None) -> dict:
-    """Budget, deposits, what is matched (spent), held and remaining, what the tranches
-    have released so far, and the released/returned totals of reviewed and refunded matches."""
+    """Budget, deposits, what is matched (spent: journalled, net of returns), held and
+    remaining (neither: whether it sits in the pool or in a process's chunk), what the
+    tranches have released so far, and the released/returned totals of reviewed and
+    refunded matches."""
     now = now or timezone.now()
+    net = F("amount") - F("returned")
     sums = pool.matches.aggregate(
+        spent=Sum(net, filter=Q(journalled__gt=0)),
+        held=Sum(net, filter=Q(status=states.HELD)),
         n=Count("id"),
         released_sum=Sum("journalled", filter=Q(status=states.RELEASED)),
         returned_sum=Sum("returned"),
@@ -86,12 +98,13 @@ def pool_figures(pool, *, now=None) -> dict:
         held_n=Count("id", filter=Q(status=states.HELD)),
     )
     day = rules.day_index(pool.starts_at, now)
+    spent, held = sums["spent"] or 0, sums["held"] or 0
     return {
         "budget": pool.budget,
         "deposited": pool.deposited,
-        "spent": pool.spent,
-        "held": pool.held,
-        "remaining": pool.remaining,
+        "spent": spent,
+        "held": held,
+        "remaining": pool.deposited - spent - held,
         "released_so_far": min(pool.deposited, rules.released(pool.rules, day)) if pool.status != states.DRAFT else 0,
         "matches": sums["n"],
         "held_count": sums["held_n"],

@@ -2,8 +2,9 @@
 gift path, in its transaction), matches returned by refunds, held matches decided by staff,
 and the gift context the anti-gaming signals read.
 
-For now the pool's row is the lock that makes allocation exact (first come, first served);
-the arithmetic lives in `rules` so that it can move when that hot row goes.
+No gift locks a pool's row: matches are drawn from chunks of the pool that each app
+process holds (`chunks`); the arithmetic lives in `rules`. docs/peak.md explains why the
+budget and the caps still hold exactly under any concurrency.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -30,8 +31,14 @@ from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.services import entry_post, organisation_cash_account, pool_account, project_fund_account
-from jusha.matching import rules, states
+from jusha.ledger.services import (
+    entry_post,
+    organisation_cash_account,
+    pool_account,
+    pool_and_fund_accounts,
+    project_fund_account,
+)
+from jusha.matching import chunks, rules, states
 from jusha.matching.models import Deposit, GiftContext, Match, Pool
 from jusha.matching.selectors import eligible_pools
 from jusha.organisations.models import Membership
@@ -69,7 +76,7 @@ def _staff_roles(actor) -> set[str]:
 
 
 def _lock(pool) -> Pool:
-    return Pool.objects.select_for_update().get(pk=pool.pk)
+    return Pool.objects.select_for_update(no_key=True).get(pk=pool.pk)
 
 
 def thresholds() -> rules.Thresholds:
@@ -191,6 +198,8 @@ def pool_transition(*, pool, target: str, actor, reason: str = "") -> Pool:
         changed.append("activated_at")
     locked.status = target
     locked.save(update_fields=changed)
+    if target == states.CLOSED:
+        chunks.chunks_close_pool(locked)  # what processes still hold goes back: nothing more is drawn
     if actor is not None:
         data = {"from": source, "reason": plain_text(reason)}
         audit_record(actor=actor, action=f"pool.{target}", target=locked, data=data)
@@ -289,9 +298,10 @@ def _committed(queryset) -> int:
 
 
 def _journal_match(match: Match, pool: Pool, amount: int) -> None:
+    source, fund = pool_and_fund_accounts(pool, match.project)
     entry_post(
         kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project, currency=pool.currency,
-        lines=[(pool_account(pool), amount), (project_fund_account(match.project), -amount)],
+        lines=[(source, amount), (fund, -amount)],
         memo=match.donation.receipt_number or "",
     )
     match.journalled = amount
@@ -308,36 +318,38 @@ def match_gift(*, donation) -> Match | None:
     context = GiftContext.objects.filter(donation=donation).first()
     donor_key = _donor_key(donation, context)
     day, limits = rules.local_day(donation.paid_at), thresholds()
-    for candidate in pools:
-        found = rules.signals(_evidence(donation, context, candidate, limits), limits)
-        pool = _lock(candidate)  # issue 6: the pool row is the lock (see the module's note)
-        if pool.status != states.ACTIVE:
-            continue
-        matches = Match.objects.filter(pool=pool)
-        usage = rules.Usage(
-            pool=pool.spent + pool.held,
-            project=_committed(matches.filter(project=donation.project)) if pool.project_cap is not None else 0,
-            donor_day=(
-                _committed(matches.filter(donor_key=donor_key, day=day)) if pool.donor_daily_cap is not None else 0
-            ),
-        )
+    for pool in pools:
+        found = rules.signals(_evidence(donation, context, pool, limits), limits)
+        donor_day = 0
+        if pool.donor_daily_cap is not None:
+            _donor_day_lock(pool, donor_key, day)
+            donor_day = _committed(Match.objects.filter(pool=pool, donor_key=donor_key, day=day))
+        # The pool's bound and a project cap are held by the chunk the match is drawn from.
+        usage = rules.Usage(pool=0, project=0, donor_day=donor_day)
         ratio = rules.draw_bp(pool.rules, seed=pool.seed, donation_id=str(donation.pk))
         day_of_window = rules.day_index(pool.starts_at, donation.paid_at)
         allocation = rules.allocate(pool.rules, gift=donation.amount, ratio_bp=ratio, day=day_of_window, usage=usage)
-        if allocation.amount <= 0:
+        chunk_id, amount = chunks.draw(pool=pool, project=donation.project, need=allocation.amount, day=day_of_window)
+        if amount <= 0:
             continue
         match = Match.objects.create(
-            donation=donation, pool=pool, project=donation.project, ratio_bp=ratio, amount=allocation.amount,
-            status=states.HELD if found else states.MATCHED, donor_key=donor_key, day=day, signals=found,
+            donation=donation, pool=pool, chunk_id=chunk_id, project=donation.project, ratio_bp=ratio, amount=amount,
+            journalled=0 if found else amount, status=states.HELD if found else states.MATCHED, donor_key=donor_key,
+            day=day, signals=found,
         )
-        if found:
-            Pool.objects.filter(pk=pool.pk).update(held=F("held") + allocation.amount)
-        else:
-            _journal_match(match, pool, allocation.amount)
-            match.save(update_fields=["journalled"])
-            Pool.objects.filter(pk=pool.pk).update(spent=F("spent") + allocation.amount)
+        if not found:
+            _journal_match(match, pool, amount)
         return match
     return None
+
+
+def _donor_day_lock(pool, donor_key: str, day) -> None:
+    """One donor's gifts to a pool with a daily cap take turns (PostgreSQL: a transaction
+    advisory lock on the donor's day; SQLite already runs one writer at a time). Only that
+    donor's gifts wait, never the pool's or a project's."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool:{pool.pk}:{donor_key}:{day}"])
 
 
 def match_return_for_refund(*, donation, refund) -> int:
@@ -350,7 +362,7 @@ def match_return_for_refund(*, donation, refund) -> int:
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
         return 0
-    pool = Pool.objects.select_for_update().get(pk=found)
+    pool = Pool.objects.select_for_update(no_key=True).get(pk=found)
     match = Match.objects.select_for_update(of=("self",)).select_related("project").get(donation_id=donation.pk)
     kept = rules.kept_after_refunds(match=match.amount, gift=donation.amount, refunded=donation.refunded_amount)
     due = match.net - kept
@@ -359,7 +371,7 @@ def match_return_for_refund(*, donation, refund) -> int:
     back = 0
     if match.status == states.HELD:
         match.returned += due
-        Pool.objects.filter(pk=pool.pk).update(held=F("held") - due)
+        chunks.pool_give_back(pool.pk, due)
     else:
         back = min(due, max(0, project_sums([match.project_id])[match.project_id].available))
         if back > 0:
@@ -370,7 +382,7 @@ def match_return_for_refund(*, donation, refund) -> int:
                 memo=donation.receipt_number or "",
             )
             match.returned += back
-            Pool.objects.filter(pk=pool.pk).update(spent=F("spent") - back)
+            chunks.pool_give_back(pool.pk, back)
     if match.net == 0:
         states.MATCH.check(match.status, states.RETURNED, SYSTEM)
         match.status = states.RETURNED
@@ -385,7 +397,7 @@ def _decide(match, *, actor, target: str, note: str) -> tuple[Pool, Match]:
     roles = _staff_roles(actor)
     if not roles:
         raise Forbidden(_("Only platform staff can decide held matches."), code="not_staff")
-    pool = Pool.objects.select_for_update().get(pk=match.pool_id)
+    pool = Pool.objects.select_for_update(no_key=True).get(pk=match.pool_id)
     locked = Match.objects.select_for_update(of=("self",)).select_related("project", "donation").get(pk=match.pk)
     states.MATCH.check(locked.status, target, roles)
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), plain_text(note)[:280]
@@ -398,7 +410,6 @@ def match_release(*, match, actor, note: str = "") -> Match:
     pool, locked = _decide(match, actor=actor, target=states.RELEASED, note=note)
     amount = locked.net
     _journal_match(locked, pool, amount)
-    Pool.objects.filter(pk=pool.pk).update(held=F("held") - amount, spent=F("spent") + amount)
     locked.status = states.RELEASED
     locked.save(update_fields=["status", "journalled", "decided_by", "decided_at", "decision_note"])
     data = {"amount": amount, "note": locked.decision_note}
@@ -413,7 +424,7 @@ def match_reject(*, match, actor, note: str) -> Match:
         raise Invalid(_("Say why the match is rejected."), code="reason_required")
     pool, locked = _decide(match, actor=actor, target=states.RETURNED, note=note)
     freed = locked.net
-    Pool.objects.filter(pk=pool.pk).update(held=F("held") - freed)
+    chunks.pool_give_back(pool.pk, freed)
     locked.returned, locked.status = locked.amount, states.RETURNED
     locked.save(update_fields=["status", "returned", "decided_by", "decided_at", "decision_note"])
     data = {"amount": freed, "note": locked.decision_note}

@@ -36,7 +36,7 @@ def sandbox_complete(request, donation_id: uuid.UUID, payload: CompleteIn):
     notification and answers after the platform has handled it."""
     if not settings.JUSHA_SANDBOX_ENABLED:
         raise NotFound(_("The sandbox payment provider is not enabled."), code="not_found")
-    donation = get_object_or_404(Donation, pk=donation_id, provider="sandbox")
-    status, answer = SandboxProvider().complete(donation.intent_id, payload.result)
-    donation.refresh_from_db()
+    intent_id = get_object_or_404(Donation.objects.values_list("intent_id", flat=True), pk=donation_id, provider="sandbox")
+    status, answer = SandboxProvider().complete(intent_id, payload.result)
+    donation = Donation.objects.select_related("project", "match").get(pk=donation_id)
     return 200, {"notification": {"status": status, "body": answer}, "donation": donation_out(donation, private=False)}

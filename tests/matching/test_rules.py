@@ -184,3 +184,13 @@ def test_signals_hold_what_crosses_a_threshold():
                  seconds_after_opening=10, burst_gifts=4), limits)]
     assert codes == ["own_member", "org_identity", "repeat_account", "repeat_device", "repeat_network", "tranche_burst"]
     assert rules.signals(Evidence(seconds_after_opening=61, burst_gifts=50), limits) == []
+
+
+@given(free=st.integers(-1000, 10**9), need=st.integers(-10, 10**6), share=st.integers(1, 64))
+def test_a_chunk_never_exceeds_what_is_free_and_fits_the_gift_when_it_can(free, need, share):
+    size = rules.chunk_size(free=free, need=need, share=share)
+    if free <= 0 or need <= 0:
+        assert size == 0
+    else:
+        assert 0 < size <= free
+        assert size >= min(free, need * rules.CHUNK_GIFTS)  # room for a few such matches when free allows
