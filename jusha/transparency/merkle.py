@@ -75,11 +75,15 @@ def range_parts(lo: int, hi: int) -> list[tuple[int, int]]:
 
 def range_hash(lo: int, hi: int, node: NodeReader) -> bytes:
     """MTH(D[lo:hi]) for the ranges proofs and tree heads use (lo aligned to the range)."""
-    parts = [node(h, k) for h, k in range_parts(lo, hi)]
-    if not parts:
+    return parts_hash([node(h, k) for h, k in range_parts(lo, hi)])
+
+
+def parts_hash(hashes: Sequence[bytes]) -> bytes:
+    """MTH of a range from the hashes of its range_parts, in their order."""
+    if not hashes:
         return EMPTY_ROOT
-    acc = parts[-1]
-    for part in reversed(parts[:-1]):
+    acc = hashes[-1]
+    for part in reversed(hashes[:-1]):
         acc = node_hash(part, acc)
     return acc
 

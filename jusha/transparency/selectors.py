@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -54,26 +55,51 @@ def _tiles(wanted) -> dict[tuple[int, int], bytes]:
         return {}
     keys = [Tile.key_of(level, index) for level, index in wanted]
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with _binary_cursor() as cursor:
         cursor.execute(f"SELECT {quote('level')}, {quote('index')}, hashes FROM {Tile._meta.db_table} "
                        f"WHERE {quote('key')} IN ({', '.join(['%s'] * len(keys))})", keys)
         return {(level, index): bytes(hashes) for level, index, hashes in cursor.fetchall()}
 
 
+@contextmanager
+def _binary_cursor():
+    """A cursor for reading tiles. On PostgreSQL, one that takes its results in binary, so
+    a tile arrives as its 8 KiB rather than as 16 KiB of hex text to decode (a proof's
+    query of five tiles: about a fifth faster). Django's own cursors bind parameters
+    client-side, which allows text results only; this one binds them server-side, and is
+    wrapped as Django's are (errors, query logging)."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    import psycopg
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    raw = psycopg.Cursor(connection.connection)
+    raw.format = psycopg.pq.Format.BINARY
+    wrap = connection.make_debug_cursor if connection.queries_logged else connection.make_cursor
+    with wrap(raw) as cursor:
+        yield cursor
+
+
 class TileNodes:
-    """Perfect-subtree hashes read from stored tiles, all fetched in one query."""
+    """Perfect-subtree hashes read from stored tiles: the tiles that `nodes` need, fetched in
+    one query, each hashed into its levels once (and cached while hot)."""
 
     def __init__(self, nodes):
-        self.data = _tiles({tiles.node_tile(h, k)[:2] for h, k in nodes})
+        wanted = {tiles.node_tile(height, index)[:2] for height, index in nodes}
+        self.levels = {(level, index): tiles.cached_levels(level, data) for (level, index), data in _tiles(wanted).items()}
 
     def __call__(self, height: int, index: int) -> bytes:
         level, tile, offset, count = tiles.node_tile(height, index)
-        return tiles.node_from_levels(tiles.tile_levels(self.data[(level, tile)]), offset, count)
+        return tiles.node_from_levels(self.levels[(level, tile)], offset, count)
 
 
 def _hashes(ranges) -> list[bytes]:
-    node = TileNodes(merkle.nodes_for(ranges))
-    return [merkle.range_hash(lo, hi, node) for lo, hi in ranges]
+    parts = [merkle.range_parts(lo, hi) for lo, hi in ranges]
+    node = TileNodes({part for each in parts for part in each})
+    return [merkle.parts_hash([node(height, index) for height, index in each]) for each in parts]
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:

@@ -100,25 +100,38 @@ def node_from_tile(data: bytes, offset: int, count: int) -> bytes:
     return root_from_hashes([data[i : i + HASH_SIZE] for i in range(start, end, HASH_SIZE)])
 
 
-@lru_cache(maxsize=256)
-def tile_levels(data: bytes) -> tuple[list[bytes], ...]:
-    """Every complete node inside a tile, level by level (level r: roots of 2^r hashes).
-    Cached by content: full tiles never change, so hot tiles are hashed once per process."""
-    level = [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
-    levels = [level]
-    sha = hashlib.sha256
-    while len(level) > 1:
-        pairs = iter(level)
-        level = [sha(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs)]
-        levels.append(level)
+def tile_levels(data: bytes) -> tuple[bytes, ...]:
+    """Every complete node inside a tile, level by level: level r holds the roots of each 2^r
+    consecutive hashes, concatenated (level 0 is the tile itself). A full tile: 255 SHA-256."""
+    levels, sha = [data], hashlib.sha256
+    while len(data) >= 2 * HASH_SIZE:  # pair neighbours; an unpaired last hash has no parent yet
+        data = b"".join([sha(b"\x01" + data[i : i + 2 * HASH_SIZE]).digest()
+                         for i in range(0, len(data) - HASH_SIZE, 2 * HASH_SIZE)])
+        levels.append(data)
     return tuple(levels)
 
 
-def node_from_levels(levels, offset: int, count: int) -> bytes:
+# A tile's levels, cached by the tile's content: a key that cannot go stale, whatever
+# happens to the stored tile (grown, rolled back, re-created). The tiles above level 0 and
+# the partial tiles are few and shared by most proofs; the full level-0 tiles are many and
+# read at random, so they have a smaller cache of their own and never evict the others.
+_levels = lru_cache(maxsize=256)(tile_levels)
+_leaf_levels = lru_cache(maxsize=64)(tile_levels)
+
+
+def cached_levels(level: int, data: bytes) -> tuple[bytes, ...]:
+    """tile_levels of the stored tile `data` at `level`, hashed once per process while hot."""
+    return (_leaf_levels if level == 0 and len(data) == WIDTH * HASH_SIZE else _levels)(data)
+
+
+def node_from_levels(levels: tuple[bytes, ...], offset: int, count: int) -> bytes:
+    """The node of `count` (a power of two) hashes from `offset`, out of tile_levels."""
     r = count.bit_length() - 1
-    if r >= len(levels) or (offset >> r) >= len(levels[r]):
+    start = (offset >> r) * HASH_SIZE
+    node = levels[r][start : start + HASH_SIZE] if r < len(levels) else b""
+    if len(node) != HASH_SIZE:
         raise KeyError("the tile does not hold that node yet")
-    return levels[r][offset >> r]
+    return node
 
 
 def tile_root(data: bytes) -> bytes:

@@ -61,6 +61,20 @@ def test_appending_in_any_batches_builds_the_same_tiles_and_root():
         assert merkle.tree_head(size, node) == merkle.root_from_hashes(leaf_hashes[:size])
 
 
+@pytest.mark.parametrize("width", [1, 2, 3, 7, 8, 100, 255, 256])
+def test_a_tiles_levels_hold_every_node_it_can_give(width):
+    data = b"".join(merkle.leaf_hash(i.to_bytes(2, "big")) for i in range(width))
+    levels = tiles.tile_levels(data)
+    assert tiles.cached_levels(0, data) == levels == tiles.cached_levels(1, data)
+    for r in range(9):
+        for offset in range(0, tiles.WIDTH, 1 << r):
+            if offset + (1 << r) <= width:
+                assert tiles.node_from_levels(levels, offset, 1 << r) == tiles.node_from_tile(data, offset, 1 << r)
+            else:
+                with pytest.raises(KeyError):
+                    tiles.node_from_levels(levels, offset, 1 << r)
+
+
 # --- leaves -------------------------------------------------------------------------------
 
 

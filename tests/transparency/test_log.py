@@ -7,10 +7,11 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from jusha.giving.services import donation_refund
+from jusha.ledger.maintenance import ledger_unlocked
 from jusha.ledger.services import expenditure_record
 from jusha.transparency import leaves, merkle, note, selectors, services
 from jusha.transparency.keys import log_verifier
@@ -119,6 +120,13 @@ def test_a_large_tree_matches_the_reference_at_every_level():
         for index in (0, size // 3, size - 1):
             merkle.verify_inclusion(index, size, hashes[index], selectors.inclusion_proof(index, size), root)
         merkle.verify_consistency(size, 70_000, selectors.consistency_proof(size, 70_000), root, hashes and selectors.log_head().root)
+    # A proof is one query for its few tiles, whatever the size of the tree.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        selectors.inclusion_proof(12_345, 70_000)
+        selectors.consistency_proof(300, 70_000)
+    assert len(queries) == 2 and all("transparency_tile" in q["sql"] for q in queries)
 
 
 def test_late_commits_with_lower_ids_take_the_next_places():
@@ -165,10 +173,15 @@ def test_the_log_never_signs_inconsistent_checkpoints():
     with pytest.raises(services.LogIntegrityError):
         with transaction.atomic():
             services.checkpoint_sign(size=head.size + 1, root=bytes(32))  # a leaf the log does not hold
-    # History rewritten under the log (a hash of the signed tree changed): it refuses to go on.
+    # History rewritten under the log (a hash of the signed tree changed): the database refuses
+    # it; and past the database's guard (which only the test suite's unlock lifts), the
+    # sequencer refuses to go on.
     tile = Tile.objects.get(level=0, index=1)
     tile.hashes = bytes(32) + bytes(tile.hashes)[32:]
-    tile.save()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        tile.save()
+    with ledger_unlocked():
+        tile.save()
     queue(10, start=300)
     with pytest.raises(services.LogIntegrityError):
         services.log_sequence()

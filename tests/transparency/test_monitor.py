@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from jusha.ledger.maintenance import ledger_unlocked
 from jusha.transparency import monitor, note, services
 from jusha.transparency.keys import log_verifier
 from jusha.transparency.models import Fact, MonitoredCheckpoint, MonitoredLog
@@ -50,14 +51,17 @@ def test_a_rewritten_history_raises_the_alarm(client):
     run(client)
     # The log changes an old entry, rebuilds its whole tree and signs it again with its own
     # key: everything it serves is self-consistent, but the old root no longer comes out.
-    fact = Fact.objects.get(ref="10")
-    fact.leaf = bytes(fact.leaf).replace(b'"n":10', b'"n":11')
-    fact.save()
+    # (An operator who owns the database gets past its append-only guard: the monitor is
+    # there for exactly that.)
     from jusha.transparency.models import Checkpoint, EntryRun, Queued, Tile
 
-    Checkpoint.objects.all().delete()
-    EntryRun.objects.all().delete()
-    Tile.objects.all().delete()
+    with ledger_unlocked():
+        fact = Fact.objects.get(ref="10")
+        fact.leaf = bytes(fact.leaf).replace(b'"n":10', b'"n":11')
+        fact.save()
+        Checkpoint.objects.all().delete()
+        EntryRun.objects.all().delete()
+        Tile.objects.all().delete()
     Queued.objects.bulk_create([Queued(fact=f) for f in Fact.objects.all()])
     queue(20, start=300)
     services.log_sequence()
@@ -73,7 +77,8 @@ def test_an_entry_that_does_not_hash_to_its_tile_raises_the_alarm(client):
     run(client)
     queue(20, start=300)
     services.log_sequence()
-    Fact.objects.filter(ref="310").update(leaf=b'{"kind":"test","n":999,"v":1}')
+    with ledger_unlocked():  # past the database's append-only guard, as its owner could
+        Fact.objects.filter(ref="310").update(leaf=b'{"kind":"test","n":999,"v":1}')
     with pytest.raises(monitor.Alarm) as info:
         run(client)
     assert info.value.kind == "rewrite" and "entry 310 does not hash" in str(info.value)
@@ -145,7 +150,8 @@ def test_the_command_against_a_live_server(live_server, settings, tmp_path, caps
     queue(10, start=260)
     services.log_sequence()
     assert subprocess.run(args, capture_output=True, text=True, timeout=60).returncode == 0
-    Fact.objects.filter(ref="3").update(leaf=b'{"rewritten":true}')
+    with ledger_unlocked():  # past the database's append-only guard, as its owner could
+        Fact.objects.filter(ref="3").update(leaf=b'{"rewritten":true}')
     done = subprocess.run(args, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0 and "FAIL" in done.stderr
 
