@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from jusha.core.errors import TransitionRefused
 
@@ -55,7 +55,7 @@ class TransitionTable:
         if not (set(roles) & transition.roles):
             raise TransitionRefused(
                 _("Only %(roles)s may move a %(name)s from “%(source)s” to “%(target)s”.")
-                % {"roles": ", ".join(str(ROLE_LABELS.get(r, r)) for r in sorted(transition.roles)), **words},
+                % {"roles": _list_separator().join(str(ROLE_LABELS.get(r, r)) for r in sorted(transition.roles)), **words},
                 code="transition_not_allowed",
                 extra={"from": source, "to": target},
             )
@@ -63,3 +63,8 @@ class TransitionTable:
 
     def pairs(self) -> list[tuple[str, str]]:
         return list(self._by_pair)
+
+
+def _list_separator() -> str:
+    """Between the items of a list in a sentence: ", " in English, "、" in Chinese."""
+    return pgettext("between the items of a list in a sentence", ", ")

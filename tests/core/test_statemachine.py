@@ -25,6 +25,17 @@ def test_wrong_role_is_refused_naming_who_may():
     assert "platform staff" in str(info.value.detail)
 
 
+def test_who_may_is_listed_in_the_reader_s_language():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(TransitionRefused) as info:
+        T.check("b", "c", {"owner"})
+    assert "platform staff, the platform itself" in str(info.value.detail)
+    with translation.override("zh-hans"), pytest.raises(TransitionRefused) as info:
+        T.check("b", "c", {"owner"})
+    assert "、" in str(info.value.detail) and ", " not in str(info.value.detail)
+
+
 def test_donation_table_never_leaves_refunded():
     assert DONATION.targets("refunded") == []
     assert set(DONATION.targets("pending")) == {"paid", "failed", "expired"}
