@@ -89,7 +89,8 @@ class TileNodes:
 
     def __init__(self, nodes):
         wanted = {tiles.node_tile(height, index)[:2] for height, index in nodes}
-        self.levels = {(level, index): tiles.cached_levels(level, data) for (level, index), data in _tiles(wanted).items()}
+        self.levels = {(level, index): tiles.cached_levels(level, data)
+                       for (level, index), data in _tiles(wanted).items()}
 
     def __call__(self, height: int, index: int) -> bytes:
         level, tile, offset, count = tiles.node_tile(height, index)

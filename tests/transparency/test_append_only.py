@@ -93,7 +93,10 @@ def test_a_checkpoint_note_only_gains_cosignatures(log300):
     assert Checkpoint.objects.get(size=300).note == log300.note + "— witness.example/w AAAA\n"
 
 
-@pytest.mark.parametrize("table", ["transparency_fact", "transparency_entryrun", "transparency_tile", "transparency_checkpoint"])
+LOG_TABLES = ["transparency_fact", "transparency_entryrun", "transparency_tile", "transparency_checkpoint"]
+
+
+@pytest.mark.parametrize("table", LOG_TABLES)
 def test_postgresql_refuses_truncate(log300, table):
     if connection.vendor != "postgresql":
         pytest.skip("TRUNCATE is PostgreSQL's")

@@ -17,19 +17,23 @@ which the test suite uses to empty the database between transactional tests.
 
 from django.db import migrations
 
-FACT, RUN, TILE, CHECKPOINT = "transparency_fact", "transparency_entryrun", "transparency_tile", "transparency_checkpoint"
+FACT, RUN = "transparency_fact", "transparency_entryrun"
+TILE, CHECKPOINT = "transparency_tile", "transparency_checkpoint"
 TILE_BYTES = 256 * 32
 
 # SQL conditions (over OLD and NEW) under which a change is allowed, the same on both databases.
+# A fact is still queued if the one run that could hold it (the last to start at or before
+# it: an index seek) ends before it, or if there is no such run.
 FACT_QUEUED = (f"coalesce((SELECT last_fact < OLD.id FROM {RUN} WHERE first_fact <= OLD.id "
-               "ORDER BY first_fact DESC LIMIT 1), TRUE)")  # the one run that could hold it does not
+               "ORDER BY first_fact DESC LIMIT 1), TRUE)")
 TILE_GROWS = ('NEW.key = OLD.key AND NEW.level = OLD.level AND NEW."index" = OLD."index" '
               f"AND length(NEW.hashes) <= {TILE_BYTES} AND substr(NEW.hashes, 1, length(OLD.hashes)) = OLD.hashes")
 NOTE_COSIGNED = ("NEW.id = OLD.id AND NEW.size = OLD.size AND NEW.root = OLD.root AND NEW.created_at = OLD.created_at "
                  "AND substr(NEW.note, 1, length(OLD.note)) = OLD.note")
 
 # (table, condition for an UPDATE, condition for a DELETE); None: never.
-GUARDS = [(FACT, FACT_QUEUED, FACT_QUEUED), (RUN, None, None), (TILE, TILE_GROWS, None), (CHECKPOINT, NOTE_COSIGNED, None)]
+GUARDS = [(FACT, FACT_QUEUED, FACT_QUEUED), (RUN, None, None),
+          (TILE, TILE_GROWS, None), (CHECKPOINT, NOTE_COSIGNED, None)]
 
 PG_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION jusha_log_unlocked() RETURNS boolean AS $$
@@ -98,7 +102,8 @@ def drop_triggers(apps, schema_editor):
         if vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table};")
     if vendor == "postgresql":
-        schema_editor.execute("DROP FUNCTION IF EXISTS jusha_log_refuse(); DROP FUNCTION IF EXISTS jusha_log_unlocked();")
+        schema_editor.execute("DROP FUNCTION IF EXISTS jusha_log_refuse();")
+        schema_editor.execute("DROP FUNCTION IF EXISTS jusha_log_unlocked();")
 
 
 class Migration(migrations.Migration):
