@@ -122,12 +122,17 @@ def test_no_match_outside_the_campaign_or_its_window_or_hours():
     assert not Match.objects.filter(donation=give(ended, 1000)).exists()
 
     hours = make_project()
-    shut = (timezone.localtime() + timedelta(hours=2)).time().replace(second=0, microsecond=0)
-    opens, closes = sorted([shut, (timezone.localtime() + timedelta(hours=3)).time().replace(second=0, microsecond=0)])
-    if opens < closes:  # not around midnight
-        paused = make_campaign(projects=[hours], daily_opens=opens, daily_closes=closes)
-        make_pool(campaign=paused)
-        assert not Match.objects.filter(donation=give(hours, 1000)).exists()
+    local = timezone.localtime()
+
+    def clock(hours_from_now):
+        return (local + timedelta(hours=hours_from_now)).time().replace(second=0, microsecond=0)
+
+    # Daily hours that leave out the present moment: two to three hours from now, or, when
+    # that would run past midnight, three to two hours ago.
+    opens, closes = (clock(2), clock(3)) if clock(2) < clock(3) else (clock(-3), clock(-2))
+    paused = make_campaign(projects=[hours], daily_opens=opens, daily_closes=closes)
+    make_pool(campaign=paused)
+    assert not Match.objects.filter(donation=give(hours, 1000)).exists()
 
 
 def test_failed_and_overflow_gifts_never_spend_a_match(campaign_project):
