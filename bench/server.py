@@ -431,11 +431,18 @@ class Client:
     def post(self, path: str, body=None, headers: dict | None = None) -> tuple[int, bytes]:
         payload = b"" if body is None else json.dumps(body).encode()
         all_headers = {"Content-Type": "application/json", "Accept": "application/json", **(headers or {})}
+        return self.request("POST", path, payload, all_headers)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        return self.request("GET", path)
+
+    def request(self, method: str, path: str, payload: bytes | None = None, headers: dict | None = None):
+        """(status, body) of one request on the kept-alive connection."""
         for attempt in (1, 2):
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
             try:
-                self.conn.request("POST", path, body=payload, headers=all_headers)
+                self.conn.request(method, path, body=payload, headers=headers or {})
                 response = self.conn.getresponse()
                 data = response.read()
                 if response.will_close:
@@ -444,7 +451,7 @@ class Client:
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
                 # The server closed an idle keep-alive connection under us: the request was
                 # not answered. Retry once on a new connection (every task here is safe to
-                # retry: money-moving creates carry an Idempotency-Key).
+                # retry: reads, and money-moving creates carry an Idempotency-Key).
                 self.close()
                 self.reconnects += 1
                 if attempt == 2:

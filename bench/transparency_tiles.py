@@ -14,14 +14,13 @@ tiles are cached forever and these figures are the origin's load.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.server import HOST, BenchError, BenchServer, run_load  # noqa: E402
+from bench.server import BenchError, BenchServer, run_load  # noqa: E402
 
 SEED = """
 import time
@@ -44,29 +43,10 @@ emit({"integrated": services.log_sequence(budget=1e9), "seconds": time.perf_coun
 """
 
 
-def _get(client, path: str) -> tuple[int, bytes]:
-    for attempt in (1, 2):
-        if client.conn is None:
-            client.conn = http.client.HTTPConnection(HOST, client.port, timeout=client.timeout)
-        try:
-            client.conn.request("GET", path)
-            response = client.conn.getresponse()
-            body = response.read()
-            if response.will_close:
-                client.close()
-            return response.status, body
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-            client.close()
-            client.reconnects += 1
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
 def fetch(client, rng, targets):
     """One GET of a random target (path, exact size or 0 for any)."""
     path, size = rng.choice(targets)
-    status, body = _get(client, path)
+    status, body = client.get(path)
     if status != 200 or (size and len(body) != size):
         return False, None, {"kind": f"HTTP {status}, {len(body)} bytes", "request": f"GET {path}", "status": status,
                              "body": body[:200].decode("utf-8", "replace")}

@@ -37,20 +37,11 @@ class ProjectSums:
 def project_sums(project_ids) -> dict[int, ProjectSums]:
     """One grouped query for any number of projects, over their sharded running totals
     (a few rows per project and kind, however many gifts it has; `ledger_check` proves
-    them equal to the journal: see `journal_project_sums`)."""
-    return _sums(project_ids, ProjectTotal.objects)
-
-
-def journal_project_sums(project_ids) -> dict[int, ProjectSums]:
-    """The same figures summed from the journal entries themselves (for the checks)."""
-    return _sums(project_ids, JournalEntry.objects)
-
-
-def _sums(project_ids, source) -> dict[int, ProjectSums]:
+    them equal to the journal)."""
     project_ids = list(project_ids)
     totals: dict[int, dict[str, int]] = defaultdict(dict)
     rows = (
-        source.filter(project_id__in=project_ids)
+        ProjectTotal.objects.filter(project_id__in=project_ids)
         .values_list("project_id", "kind")
         .annotate(total=Sum("amount"))
         .order_by()

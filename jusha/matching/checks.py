@@ -2,14 +2,16 @@
 
 from collections import defaultdict
 
-from django.db.models import F, Q, Sum
+from django.db.models import Sum
 
 from jusha.ledger.models import JournalEntry, Posting
 
 
 def match_problems() -> list[str]:
     from jusha.giving.models import Refund
+    from jusha.matching.chunks import chunk_holdings
     from jusha.matching.models import Deposit, Match, Pool, PoolChunk
+    from jusha.matching.selectors import committed_sums
 
     problems: list[str] = []
 
@@ -31,17 +33,12 @@ def match_problems() -> list[str]:
     )
     for key, kind, total in rows:
         flows[int(key.split(":")[1])][kind] = total
-    net = F("amount") - F("returned")
     committed = {
-        row["pool_id"]: row for row in Match.objects.values("pool_id").annotate(
-            spent=Sum(net, filter=Q(journalled__gt=0)), held=Sum(net, filter=Q(status="held")),
-            returned=Sum("returned"),
-        ).order_by()
+        row["pool_id"]: row
+        for row in Match.objects.values("pool_id").annotate(**committed_sums(), returned=Sum("returned")).order_by()
     }
     chunk_sums = {
-        row["pool_id"]: row for row in PoolChunk.objects.values("pool_id").annotate(
-            open=Sum("size", filter=Q(closed_at__isnull=True)), closed=Sum("used", filter=Q(closed_at__isnull=False)),
-        ).order_by()
+        row["pool_id"]: row for row in PoolChunk.objects.values("pool_id").annotate(**chunk_holdings()).order_by()
     }
     for pool in Pool.objects.all():
         f = flows[pool.pk]

@@ -35,6 +35,13 @@ _idle: dict[tuple[int, int | None], list[int]] = defaultdict(list)
 _idle_lock = threading.Lock()
 
 
+def pool_lock(pool_id: int) -> Pool:
+    """Lock a pool's row for a decision on its money (cutting or closing chunks, deposits,
+    returns, staff decisions). FOR NO KEY UPDATE: the foreign-key checks of new matches and
+    chunks, which gifts make, never wait for it."""
+    return Pool.objects.select_for_update(no_key=True).get(pk=pool_id)
+
+
 def _key(pool, project) -> tuple[int, int | None]:
     return pool.pk, project.pk if pool.project_cap is not None else None
 
@@ -95,7 +102,7 @@ def _looks_dry(pool, key, day: int) -> bool:
 def _cut(*, pool, project, need, day, key, spent_chunk, now) -> tuple[int | None, int]:
     """The chunk at hand is missing, closed or too small: lock the pool's row and cut a new
     chunk (closing the old one and giving its rest back first)."""
-    locked = Pool.objects.select_for_update(no_key=True).get(pk=pool.pk)
+    locked = pool_lock(pool.pk)
     if spent_chunk is not None:
         _close(locked, PoolChunk.objects.filter(pk=spent_chunk, closed_at__isnull=True), now)
     if locked.status != states.ACTIVE:
@@ -128,12 +135,16 @@ def _free(pool: Pool, project, day: int) -> int:
     return free
 
 
+def chunk_holdings() -> dict:
+    """Aggregates over chunks: what `open` ones hold whole and what `closed` ones used; with
+    matches' returns taken off, their sum is what a pool has allotted."""
+    return {"open": Sum("size", filter=Q(closed_at__isnull=True)), "closed": Sum("used", filter=Q(closed_at__isnull=False))}
+
+
 def project_allotted(pool: Pool, project) -> int:
     """A capped project's share of the pool's allotment: its open chunks whole, its closed
     chunks as used, less its matches' returns (read under the pool's lock)."""
-    chunks = PoolChunk.objects.filter(pool=pool, project=project).aggregate(
-        open=Sum("size", filter=Q(closed_at__isnull=True)), closed=Sum("used", filter=Q(closed_at__isnull=False))
-    )
+    chunks = PoolChunk.objects.filter(pool=pool, project=project).aggregate(**chunk_holdings())
     returned = Match.objects.filter(pool=pool, project=project).aggregate(t=Sum("returned"))["t"] or 0
     return (chunks["open"] or 0) + (chunks["closed"] or 0) - returned
 
@@ -184,7 +195,7 @@ def chunks_return_idle(*, idle_seconds: float | None = None, now=None) -> int:
     pool_ids = PoolChunk.objects.filter(closed_at__isnull=True, leased_at__lte=cutoff).values_list("pool_id", flat=True)
     for pool_id in sorted(set(pool_ids)):
         with transaction.atomic():
-            pool = Pool.objects.select_for_update(no_key=True).get(pk=pool_id)
+            pool = pool_lock(pool_id)
             chunks = PoolChunk.objects.filter(pool=pool, leased_at__lte=cutoff)
             if connection.features.has_select_for_update_skip_locked:
                 chunks = chunks.select_for_update(skip_locked=True, no_key=True)

@@ -81,16 +81,21 @@ def is_visible(pool, user) -> bool:
     return bool(roles_for(user, pool.sponsor))
 
 
+def committed_sums() -> dict:
+    """Aggregates over matches: `spent` (journalled) and `held` (for review), each net of
+    what was returned to the pool."""
+    net = F("amount") - F("returned")
+    return {"spent": Sum(net, filter=Q(journalled__gt=0)), "held": Sum(net, filter=Q(status=states.HELD))}
+
+
 def pool_figures(pool, *, now=None) -> dict:
     """Budget, deposits, what is matched (spent: journalled, net of returns), held and
     remaining (neither: whether it sits in the pool or in a process's chunk), what the
     tranches have released so far, and the released/returned totals of reviewed and
     refunded matches."""
     now = now or timezone.now()
-    net = F("amount") - F("returned")
     sums = pool.matches.aggregate(
-        spent=Sum(net, filter=Q(journalled__gt=0)),
-        held=Sum(net, filter=Q(status=states.HELD)),
+        **committed_sums(),
         n=Count("id"),
         released_sum=Sum("journalled", filter=Q(status=states.RELEASED)),
         returned_sum=Sum("returned"),

@@ -36,7 +36,6 @@ from jusha.ledger.services import (
     organisation_cash_account,
     pool_account,
     pool_and_fund_accounts,
-    project_fund_account,
 )
 from jusha.matching import chunks, rules, states
 from jusha.matching.models import Deposit, GiftContext, Match, Pool
@@ -76,7 +75,7 @@ def _staff_roles(actor) -> set[str]:
 
 
 def _lock(pool) -> Pool:
-    return Pool.objects.select_for_update(no_key=True).get(pk=pool.pk)
+    return chunks.pool_lock(pool.pk)
 
 
 def thresholds() -> rules.Thresholds:
@@ -362,7 +361,7 @@ def match_return_for_refund(*, donation, refund) -> int:
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
         return 0
-    pool = Pool.objects.select_for_update(no_key=True).get(pk=found)
+    pool = chunks.pool_lock(found)
     match = Match.objects.select_for_update(of=("self",)).select_related("project").get(donation_id=donation.pk)
     kept = rules.kept_after_refunds(match=match.amount, gift=donation.amount, refunded=donation.refunded_amount)
     due = match.net - kept
@@ -375,10 +374,11 @@ def match_return_for_refund(*, donation, refund) -> int:
     else:
         back = min(due, max(0, project_sums([match.project_id])[match.project_id].available))
         if back > 0:
+            source, fund = pool_and_fund_accounts(pool, match.project)
             entry_post(
                 kind=JournalEntry.Kind.MATCH_RETURN, reference=str(refund.pk), project=match.project,
                 currency=pool.currency,
-                lines=[(project_fund_account(match.project), back), (pool_account(pool), -back)],
+                lines=[(fund, back), (source, -back)],
                 memo=donation.receipt_number or "",
             )
             match.returned += back
@@ -397,7 +397,7 @@ def _decide(match, *, actor, target: str, note: str) -> tuple[Pool, Match]:
     roles = _staff_roles(actor)
     if not roles:
         raise Forbidden(_("Only platform staff can decide held matches."), code="not_staff")
-    pool = Pool.objects.select_for_update(no_key=True).get(pk=match.pool_id)
+    pool = chunks.pool_lock(match.pool_id)
     locked = Match.objects.select_for_update(of=("self",)).select_related("project", "donation").get(pk=match.pk)
     states.MATCH.check(locked.status, target, roles)
     locked.decided_by, locked.decided_at, locked.decision_note = actor, timezone.now(), plain_text(note)[:280]

@@ -65,9 +65,9 @@ def _tiles(wanted) -> dict[tuple[int, int], bytes]:
 def _binary_cursor():
     """A cursor for reading tiles. On PostgreSQL, one that takes its results in binary, so
     a tile arrives as its 8 KiB rather than as 16 KiB of hex text to decode (a proof's
-    query of five tiles: about a fifth faster). Django's own cursors bind parameters
-    client-side, which allows text results only; this one binds them server-side, and is
-    wrapped as Django's are (errors, query logging)."""
+    query of five tiles: about a fifth faster). Django's own cursors always ask for text
+    results; this one asks for binary, and is wrapped as Django's are (errors, query
+    logging)."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             yield cursor
