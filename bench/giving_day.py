@@ -21,6 +21,9 @@ a warm-up, then a measured window):
          until its pool runs out.
 - bare:  2 x POST /bench/bare per gift, each writing one row and nothing else: the stack's
          own limit for the same number of HTTP requests.
+- create: the real create alone (1 request per gift, never paid). Its rate over bare's,
+         `create_alone_vs_bare`, is a ceiling: no payment-and-match path behind this create
+         can bring ratio_vs_bare above it.
 
 On PostgreSQL a sampler polls pg_stat_activity every 50 ms for backends of the bench
 database waiting on a lock (wait_event_type = 'Lock'; pg_locks' ungranted rows beside it):
@@ -142,6 +145,16 @@ def giving_day_gift(client, rng, slugs, pay_path, hostile):
     return True, gift, None
 
 
+def create_alone(client, rng, slugs):
+    """Only the create of a gift (1 request; the gift is never paid): what the path costs
+    before any payment, journal or match, for the ceiling (see `create_alone_vs_bare`)."""
+    slug, amount = rng.choice(slugs), rng.randint(*AMOUNTS)
+    created, error = create_gift(client, slug, amount, str(uuid.uuid4()))
+    if error:
+        return False, None, error
+    return True, {"kind": "opened", "id": created["id"], "slug": slug, "amount": amount}, None
+
+
 # --- seeding and checking, in Django ------------------------------------------------------
 
 # A sponsor (a verified organisation, its owner sets the pool up) and its pool, 1:1 with a
@@ -180,6 +193,7 @@ def problem(count, what, examples):
 seen = {d: (slug, amount) for d, slug, amount, _m in data["paid"]}
 seen_matched = {d: m for d, _s, _a, m in data["paid"]}
 maybe = {d: (slug, amount) for d, slug, amount in data["hung_up_pay"]}
+opened = {d: (slug, amount) for d, slug, amount in data["opened"]}  # created, never paid
 problem(len(data["paid"]) - len(seen), "donation ids the clients saw paid more than once", [])
 slug_of = dict(Project.objects.values_list("id", "slug"))
 donations = {
@@ -195,7 +209,9 @@ problem(len(unseen), "paid donations no client saw paid or left in flight", unse
 differ = [d for d in paid if (seen.get(d) or maybe.get(d) or paid[d]) != paid[d]]
 problem(len(differ), "paid donations differ from what was asked (project or amount)", differ)
 hung_up_paid = sum(1 for d in maybe if d in paid)
-unknown = [d for d in donations if d not in seen and d not in maybe]
+unknown = [d for d in donations if d not in seen and d not in maybe and d not in opened]
+not_pending = [d for d, (slug, a) in opened.items() if donations.get(d, (None, None, None))[:3] != (slug, a, "pending")]
+problem(len(not_pending), "gifts only opened are not pending, for their project and amount, in the database", not_pending)
 if len(unknown) > data["hung_up_creates"] + data["errors"]:
     problems.append(
         f"{len(unknown)} donations no client knows of, more than the {data['hung_up_creates']} creates hung up on"
@@ -393,7 +409,8 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
             result = run_load(task=task, task_args=task_args, warmup=phase_warmup, duration=phase_duration,
                               seed=seed, **load)
             cpu1 = server.cpu_seconds()
-            out = Phase(name, result, gifts=None if task is bare_gift else _kinds(result, "gift"))
+            by_op = task in (bare_gift, create_alone)  # run_load's own figures: one op, no payload
+            out = Phase(name, result, gifts=None if by_op else _kinds(result, "gift"))
             done = result.ok_total if out.gifts is None else len(out.gifts) + len(_kinds(result, "hung_up_pay"))
             if cpu0 is not None and cpu1 is not None and done:
                 out.cpu_ms_per_gift = (cpu1 - cpu0) * 1000 / done
@@ -426,18 +443,21 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
             server.run_django(SEED_POOL, {**seed, "tag": "naive", "close": pool})
             naive = phase("naive", giving_day_gift, (slugs, NAIVE_PAY, False), seed=3)
             bare = phase("bare", bare_gift, (2,), seed=4)
+            create = phase("create", create_alone, (slugs,), seed=5, **({"phase_warmup": 1.0, "phase_duration": 2.0}
+                                                                        if args.quick else {}))
         clock = time.time() - time.monotonic()  # monotonic -> epoch, for the database's times
 
         server.say("checking invariants")
         gifts = [g for ph in (calibration, real, naive) for g in ph.gifts]
         hung_up_pay = [p for ph in (calibration, real, naive) for p in _kinds(ph.load, "hung_up_pay")]
         hung_up_creates = sum(len(_kinds(ph.load, "hung_up_create")) for ph in (calibration, real, naive))
-        errors = sum(ph.load.error_total for ph in (calibration, real, naive, bare))
+        errors = sum(ph.load.error_total for ph in (calibration, real, naive, bare, create))
         check = server.run_django(
             VERIFY,
             {
                 "paid": [(g["id"], g["slug"], g["amount"], g["matched"]) for g in gifts],
                 "hung_up_pay": [(g["id"], g["slug"], g["amount"]) for g in hung_up_pay],
+                "opened": [(g["id"], g["slug"], g["amount"]) for g in _kinds(create.load, "opened")],
                 "hung_up_creates": hung_up_creates,
                 "errors": errors,
                 "project_ids": [p["id"] for p in projects],
@@ -449,7 +469,7 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         )
         server_side = any(
             not isinstance(e.get("status"), int) or e["status"] >= 500
-            for ph in (calibration, real, naive, bare) for e in ph.load.errors
+            for ph in (calibration, real, naive, bare, create) for e in ph.load.errors
         )
         context = {
             "database": server.database, "label": server.database_label, "workers": server.workers,
@@ -470,7 +490,7 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "hung_up_pays": len(_kinds(real.load, "hung_up_pay")),
         "hung_up_pays_paid": check["hung_up_paid"],
     }
-    phases = {"calibration": calibration, "real": real, "naive": naive, "bare": bare}
+    phases = {"calibration": calibration, "real": real, "naive": naive, "bare": bare, "create": create}
     figures = {
         "bench": "giving_day",
         "db": context["database"],
@@ -495,6 +515,11 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "server_cpu_ms_per_gift": _round(real.cpu_ms_per_gift, 1),
         "naive_server_cpu_ms_per_gift": _round(naive.cpu_ms_per_gift, 1),
         "bare_server_cpu_ms_per_gift": _round(bare.cpu_ms_per_gift, 1),
+        # The create alone (1 request, never paid): no gift path that keeps it can reach a
+        # ratio_vs_bare above create_alone_vs_bare, however cheap its payment and match.
+        "create_alone_per_s": round(create.per_s, 1),
+        "create_alone_server_cpu_ms": _round(create.cpu_ms_per_gift, 1),
+        "create_alone_vs_bare": round(create.per_s / bare.per_s, 3) if bare.per_s else None,
         "threads": context["threads"],
         "clients": args.clients,
         "hot_projects": len(slugs),
@@ -552,6 +577,7 @@ def report(figures: dict, phases: dict, check: dict, context: dict, args) -> Non
         "real": "real (create + pay + match)",
         "naive": "naive (project + pool rows locked)",
         "bare": "bare (2 x POST /bench/bare, 1 row)",
+        "create": "create alone (1 request, unpaid)",
     }
     for name, ph in phases.items():
         say(f"  {labels[name]:<36}{ph.per_s:>8.1f}{ph.ms(50):>9.1f}{ph.ms(99):>9.1f}{ph.done:>7}"
@@ -559,7 +585,8 @@ def report(figures: dict, phases: dict, check: dict, context: dict, args) -> Non
             f"{_cell(ph.cpu_ms_per_gift, '.1f', 12)}")
     say()
     say(f"  ratio real/bare {_cell(figures['ratio_vs_bare'], '.3f', 0)}, real/naive "
-        f"{_cell(figures['ratio_vs_naive'], '.3f', 0)}")
+        f"{_cell(figures['ratio_vs_naive'], '.3f', 0)}; create alone/bare {_cell(figures['create_alone_vs_bare'], '.3f', 0)}"
+        " (the ceiling of real/bare for any payment and match path after this create)")
     if figures["db"] == "sqlite":
         say("  lock waits    n/a on SQLite: it serialises writers by design (one write transaction at a time,")
         say("                taken at BEGIN IMMEDIATE), so there are no row locks to wait on or to sample")
@@ -615,12 +642,13 @@ def summary(results: list[dict], args) -> None:
 
     say("Summary")
     say(f"  {'db':<12}{'procs':>6}{'gifts/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'naive/s':>9}{'bare/s':>8}"
-        f"{'/bare':>7}{'/naive':>8}{'lock ms':>9}{'naive lock ms':>14}{'ok':>5}")
+        f"{'/bare':>7}{'/naive':>8}{'lock ms':>9}{'naive lock ms':>14}{'ceiling':>8}{'ok':>5}")
     for r in results:
         say(f"  {r['db']:<12}{r['processes']:>6}{r['donations_per_s']:>9.1f}{r['p50_ms']:>8.1f}{r['p99_ms']:>8.1f}"
             f"{r['naive_per_s']:>9.1f}{r['bare_per_s']:>8.1f}{_cell(r['ratio_vs_bare'], '.3f', 7)}"
             f"{_cell(r['ratio_vs_naive'], '.3f', 8)}{_cell(r['lock_wait_ms'], '.0f', 9)}"
-            f"{_cell(r['naive_lock_wait_ms'], '.0f', 14)}{'yes' if r['invariants_ok'] else 'NO':>5}")
+            f"{_cell(r['naive_lock_wait_ms'], '.0f', 14)}{_cell(r['create_alone_vs_bare'], '.3f', 8)}"
+            f"{'yes' if r['invariants_ok'] else 'NO':>5}")
     for db in dict.fromkeys(r["db"] for r in results):
         by = {r["processes"]: r for r in results if r["db"] == db}
         if 1 in by and 2 in by:
@@ -629,6 +657,7 @@ def summary(results: list[dict], args) -> None:
                 for label, key in (("real", "donations_per_s"), ("naive", "naive_per_s"), ("bare", "bare_per_s"))
             ]
             say(f"  {db}, 1 -> 2 app processes: {'; '.join(parts)}")
+    say("  ceiling: the create alone over bare, the most real/bare could reach behind today's create")
     say(f"  ({os.cpu_count()} cores, shared by the server, the database and the {args.clients} clients)")
 
 

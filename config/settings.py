@@ -279,6 +279,9 @@ JUSHA_MATCHING = {
     # chunks nobody drew on for chunk_idle_seconds go back to their pool.
     "chunk_share": int(os.environ.get("JUSHA_MATCH_CHUNK_SHARE", "32")),
     "chunk_idle_seconds": int(os.environ.get("JUSHA_MATCH_CHUNK_IDLE_SECONDS", "30")),
+    # How long an app process trusts its list of active pools (a newly opened pool matches
+    # from at most this long after; a closed one matches nothing more at once).
+    "pools_fresh_seconds": float(os.environ.get("JUSHA_MATCH_POOLS_FRESH_SECONDS", "1")),
 }
 
 # --- transparency log (jusha.transparency) ----------------------------------------------

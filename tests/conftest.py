@@ -38,10 +38,15 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _no_chunks_from_other_tests():
-    """Each test's database starts empty: the pool chunks this process held are gone too."""
+    """Each test's database starts empty: the pool chunks, accounts and active pools this
+    process remembers are gone too."""
+    from jusha.ledger.services import accounts_forget
     from jusha.matching.chunks import forget_all
+    from jusha.matching.selectors import active_pools_forget
 
     forget_all()
+    accounts_forget()
+    active_pools_forget()
 
 
 pytest_plugins = ["tests.factories"]

@@ -67,7 +67,7 @@ def unmet_need_slugs(project: Project) -> list[str]:
     return [p.slug for p in largest_unmet_needs(exclude_id=project.pk, limit=3)]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
 def donation_create(
     *,
     project: Project,
@@ -143,7 +143,7 @@ def donation_create(
     return donation, token
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
 def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str) -> Donation:
     """The provider took the money: record the gift exactly once, whatever happened since.
 
@@ -153,7 +153,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     """
     # of=("self",): lock the gift only, never the project row it joins (that would queue every gift).
     donation = (
-        Donation.objects.select_for_update(of=("self",)).select_related("project")
+        Donation.objects.select_for_update(of=("self",)).select_related("project", "gift_context", "attribution")
         .filter(provider=provider, intent_id=intent_id).first()
     )
     if donation is None:

@@ -4,6 +4,7 @@ import hashlib
 import random
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Forbidden, Invalid
@@ -14,8 +15,7 @@ from jusha.transparency.services import fact_queue
 
 
 def _account(key: str, **fields) -> Account:
-    account = Account.objects.filter(key=key).first()
-    return account if account is not None else _account_create(key, fields)
+    return _accounts((key, fields))[0]
 
 
 def _account_create(key: str, fields: dict) -> Account:
@@ -26,10 +26,36 @@ def _account_create(key: str, fields: dict) -> Account:
         return Account.objects.get(key=key)
 
 
+# Accounts committed to the database, by key. An account is never deleted and its key,
+# kind and currency never change, so once this process has seen one committed it finds it
+# again without a query (a gift's entry needs two: cash and fund). Only committed accounts
+# are kept: one created or read in a transaction that then rolls back may not exist.
+_committed: dict[str, Account] = {}
+
+
 def _accounts(*specs: tuple[str, dict]) -> list[Account]:
-    """Several accounts by (key, fields to create it with) in one query."""
-    found = {a.key: a for a in Account.objects.filter(key__in=[key for key, _fields in specs])}
-    return [found.get(key) or _account_create(key, fields) for key, fields in specs]
+    """Several accounts by (key, fields to create it with): none, or one query."""
+    missing = [key for key, _fields in specs if key not in _committed]
+    if not missing:
+        return [_committed[key] for key, _fields in specs]
+    found = {a.key: a for a in Account.objects.filter(key__in=missing)}
+    for key, fields in specs:
+        if key in missing and key not in found:
+            found[key] = _account_create(key, fields)
+    fresh = [found[key] for key in missing]
+    transaction.on_commit(lambda: _remember(fresh))
+    return [found[key] if key in found else _committed[key] for key, _fields in specs]
+
+
+def _remember(accounts: list[Account]) -> None:
+    for account in accounts:
+        account._state.fields_cache.clear()  # keep no related objects (a project as it was then)
+        _committed[account.key] = account
+
+
+def accounts_forget() -> None:
+    """Drop the accounts this process remembers (tests: each starts with an empty database)."""
+    _committed.clear()
 
 
 def _fund(project) -> tuple[str, dict]:
@@ -82,27 +108,43 @@ def entry_post(*, kind: str, reference: str, project, currency: str, lines: list
     """Post one balanced entry. The (kind, reference) pair is unique: a second posting of
     the same gift, refund or expenditure fails with Conflict and writes nothing."""
     total = rules.check_balanced([(account.key, amount, account.currency) for account, amount in lines])
-    try:
-        with transaction.atomic():
-            entry = JournalEntry.objects.create(
-                kind=kind,
-                reference=reference,
-                project=project,
-                currency=currency,
-                amount=total,
-                memo=memo[:200],
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
+    entry = JournalEntry(
+        kind=kind, reference=reference, project=project, currency=currency, amount=total, memo=memo[:200],
+        created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=timezone.now(),
+    )
+    with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own
+        entry.pk = _entry_insert(entry)
+        if entry.pk is not None:
+            entry._state.adding, entry._state.db = False, connection.alias
             Posting.objects.bulk_create(
                 [Posting(entry=entry, account=account, amount=amount, currency=account.currency) for account, amount in lines]
             )
-    except IntegrityError as exc:
-        if JournalEntry.objects.filter(kind=kind, reference=reference).exists():
-            raise Conflict(_("This movement is already in the journal."), code="already_journalled") from exc
-        raise
-    if project is not None:
-        _project_total_add(project.pk, kind, total)
+            if project is not None:
+                _project_total_add(project.pk, kind, total)
+    if entry.pk is None:
+        # Already journalled. Nothing was written and no statement failed, so the caller's
+        # transaction goes on as it was (no savepoint needed to keep it usable).
+        raise Conflict(_("This movement is already in the journal."), code="already_journalled")
     return entry
+
+
+_ENTRY_INSERT = (
+    "INSERT INTO {table} (kind, reference, project_id, currency, amount, memo, created_by_id, created_at) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (kind, reference) DO NOTHING RETURNING id"
+)
+
+
+def _entry_insert(entry: JournalEntry) -> int | None:
+    """Insert the entry unless its (kind, reference) is journalled already: its id, or None.
+    One statement on PostgreSQL and SQLite alike (ON CONFLICT … DO NOTHING RETURNING)."""
+    table = connection.ops.quote_name(JournalEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(_ENTRY_INSERT.format(table=table), [
+            entry.kind, entry.reference, entry.project_id, entry.currency, entry.amount, entry.memo,
+            entry.created_by_id, connection.ops.adapt_datetimefield_value(entry.created_at),
+        ])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 _TOTAL_UPSERT = (

@@ -3,8 +3,10 @@ staff review queue and its totals."""
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -29,6 +31,38 @@ def donation_match(donation) -> tuple[int, str]:
     return match.net, match.status
 
 
+# The active pools as this process last read them, for at most `pools_fresh_seconds`:
+# every gift asks which pools may match it, and pools change rarely. An active pool's rules,
+# window and projects never change; what does (opening, closing, money) is read fresh where
+# it matters: a pool closed meanwhile matches nothing more, because closing closes its
+# chunks (a draw on a closed chunk takes nothing) and a new chunk is cut only from a pool
+# whose locked row says active. A newly opened pool matches from at most that long after.
+_active: tuple[float, list, dict] | None = None
+
+
+def active_pools_forget() -> None:
+    """Read the active pools afresh on the next gift (a pool opened or closed here; tests)."""
+    global _active
+    _active = None
+
+
+def _active_pools() -> tuple[list[Pool], dict[int, set[int]]]:
+    """(active pools in the order they are tried, pool -> the projects it names)."""
+    global _active
+    now = time.monotonic()
+    cached = _active
+    if cached is not None and now - cached[0] < settings.JUSHA_MATCHING["pools_fresh_seconds"]:
+        return cached[1], cached[2]
+    pools = list(Pool.objects.filter(status=states.ACTIVE).select_related("campaign", "sponsor").order_by("pk"))
+    named = defaultdict(set)  # pool -> the projects it names (none: every project of its causes)
+    if pools:
+        through = Pool.projects.through.objects.filter(pool_id__in=[p.pk for p in pools])
+        for pool_id, project_id in through.values_list("pool_id", "project_id"):
+            named[pool_id].add(project_id)
+    _active = (now, pools, named)
+    return pools, named
+
+
 def eligible_pools(project, moment) -> list[Pool]:
     """Active pools that would match a gift to `project` paid at `moment`, in the order they
     are tried: live (activated, so their seed hash is public) and inside their window and
@@ -36,17 +70,11 @@ def eligible_pools(project, moment) -> list[Pool]:
     and among their projects when they name some."""
     from jusha.campaigns.models import Application
 
-    pools = list(
-        Pool.objects.filter(
-            status=states.ACTIVE, currency=project.currency, starts_at__lte=moment, ends_at__gt=moment,
-            activated_at__lte=moment,
-        ).select_related("campaign", "sponsor").order_by("pk")
-    )
-    named = defaultdict(set)  # pool -> the projects it names (none: every project of its causes)
-    if pools:
-        through = Pool.projects.through.objects.filter(pool_id__in=[p.pk for p in pools])
-        for pool_id, project_id in through.values_list("pool_id", "project_id"):
-            named[pool_id].add(project_id)
+    active, named = _active_pools()
+    pools = [
+        p for p in active
+        if p.currency == project.currency and p.starts_at <= moment < p.ends_at and p.activated_at <= moment
+    ]
     accepted = set()
     if any(p.campaign_id for p in pools):
         applications = Application.objects.filter(project=project, status=Application.Status.ACCEPTED)
@@ -60,7 +88,7 @@ def eligible_pools(project, moment) -> list[Pool]:
             continue
         if pool.causes and project.cause not in pool.causes:
             continue
-        ids = named[pool.pk]
+        ids = named.get(pool.pk)
         if ids and project.pk not in ids:
             continue
         eligible.append(pool)

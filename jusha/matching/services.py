@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -39,7 +39,7 @@ from jusha.ledger.services import (
 )
 from jusha.matching import chunks, rules, states
 from jusha.matching.models import Deposit, GiftContext, Match, Pool
-from jusha.matching.selectors import eligible_pools
+from jusha.matching.selectors import active_pools_forget, eligible_pools
 from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
@@ -197,6 +197,8 @@ def pool_transition(*, pool, target: str, actor, reason: str = "") -> Pool:
         changed.append("activated_at")
     locked.status = target
     locked.save(update_fields=changed)
+    active_pools_forget()  # this process sees the change at once (others within a second)
+    transaction.on_commit(active_pools_forget)  # and not the state a gift read meanwhile
     if target == states.CLOSED:
         chunks.chunks_close_pool(locked)  # what processes still hold goes back: nothing more is drawn
     if actor is not None:
@@ -268,27 +270,32 @@ def _evidence(donation, context: GiftContext | None, pool: Pool, limits: rules.T
         if digest and not own_member and used_by_members.exclude(donation=donation).exists():
             shared.append(name)
 
-    if donation.donor_id:
-        account_gifts = recent.filter(donor_id=donation.donor_id).count()
-    else:
-        account_gifts = recent.filter(email=donation.email).count() if donation.email else 1
-    counts = {
-        name: recent.filter(**{f"gift_context__{name}_hash": d}).count() if d else 0 for name, d in hashes.items()
-    }
-
     # Tranches open at the start of each day of the window (the first: once the pool is live).
-    seconds, burst = None, 0
+    seconds, opening = None, None
     day = rules.day_index(pool.starts_at, paid_at)
     if pool.tranches or day == 0:
         opens = pool.campaign.daily_opens if pool.campaign_id else None
         opening = rules.tranche_opening(pool.starts_at, day, opens) if day else max(pool.starts_at, pool.activated_at)
         seconds = int((paid_at - opening).total_seconds())
-        if 0 <= seconds <= limits.burst_seconds:
-            burst = recent.filter(paid_at__gte=opening).count()
+
+    # Every count of recent gifts in one query: the donor's, the device's, the network's,
+    # and those since the tranche opened when this gift came in a burst after it.
+    counted = {}
+    if donation.donor_id:
+        counted["account"] = Q(donor_id=donation.donor_id)
+    elif donation.email:
+        counted["account"] = Q(email=donation.email)
+    for name, digest in hashes.items():
+        if digest:
+            counted[name] = Q(**{f"gift_context__{name}_hash": digest})
+    if seconds is not None and 0 <= seconds <= limits.burst_seconds:
+        counted["burst"] = Q(paid_at__gte=opening)
+    counts = recent.aggregate(**{name: Count("pk", filter=q) for name, q in counted.items()}) if counted else {}
     return rules.Evidence(
-        own_member=own_member, org_identity=tuple(shared), account_gifts=account_gifts,
-        device_gifts=counts["device"], network_gifts=counts["network"],
-        seconds_after_opening=seconds, burst_gifts=burst,
+        own_member=own_member, org_identity=tuple(shared),
+        account_gifts=counts.get("account", 1),  # a guest with no email: a donor of one gift
+        device_gifts=counts.get("device", 0), network_gifts=counts.get("network", 0),
+        seconds_after_opening=seconds, burst_gifts=counts.get("burst", 0),
     )
 
 
@@ -314,7 +321,10 @@ def match_gift(*, donation) -> Match | None:
     pools = eligible_pools(donation.project, donation.paid_at)
     if not pools:
         return None
-    context = GiftContext.objects.filter(donation=donation).first()
+    try:
+        context = donation.gift_context  # loaded with the locked gift (select_related)
+    except GiftContext.DoesNotExist:
+        context = None
     donor_key = _donor_key(donation, context)
     day, limits = rules.local_day(donation.paid_at), thresholds()
     for pool in pools:

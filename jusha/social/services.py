@@ -18,6 +18,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid, RateLimited
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
+from jusha.giving.models import Donation
 from jusha.giving.selectors import COUNTED
 from jusha.social import rules, selectors
 from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen, ShareReport, SharerBlock
@@ -156,7 +157,10 @@ def attribution_capture(*, donation, code: str, visitor: Visitor) -> Attribution
 
 def attribution_sync(*, donation) -> None:
     """The gift was paid or refunded: its attribution counts while it is paid and not
-    wholly refunded, for what is left of it. One UPDATE by key, nothing recomputed."""
+    wholly refunded, for what is left of it. One UPDATE by key, nothing recomputed; none
+    when the gift was loaded with its attribution and has none."""
+    if Donation.attribution.is_cached(donation) and not hasattr(donation, "attribution"):
+        return
     Attribution.objects.filter(donation_id=donation.pk).update(
         counted=donation.status in COUNTED, amount=donation.amount - donation.refunded_amount
     )

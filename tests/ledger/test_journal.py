@@ -15,7 +15,7 @@ from jusha.giving.models import Donation, Refund
 from jusha.giving.services import donation_refund
 from jusha.ledger.models import AppendOnlyError, Expenditure, JournalEntry, Posting
 from jusha.ledger.selectors import project_sums
-from jusha.ledger.services import expenditure_record
+from jusha.ledger.services import expenditure_record, gift_journal
 from tests.factories import give, image_upload, make_member, make_org, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,43 @@ def test_database_refuses_updates_and_deletes(project, sql):
             cursor.execute(sql)
     assert Posting.objects.count() == 2
     assert sorted(Posting.objects.values_list("amount", flat=True)) == [-5000, 5000]
+
+
+def test_a_gift_journalled_twice_is_refused_and_the_transaction_goes_on(project):
+    """The second entry for the same gift is refused with a clear conflict, writes nothing
+    (no posting, no running total), and leaves the caller's transaction usable."""
+    gift = give(project, 5000)
+    before = (JournalEntry.objects.count(), Posting.objects.count(), project_sums([project.pk])[project.pk].raised)
+    with transaction.atomic():
+        with pytest.raises(Conflict) as refused:
+            gift_journal(donation=Donation.objects.select_related("project").get(pk=gift.pk))
+        assert refused.value.code == "already_journalled"
+        # Still usable: no error left the transaction aborted (PostgreSQL would refuse this).
+        assert JournalEntry.objects.filter(kind="gift", reference=str(gift.pk)).count() == 1
+    assert (JournalEntry.objects.count(), Posting.objects.count(), project_sums([project.pk])[project.pk].raised) == before
+    call_command("ledger_check")
+
+
+def test_accounts_are_remembered_once_committed_and_never_from_a_rollback(project):
+    """A process finds an account it has seen committed without a query; one created in a
+    transaction that rolled back is not remembered (it does not exist)."""
+    from django.db import connection
+    from django.test import TestCase
+    from django.test.utils import CaptureQueriesContext
+
+    from jusha.ledger.models import Account
+    from jusha.ledger.services import project_fund_account
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        key = project_fund_account(project).key
+        raise RuntimeError("rolled back")
+    assert not Account.objects.filter(key=key).exists()
+    with CaptureQueriesContext(connection) as asked, TestCase.captureOnCommitCallbacks(execute=True):
+        account = project_fund_account(project)  # not remembered: looked up, and created anew
+    assert asked.captured_queries and Account.objects.filter(pk=account.pk, key=key).exists()
+    with CaptureQueriesContext(connection) as asked:
+        assert project_fund_account(project).pk == account.pk
+    assert asked.captured_queries == []
 
 
 def test_ledger_check_passes_then_catches_a_missing_entry(project):

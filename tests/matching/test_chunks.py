@@ -92,3 +92,35 @@ def test_closing_a_pool_closes_its_chunks(hot):
     assert Pool.objects.get(pk=pool.pk).allotted == 1000
     assert not Match.objects.filter(donation=give(project, 1000)).exists()
     assert ledger_problems() == []
+
+
+def test_a_pool_closed_by_another_process_matches_nothing_more_here(hot, monkeypatch):
+    """Another app process closed the pool, while this one still lists it as active (a
+    process trusts its list for up to a second): this process's next gift finds its chunk
+    closed and the pool's row closed, and is not matched."""
+    from jusha.matching import selectors
+
+    project, pool = hot
+    give(project, 1000)  # this process lists the pool and holds a chunk of it
+    listed = selectors._active
+    pool_transition(pool=pool, target="closed", actor=pool.staff)
+    monkeypatch.setattr(selectors, "_active", listed)  # as if the close happened elsewhere
+    late = give(project, 1000)
+    assert late.status == "paid" and not Match.objects.filter(donation=late).exists()
+    assert Match.objects.count() == 1 and ledger_problems() == []
+
+
+def test_a_pool_opened_by_another_process_matches_once_the_list_is_renewed(monkeypatch, settings):
+    """A process reads the active pools again once its list is older than
+    JUSHA_MATCHING["pools_fresh_seconds"]: a pool opened elsewhere matches from then on."""
+    from jusha.matching import selectors
+
+    project = make_project(goal=10_000_000)
+    give(project, 1000)  # no pool yet: this process lists none
+    listed = selectors._active
+    pool = make_pool(campaign=make_campaign(projects=[project]), budget=100_000)
+    monkeypatch.setattr(selectors, "_active", listed)  # as if it was opened elsewhere
+    assert not Match.objects.filter(donation=give(project, 1000)).exists()  # the list is still fresh
+    settings.JUSHA_MATCHING = {**settings.JUSHA_MATCHING, "pools_fresh_seconds": 0}
+    renewed = give(project, 1000)
+    assert Match.objects.get(donation=renewed).pool_id == pool.pk and ledger_problems() == []
