@@ -89,3 +89,39 @@ def test_admin_pages_load_for_staff(admin_client, running):
         "starts_at_0": "2026-09-09", "starts_at_1": "00:00", "ends_at_0": "2026-09-08", "ends_at_1": "00:00",
     })
     assert response.status_code == 200 and not Campaign.objects.filter(slug="bad").exists()
+
+
+def test_staff_editing_a_campaigns_hours_applies_to_the_very_next_gift(admin_client, running):
+    """Each app process keeps its list of active pools for up to a second; the one where
+    staff change a campaign's daily hours in the admin reads it afresh at once."""
+    from datetime import timedelta
+
+    from jusha.matching.models import Match
+
+    campaign, _pool, project = running
+    assert Match.objects.filter(donation=give(project, 1000)).exists()  # within its hours (none set)
+    now = timezone.localtime()
+
+    def clock(hours_from_now):
+        return (now + timedelta(hours=hours_from_now)).strftime("%H:%M")
+
+    # Daily hours that leave out the present moment (never across midnight).
+    opens, closes = (clock(2), clock(3)) if clock(2) < clock(3) else (clock(-3), clock(-2))
+    # The window as the form shows it (to the second), still around its pools' windows.
+    starts = timezone.localtime(campaign.starts_at) - timedelta(minutes=1)
+    ends = timezone.localtime(campaign.ends_at) + timedelta(minutes=1)
+    url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
+    response = admin_client.post(url, {
+        "slug": campaign.slug, "title": campaign.title, "summary": campaign.summary,
+        "description": campaign.description, "currency": campaign.currency,
+        "starts_at_0": starts.strftime("%Y-%m-%d"), "starts_at_1": starts.strftime("%H:%M:%S"),
+        "ends_at_0": ends.strftime("%Y-%m-%d"), "ends_at_1": ends.strftime("%H:%M:%S"),
+        "daily_opens": opens, "daily_closes": closes,
+        "applications-TOTAL_FORMS": "0", "applications-INITIAL_FORMS": "0",
+        "applications-MIN_NUM_FORMS": "0", "applications-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    campaign.refresh_from_db()
+    assert campaign.daily_opens.strftime("%H:%M") == opens
+    assert not Match.objects.filter(donation=give(project, 1000)).exists()  # outside the new hours
+
