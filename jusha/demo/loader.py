@@ -22,6 +22,8 @@ from jusha.organisations.uscc import checksum_char
 from jusha.payments.sandbox import SandboxProvider
 from jusha.projects.models import Project
 from jusha.projects.services import project_create, project_mark_funded_if_full, project_transition, update_post
+from jusha.social.services import attribution_capture, relay_light, share_open_record
+from jusha.social.visitors import Visitor, salted
 
 PASSWORD = "jusha-demo"
 LOGINS = {
@@ -172,7 +174,8 @@ class Demo:
         )
 
     # --- gifts ------------------------------------------------------------------
-    def give(self, project, amount: int, *, donor=None) -> None:
+    def give(self, project, amount: int, *, donor=None, via=None):
+        """One gift through the sandbox; `via`: (share link, visitor) it came through."""
         rng = self.rng
         anonymous = rng.random() < 0.2
         name = "" if anonymous or donor else rng.choice(NAMES)
@@ -180,9 +183,15 @@ class Demo:
             project=project, amount=amount, currency=project.currency, donor=donor, anonymous=anonymous, name=name,
             message=rng.choice(MESSAGES), email="" if donor else (f"guest{self.gifts}@example.org" if rng.random() < 0.05 else ""),
         )
+        if via is not None:
+            link, visitor = via
+            share_open_record(link=link, visitor=visitor)
+            attribution_capture(donation=donation, code=link.code, visitor=visitor)
         result = "failed" if rng.random() < 0.03 else "succeeded"
         SandboxProvider().complete(donation.intent_id, result)
         self.gifts += 1
+        donation.refresh_from_db()
+        return donation
 
     def amount(self) -> int:
         rng = self.rng
@@ -377,11 +386,41 @@ class Demo:
         if held is not None:
             match_release(match=held, actor=self.staff, note="核实为志愿者个人捐款，非机构资金回流")
 
+    # --- the share relay (jusha.social) ----------------------------------------------------
+    def relay(self):
+        """爱心接力 on the warm packs: the demo donor gives and lights the relay; friends give
+        through the link, some light it in turn, and their friends give through theirs."""
+        def guest(n):
+            return Visitor(sharer=salted(f"sharer:demo-guest-{n}"), visitor_id=salted(f"visitor:demo-guest-{n}"),
+                           user_agent="Mozilla/5.0 (demo)", rate_key=salted(f"ip:demo-guest-{n}"))
+
+        first = self.give(self.warm, _fen(100), donor=self.donor)
+        top = relay_light(donation=first, visitor=Visitor(user=self.donor), shown_name="热心捐赠人")
+        links, n = [top], 0
+        for friends, lights in ((7, 3), (4, 1)):  # gifts through each link of this depth; how many light
+            lit = []
+            for link in links:
+                for i in range(friends):
+                    n += 1
+                    visitor = guest(n)
+                    gift = self.give(self.warm, self.amount(), via=(link, visitor))
+                    if i < lights and gift.status == "paid":
+                        lit.append(relay_light(donation=gift, visitor=visitor, shown_name=self.rng.choice(NAMES)))
+                for _look in range(friends * 2):  # friends who only looked
+                    n += 1
+                    share_open_record(link=link, visitor=guest(n))
+            links = lit
+        for link in links:  # the newest links: opened, no gifts yet
+            for _look in range(3):
+                n += 1
+                share_open_record(link=link, visitor=guest(n))
+
     def run(self):
         self.people()
         self.organisations()
         self.projects()
         self.activity()
+        self.relay()
         self.fulfilment()
         self.giving_day()
 

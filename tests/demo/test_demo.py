@@ -26,6 +26,11 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     assert Project.objects.count() == 6
     assert set(Project.objects.values_list("status", flat=True)) >= {"fundraising", "funded", "executing", "completed", "in_review"}
     assert Donation.objects.filter(status="paid").count() >= 40
+    # A share relay three links deep on the warm packs, with gifts counted through it.
+    from jusha.social.models import Attribution, ShareLink
+
+    assert ShareLink.objects.filter(lit_at__isnull=False).count() >= 4
+    assert ShareLink.objects.filter(depth=3).exists() and Attribution.objects.filter(counted=True, depth=2).count() >= 8
     call_command("ledger_check")
     for email in LOGINS.values():
         assert authenticate(username=email, password=PASSWORD) is not None
