@@ -55,6 +55,7 @@ class Batch(models.Model):
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
         DISCLOSED = "disclosed", _("Disclosed")
+        CANCELLED = "cancelled", _("Cancelled: its money went back to the project")
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="batches")
     number = models.PositiveIntegerField()
@@ -70,6 +71,7 @@ class Batch(models.Model):
     shipped_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     disclosed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(default=timezone.now)
     expenditure = models.OneToOneField(
         Expenditure, null=True, blank=True, on_delete=models.PROTECT, related_name="batch"

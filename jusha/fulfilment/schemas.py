@@ -23,6 +23,7 @@ class BatchOut(Schema):
     shipped_at: str | None
     delivered_at: str | None
     disclosed_at: str | None
+    cancelled_at: str | None
     delivered_count: int
     carrier: str
     tracking_number: str
@@ -72,7 +73,7 @@ def batch_out(request, batch) -> dict:
         "late": batch.late,
         "due_at": _time(batch.due),
         **{field: _time(getattr(batch, field)) for field in (
-            "funded_at", "created_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at")},
+            "funded_at", "created_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at", "cancelled_at")},
         "delivered_count": batch.delivered,
         "carrier": batch.carrier,
         "tracking_number": batch.tracking_number,

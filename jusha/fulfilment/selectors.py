@@ -123,6 +123,7 @@ def donor_impact(donations) -> dict:
     by_project: dict[int, list[Batch]] = {}
     batches = (
         Batch.objects.filter(project_id__in={project_id for _pk, project_id, _b, _n in gifts})
+        .exclude(status=states.CANCELLED)  # its money went back to the project
         .annotate(delivered=Count("confirmations")).order_by("project_id", "number")
     )
     for batch in batches:
@@ -139,6 +140,6 @@ def batches_needing_action(organisation) -> list[Batch]:
     """The organisation's batches not yet disclosed, oldest step first, with `late`."""
     pending = (
         Batch.objects.filter(project__organisation=organisation)
-        .exclude(status=states.DISCLOSED).select_related("project").order_by("status_changed_at")
+        .exclude(status__in=(states.DISCLOSED, states.CANCELLED)).select_related("project").order_by("status_changed_at")
     )
     return with_timeline(pending[:50])

@@ -39,6 +39,7 @@ STAMPS = {
     states.SHIPPED: "shipped_at",
     states.DELIVERED: "delivered_at",
     states.DISCLOSED: "disclosed_at",
+    states.CANCELLED: "cancelled_at",
 }
 TRACKING = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 LOOKS_LIKE_A_NUMBER = re.compile(r"\d{6}")  # a phone or ID number is not a pseudonym
@@ -202,6 +203,28 @@ def batch_purchase(*, batch, actor, budget_line, amount: int, description: str, 
         voucher=invoice, actor=actor,
     )
     return _move(batch, states.PURCHASING, actor=actor, expenditure=expenditure)
+
+
+def batches_cancel_unpurchased(*, project) -> int:
+    """The project is being cancelled (in that transaction): each batch not yet purchased
+    is cancelled and its commitment goes back to the project's fund (a release entry), so
+    the refunds that follow can return that money to the donors. Purchased batches stay:
+    their money is spent. Returns how many were cancelled."""
+    project_funds_lock(project)
+    batches = list(
+        Batch.objects.select_for_update(no_key=True).filter(project=project, status=states.CREATED).order_by("number")
+    )
+    for batch in batches:
+        states.check(batch.status, states.CANCELLED, {SYSTEM})
+        commitment_release(
+            project=project, reference=str(batch.pk), amount=batch.cost, memo=f"#{batch.number} cancelled"
+        )
+        _move(batch, states.CANCELLED, actor=None)
+        fact_publish(kind="batch_cancelled", public={
+            "id": str(batch.pk), "project": project.slug, "batch": batch.number, "cost": batch.cost,
+            "currency": batch.currency,
+        })
+    return len(batches)
 
 
 @transaction.atomic

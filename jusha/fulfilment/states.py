@@ -1,4 +1,5 @@
-"""A delivery batch's lifecycle: created → purchasing → shipped → delivered → disclosed.
+"""A delivery batch's lifecycle: created → purchasing → shipped → delivered → disclosed;
+or created → cancelled, when its project is cancelled before the purchase.
 
 Each step has its own service (the purchase records an expenditure, the shipment a carrier,
 …); all of them go through `check`, which refuses a skipped step (409) and a role that may
@@ -15,7 +16,10 @@ from jusha.core.errors import Forbidden, TransitionRefused
 from jusha.core.statemachine import SYSTEM, TransitionTable
 from jusha.fulfilment.models import Batch
 
-CREATED, PURCHASING, SHIPPED, DELIVERED, DISCLOSED = Batch.Status.values
+S = Batch.Status
+CREATED, PURCHASING, SHIPPED, DELIVERED, DISCLOSED, CANCELLED = (
+    S.CREATED, S.PURCHASING, S.SHIPPED, S.DELIVERED, S.DISCLOSED, S.CANCELLED
+)
 OWNER, FINANCE, EDITOR = "owner", "finance", "editor"
 MEMBERS = frozenset({OWNER, FINANCE, EDITOR})
 PLANNERS = frozenset({OWNER, EDITOR})  # set the batch size, as they edit the project
@@ -27,6 +31,7 @@ BATCH = TransitionTable(
         (PURCHASING, SHIPPED, MEMBERS),
         (SHIPPED, DELIVERED, MEMBERS | {SYSTEM}),
         (DELIVERED, DISCLOSED, {OWNER, EDITOR}),
+        (CREATED, CANCELLED, {SYSTEM}),  # its project was cancelled before the purchase
     ],
     labels=Batch.Status.choices,
 )

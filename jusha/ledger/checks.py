@@ -121,11 +121,11 @@ def _batch_problems() -> list[str]:
     problems = []
     commitments = dict(JournalEntry.objects.filter(kind="commitment").values_list("reference", "amount"))
     releases = dict(JournalEntry.objects.filter(kind="release").values_list("reference", "amount"))
-    for pk, cost, purchased in Batch.objects.values_list("pk", "cost", "expenditure_id"):
+    for pk, cost, purchased, status in Batch.objects.values_list("pk", "cost", "expenditure_id", "status"):
         if commitments.pop(str(pk), None) != cost:
             problems.append(f"batch {pk} has no commitment entry for its cost {cost}")
-        if purchased and releases.pop(str(pk), None) != cost:
-            problems.append(f"purchased batch {pk} has no release entry for its cost {cost}")
+        if (purchased or status == Batch.Status.CANCELLED) and releases.pop(str(pk), None) != cost:
+            problems.append(f"purchased or cancelled batch {pk} has no release entry for its cost {cost}")
     problems += [f"commitment entry {ref} has no batch" for ref in commitments]
-    problems += [f"release entry {ref} has no purchased batch" for ref in releases]
+    problems += [f"release entry {ref} has no purchased or cancelled batch" for ref in releases]
     return problems

@@ -279,6 +279,10 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
             target=locked,
             data={"from": source, "to": target, "reason": reason},
         )
+    if target == states.CANCELLED:
+        from jusha.fulfilment.services import batches_cancel_unpurchased
+
+        batches_cancel_unpurchased(project=locked)  # their money is the donors' again
     if target == states.CANCELLED and facts.raised > 0:
         from jusha.projects import tasks
 

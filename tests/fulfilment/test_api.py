@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 SHANGHAI_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$")
 ITEM_KEYS = {
     "number", "units", "unit", "unit_cost", "cost", "currency", "status", "late", "due_at", "funded_at",
-    "created_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at", "delivered_count", "carrier",
+    "created_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at", "cancelled_at", "delivered_count", "carrier",
     "tracking_number", "url",
 }
 

@@ -189,6 +189,37 @@ def test_committed_money_cannot_be_refunded_or_spent_elsewhere():
     assert ledger_problems() == []
 
 
+def test_cancelling_a_project_gives_its_unpurchased_batches_money_back_to_the_donors():
+    """Batches not yet purchased are cancelled with their project and their commitment goes
+    back to its fund, so the refunds that follow the cancellation return it; a purchased
+    batch's money is spent and stays so."""
+    from django.test import TestCase
+
+    from jusha.giving.models import Donation
+    from jusha.projects.services import project_transition
+    from tests.factories import make_user
+
+    project = warm_project()
+    for _ in range(3):
+        give(project, COST)
+    purchase(Batch.objects.get(project=project, number=1), member(project, "finance"))
+    assert sums(project).held_for_batches == 2 * COST
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the refunds run after the commit, as a task
+        project_transition(project=project, target="cancelled", actor=make_user(is_staff=True), reason="Village moved")
+    batches = {b.number: b for b in Batch.objects.filter(project=project)}
+    assert {n: b.status for n, b in batches.items()} == {1: "purchasing", 2: "cancelled", 3: "cancelled"}
+    assert batches[2].cancelled_at and batches[3].cancelled_at and batches[1].cancelled_at is None
+    assert sorted(JournalEntry.objects.filter(kind="release").values_list("reference", flat=True)) == sorted(
+        str(b.pk) for b in batches.values()
+    )
+    s = sums(project)
+    assert (s.held_for_batches, s.available) == (0, 0)
+    assert sum(Donation.objects.filter(project=project).values_list("refunded_amount", flat=True)) == 2 * COST
+    with pytest.raises(TransitionRefused):  # a cancelled batch is never purchased (409)
+        purchase(batches[2], member(project, "finance"))
+    assert ledger_problems() == []
+
+
 # --- the steps ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("invoice,available", [(9_000, 2_000), (COST, 1_000), (11_000, 0)])
