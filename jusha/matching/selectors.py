@@ -73,7 +73,8 @@ def eligible_pools(project, moment) -> list[Pool]:
     active, named = _active_pools()
     pools = [
         p for p in active
-        if p.currency == project.currency and p.starts_at <= moment < p.ends_at and p.activated_at <= moment
+        if p.currency == project.currency and p.starts_at <= moment < p.ends_at
+        and p.activated_at is not None and p.activated_at <= moment
     ]
     accepted = set()
     if any(p.campaign_id for p in pools):
