@@ -23,6 +23,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("giving day")
+        verbose_name_plural = _("giving days")
         ordering = ["-starts_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="campaign_window_order"),
@@ -61,6 +63,8 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("campaign application")
+        verbose_name_plural = _("campaign applications")
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["campaign", "project"], name="application_once")]
 

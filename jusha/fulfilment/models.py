@@ -45,6 +45,8 @@ class BatchPlan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("batch plan")
+        verbose_name_plural = _("batch plans")
         constraints = [models.CheckConstraint(condition=models.Q(batch_size__gt=0), name="batch_plan_size_positive")]
 
 
@@ -83,6 +85,8 @@ class Batch(models.Model):
     overdue_flagged = models.CharField(max_length=12, blank=True)
 
     class Meta:
+        verbose_name = _("delivery batch")
+        verbose_name_plural = _("delivery batches")
         ordering = ["project", "number"]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="batch_number_once"),

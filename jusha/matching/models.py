@@ -50,6 +50,8 @@ class Pool(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("matching pool")
+        verbose_name_plural = _("matching pools")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(budget__gt=0), name="pool_budget_positive"),
@@ -151,8 +153,9 @@ class Match(models.Model):
     decision_note = models.CharField(max_length=280, blank=True)
 
     class Meta:
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "matches"
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="match_positive"),
             models.CheckConstraint(

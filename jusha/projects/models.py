@@ -62,6 +62,8 @@ class Project(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
         ordering = ["-published_at", "-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(goal__gt=0), name="project_goal_positive"),
@@ -103,6 +105,8 @@ class ProjectUpdate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("project update")
+        verbose_name_plural = _("project updates")
         ordering = ["-created_at"]
 
 
@@ -123,4 +127,6 @@ class StatusChange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("project status change")
+        verbose_name_plural = _("project status changes")
         ordering = ["created_at", "id"]

@@ -45,6 +45,8 @@ class ShareLink(models.Model):
     expires_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("share link")
+        verbose_name_plural = _("share links")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -134,3 +136,7 @@ class SharerBlock(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sharer block")
+        verbose_name_plural = _("sharer blocks")
