@@ -27,6 +27,7 @@ from jusha.fulfilment.facts import fact_publish
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
 from jusha.ledger.selectors import project_sums
 from jusha.ledger.services import commitment_post, commitment_release, expenditure_record, project_funds_lock
+from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
 from jusha.projects.services import _text  # the same checks of typed text as projects'
 from jusha.projects.regions import is_valid_region
@@ -111,6 +112,10 @@ def batches_create_due(*, project_id: int) -> list[Batch]:
         project = plan.project
         cost = project.unit_cost * plan.batch_size
         project_funds_lock(project)
+        # Read again now that the plan is ours: a cancellation we waited for has committed
+        # (the project joined above may be as it was before the wait).
+        if Project.objects.filter(pk=project.pk).values_list("status", flat=True).first() not in states.SPENDING:
+            return []
         available = project_sums([project.pk])[project.pk].available
         due = min(rules.batches_due(available=available, batch_cost=cost), MAX_BATCHES_PER_RUN)
         if not due:
@@ -209,11 +214,14 @@ def batches_cancel_unpurchased(*, project) -> int:
     """The project is being cancelled (in that transaction): each batch not yet purchased
     is cancelled and its commitment goes back to the project's fund (a release entry), so
     the refunds that follow can return that money to the donors. Purchased batches stay:
-    their money is spent. Returns how many were cancelled."""
-    project_funds_lock(project)
+    their money is spent. Returns how many were cancelled. Locks in this module's order:
+    the plan row first, so no batch is created beside the cancellation (a creator waiting
+    for it then finds the project cancelled), then the batches, then the fund."""
+    BatchPlan.objects.select_for_update(no_key=True).filter(project=project).first()
     batches = list(
         Batch.objects.select_for_update(no_key=True).filter(project=project, status=states.CREATED).order_by("number")
     )
+    project_funds_lock(project)
     for batch in batches:
         states.check(batch.status, states.CANCELLED, {SYSTEM})
         commitment_release(

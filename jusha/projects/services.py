@@ -151,7 +151,10 @@ def _save_lines(project: Project, lines: list[tuple[str, int]]) -> None:
 
 
 def _lock(project) -> Project:
-    return Project.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=project.pk)
+    """The project's row, for a change of its own fields. FOR NO KEY UPDATE: rows that
+    merely refer to the project (a gift, a delivery batch) are inserted meanwhile without
+    waiting, so a cancellation that waits for a batch creator is never waited on by it."""
+    return Project.objects.select_for_update(no_key=True, of=("self",)).select_related("organisation").get(pk=project.pk)
 
 
 def _sync(project: Project, fresh: Project) -> None:
@@ -304,7 +307,7 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
         return unlocked
     if project_sums([project_id])[project_id].raised < unlocked.goal:
         return unlocked
-    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING:
         return project
     if project_sums([project.pk])[project.pk].raised >= project.goal:
@@ -315,7 +318,7 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
 def _close_one(project_id: int, now) -> str | None:
     from jusha.ledger.selectors import project_sums
 
-    project = Project.objects.select_for_update().filter(pk=project_id).first()
+    project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING or project.ends_at > now:
         return None  # closed meanwhile by someone else
     raised = project_sums([project.pk])[project.pk].raised

@@ -87,3 +87,24 @@ def test_refunds_racing_batch_creation_never_take_committed_money():
     assert sums.held_for_batches == len(batches) * COST and 0 <= sums.available < COST
     assert sums.raised == 32 * AMOUNT - (8 - len(errors)) * AMOUNT
     assert ledger_problems() == []
+
+
+def test_a_cancellation_racing_batch_creation_leaves_no_money_held():
+    """Batch creators and the project's cancellation at once: whichever goes first, no batch
+    is left waiting for a purchase and no money stays committed; every gift is refunded."""
+    from jusha.projects.services import project_transition
+    from tests.factories import make_user
+
+    project = warm_project(goal=1_000_000, size=None)
+    for d in [donation_create(project=project, amount=AMOUNT, currency="CNY")[0] for _ in range(12)]:
+        SandboxProvider().complete(d.intent_id, "succeeded")  # 30,000 fen: three batches' worth
+    BatchPlan.objects.create(project=project, batch_size=5)  # planned without its check: the race makes them
+    staff = make_user(is_staff=True)
+    calls = [lambda: services.batches_create_due(project_id=project.pk)] * 4
+    calls.append(lambda: project_transition(project=project, target="cancelled", actor=staff, reason="Race"))
+    assert run_at_once(calls) == []
+    assert not Batch.objects.filter(project=project, status="created").exists()
+    sums = project_sums([project.pk])[project.pk]
+    assert (sums.held_for_batches, sums.available) == (0, 0)
+    assert sum(Donation.objects.values_list("refunded_amount", flat=True)) == 12 * AMOUNT
+    assert ledger_problems() == []
