@@ -4,7 +4,6 @@ the campaign page, or the API)."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jusha.campaigns import rules
@@ -61,11 +60,10 @@ class CampaignAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        if change:  # its pools match in the new hours: this process reads them afresh (others within a second)
-            from jusha.matching.selectors import active_pools_forget
+        if change:  # its pools match in the new hours
+            from jusha.matching.selectors import active_pools_changed
 
-            active_pools_forget()
-            transaction.on_commit(active_pools_forget)  # and not what a gift read before the commit
+            active_pools_changed()
 
     @admin.action(description=_("Publish the selected campaigns"))
     def publish(self, request, queryset):

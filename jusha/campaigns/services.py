@@ -77,10 +77,9 @@ def campaign_publish(*, campaign, actor) -> Campaign:
         campaign.published_at = timezone.now()
         campaign.save(update_fields=["published_at"])
         audit_record(actor=actor, action="campaign.publish", target=campaign)
-        from jusha.matching.selectors import active_pools_forget
+        from jusha.matching.selectors import active_pools_changed
 
-        active_pools_forget()  # its pools may match from now on: read them afresh
-        transaction.on_commit(active_pools_forget)
+        active_pools_changed()  # its pools may match from now on
     return campaign
 
 

@@ -7,6 +7,7 @@ import time
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -44,6 +45,14 @@ def active_pools_forget() -> None:
     """Read the active pools afresh on the next gift (a pool opened or closed here; tests)."""
     global _active
     _active = None
+
+
+def active_pools_changed() -> None:
+    """A pool, or a campaign it belongs to, changed in this transaction: this process reads
+    the active pools afresh at once, and again after the commit (not the state a gift read
+    meanwhile); other processes within `pools_fresh_seconds`."""
+    active_pools_forget()
+    transaction.on_commit(active_pools_forget)
 
 
 def _active_pools() -> tuple[list[Pool], dict[int, set[int]]]:

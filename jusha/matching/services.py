@@ -39,7 +39,7 @@ from jusha.ledger.services import (
 )
 from jusha.matching import chunks, rules, states
 from jusha.matching.models import Deposit, GiftContext, Match, Pool
-from jusha.matching.selectors import active_pools_forget, eligible_pools
+from jusha.matching.selectors import active_pools_changed, eligible_pools
 from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
@@ -197,8 +197,7 @@ def pool_transition(*, pool, target: str, actor, reason: str = "") -> Pool:
         changed.append("activated_at")
     locked.status = target
     locked.save(update_fields=changed)
-    active_pools_forget()  # this process sees the change at once (others within a second)
-    transaction.on_commit(active_pools_forget)  # and not the state a gift read meanwhile
+    active_pools_changed()
     if target == states.CLOSED:
         chunks.chunks_close_pool(locked)  # what processes still hold goes back: nothing more is drawn
     if actor is not None:
