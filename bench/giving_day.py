@@ -445,13 +445,14 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
             bare = phase("bare", bare_gift, (2,), seed=4)
             create = phase("create", create_alone, (slugs,), seed=5, **({"phase_warmup": 1.0, "phase_duration": 2.0}
                                                                         if args.quick else {}))
+        phases = {"calibration": calibration, "real": real, "naive": naive, "bare": bare, "create": create}
         clock = time.time() - time.monotonic()  # monotonic -> epoch, for the database's times
 
         server.say("checking invariants")
         gifts = [g for ph in (calibration, real, naive) for g in ph.gifts]
         hung_up_pay = [p for ph in (calibration, real, naive) for p in _kinds(ph.load, "hung_up_pay")]
         hung_up_creates = sum(len(_kinds(ph.load, "hung_up_create")) for ph in (calibration, real, naive))
-        errors = sum(ph.load.error_total for ph in (calibration, real, naive, bare, create))
+        errors = sum(ph.load.error_total for ph in phases.values())
         check = server.run_django(
             VERIFY,
             {
@@ -469,7 +470,7 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         )
         server_side = any(
             not isinstance(e.get("status"), int) or e["status"] >= 500
-            for ph in (calibration, real, naive, bare, create) for e in ph.load.errors
+            for ph in phases.values() for e in ph.load.errors
         )
         context = {
             "database": server.database, "label": server.database_label, "workers": server.workers,
@@ -490,7 +491,6 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "hung_up_pays": len(_kinds(real.load, "hung_up_pay")),
         "hung_up_pays_paid": check["hung_up_paid"],
     }
-    phases = {"calibration": calibration, "real": real, "naive": naive, "bare": bare, "create": create}
     figures = {
         "bench": "giving_day",
         "db": context["database"],

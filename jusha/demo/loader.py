@@ -390,30 +390,32 @@ class Demo:
     def relay(self):
         """爱心接力 on the warm packs: the demo donor gives and lights the relay; friends give
         through the link, some light it in turn, and their friends give through theirs."""
-        def guest(n):
+        guests = iter(range(1, 10_000))
+
+        def guest():
+            n = next(guests)
             return Visitor(sharer=salted(f"sharer:demo-guest-{n}"), visitor_id=salted(f"visitor:demo-guest-{n}"),
                            user_agent="Mozilla/5.0 (demo)", rate_key=salted(f"ip:demo-guest-{n}"))
 
+        def looked(link, times):  # friends who opened the link and did not give
+            for _ in range(times):
+                share_open_record(link=link, visitor=guest())
+
         first = self.give(self.warm, _fen(100), donor=self.donor)
         top = relay_light(donation=first, visitor=Visitor(user=self.donor), shown_name="热心捐赠人")
-        links, n = [top], 0
+        links = [top]
         for friends, lights in ((7, 3), (4, 1)):  # gifts through each link of this depth; how many light
             lit = []
             for link in links:
                 for i in range(friends):
-                    n += 1
-                    visitor = guest(n)
+                    visitor = guest()
                     gift = self.give(self.warm, self.amount(), via=(link, visitor))
                     if i < lights and gift.status == "paid":
                         lit.append(relay_light(donation=gift, visitor=visitor, shown_name=self.rng.choice(NAMES)))
-                for _look in range(friends * 2):  # friends who only looked
-                    n += 1
-                    share_open_record(link=link, visitor=guest(n))
+                looked(link, friends * 2)
             links = lit
-        for link in links:  # the newest links: opened, no gifts yet
-            for _look in range(3):
-                n += 1
-                share_open_record(link=link, visitor=guest(n))
+        for link in links:  # the newest links: no gifts yet
+            looked(link, 3)
 
     def run(self):
         self.people()
