@@ -1,0 +1,116 @@
+"""How a lower app tells higher ones that something happened, without naming them.
+
+The layer order (docs/architecture.md) lets an app import only the apps below it. When
+something in a lower app matters to higher ones (a gift was paid, a project was
+cancelled), the lower app announces an `Event`; the higher apps subscribe in their
+`AppConfig.ready()`. Each subscriber says when it runs:
+
+- `in_transaction`: inside the announcer's transaction, so its writes commit or roll back
+  with the announcer's (a gift's match, its relay figures);
+- `after_commit`: once that transaction has committed (tasks to queue, totals to re-read).
+  These run robustly: one subscriber's failure is logged and never stops the others nor
+  undoes the committed work.
+
+Subscribers run in the order of their `order` numbers, which are explicit and unique per
+event and phase, so that the order is a decision (and a test), not an accident of which
+app happened to load first.
+
+The platform's shared events are declared here, in the lowest app, so that any app can
+subscribe; only the app that owns the fact announces it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.db import transaction
+
+logger = logging.getLogger("jusha.events")
+
+IN_TRANSACTION = "in_transaction"
+AFTER_COMMIT = "after_commit"
+PHASES = (IN_TRANSACTION, AFTER_COMMIT)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    order: int
+    phase: str
+    handler: Callable
+
+    @property
+    def name(self) -> str:
+        return f"{self.handler.__module__}.{self.handler.__qualname__}"
+
+
+@dataclass
+class Event:
+    """A named happening with ordered subscribers. `announce(payload)` must be called
+    inside a transaction when any subscriber runs after commit."""
+
+    name: str
+    _subscribers: list[Subscriber] = field(default_factory=list, repr=False)
+
+    def subscribe(self, handler: Callable, *, order: int, phase: str = IN_TRANSACTION) -> Callable:
+        if phase not in PHASES:
+            raise ValueError(f"unknown phase {phase!r} for {self.name}")
+        for existing in self._subscribers:
+            if existing.handler is handler and existing.phase == phase:
+                return handler  # ready() may run twice (tests, reloads): subscribing is idempotent
+            if existing.order == order and existing.phase == phase:
+                raise ValueError(f"{self.name}: order {order} ({phase}) is taken by {existing.name}")
+        self._subscribers.append(Subscriber(order, phase, handler))
+        self._subscribers.sort(key=lambda s: (PHASES.index(s.phase), s.order))
+        return handler
+
+    def subscribers(self, phase: str | None = None) -> list[Subscriber]:
+        return [s for s in self._subscribers if phase is None or s.phase == phase]
+
+    def announce(self, payload) -> None:
+        for subscriber in self.subscribers(IN_TRANSACTION):
+            subscriber.handler(payload)
+        for subscriber in self.subscribers(AFTER_COMMIT):
+            transaction.on_commit(partial(_run_after_commit, self.name, subscriber, payload))
+
+
+def _run_after_commit(event: str, subscriber: Subscriber, payload) -> None:
+    try:
+        subscriber.handler(payload)
+    except Exception:  # noqa: BLE001 - the announcer's work has committed; the others still run
+        logger.exception("%s: after-commit subscriber %s failed", event, subscriber.name)
+
+
+# --- the platform's shared events ------------------------------------------------------
+
+@dataclass(frozen=True)
+class GiftPaid:
+    """A gift's payment was recorded (once, in the transaction that recorded it).
+    `overflow`: it arrived when its project was no longer taking gifts (expired intent,
+    full or closed project): it is never matched."""
+
+    donation: object  # giving.models.Donation, loaded with its project
+    overflow: bool
+
+
+@dataclass(frozen=True)
+class GiftRefunded:
+    """(Part of) a paid gift was refunded: `refund` is the giving.models.Refund row."""
+
+    donation: object
+    refund: object
+
+
+@dataclass(frozen=True)
+class ProjectCancelled:
+    """A project was cancelled (by its organisation or by staff), in that transaction."""
+
+    project: object
+    actor: object = None
+
+
+gift_paid = Event("gift paid")  # announced by giving; GiftPaid
+gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
+project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
