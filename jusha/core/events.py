@@ -114,3 +114,31 @@ class ProjectCancelled:
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
+
+
+# --- contributions: a lower app's page or answer that higher apps add to ----------------
+
+@dataclass
+class Contributions:
+    """A named extension point: a lower app's page, API answer or check offers it, higher
+    apps `register` providers in `AppConfig.ready()`, and `collect(...)` calls them in the
+    order of their explicit, unique `order` numbers and returns their results."""
+
+    name: str
+    _providers: list[tuple[int, Callable]] = field(default_factory=list, repr=False)
+
+    def register(self, provider: Callable, *, order: int) -> Callable:
+        for existing_order, existing in self._providers:
+            if existing is provider:
+                return provider  # ready() may run twice: registering is idempotent
+            if existing_order == order:
+                raise ValueError(f"{self.name}: order {order} is taken by {existing.__module__}.{existing.__qualname__}")
+        self._providers.append((order, provider))
+        self._providers.sort(key=lambda pair: pair[0])
+        return provider
+
+    def providers(self) -> list[Callable]:
+        return [provider for _order, provider in self._providers]
+
+    def collect(self, *args, **kwargs) -> list:
+        return [provider(*args, **kwargs) for provider in self.providers()]
