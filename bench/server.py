@@ -121,7 +121,7 @@ emit({"organisation": org.slug, "projects": projects})
 # data["bare_exact"], one bench row per answered bare request (data["bare_requests"]).
 # Leaves `bench_rows` defined.
 VERIFY_COMMON = """
-from jusha.core.models import BenchRow
+from jusha.bench.models import BenchRow
 from jusha.ledger.checks import ledger_problems
 from jusha.projects.models import Project
 

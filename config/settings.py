@@ -253,6 +253,8 @@ JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
 JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "delivered": 7}
 # Benchmark-only endpoints (bench/): never on unless asked for.
 JUSHA_BENCH_ENDPOINTS = env_bool("JUSHA_BENCH_ENDPOINTS")
+if JUSHA_BENCH_ENDPOINTS:
+    INSTALLED_APPS.append("jusha.bench")  # its table and views exist only for bench/
 JUSHA_RATE_LIMITS = {
     # name: (requests, seconds)
     "login": (10, 60),

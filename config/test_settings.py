@@ -8,6 +8,8 @@ os.environ.setdefault("JUSHA_VAR_DIR", os.path.join(tempfile.gettempdir(), "jush
 
 from config.settings import *  # noqa: E402,F403
 
+if "jusha.bench" not in INSTALLED_APPS:  # noqa: F405 - its endpoints are tested (tests/bench)
+    INSTALLED_APPS.append("jusha.bench")  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -26,7 +26,4 @@ urlpatterns = [
 ]
 
 if settings.JUSHA_BENCH_ENDPOINTS:
-    urlpatterns += [
-        path("bench/bare", core_views.bench_bare, name="bench-bare"),
-        path("bench/naive/complete/<uuid:donation_id>", core_views.bench_naive_complete, name="bench-naive-complete"),
-    ]
+    urlpatterns += [path("", include("jusha.bench.urls"))]

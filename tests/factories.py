@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
 from jusha.accounts.models import User
 from jusha.organisations.models import Membership, Organisation
 
@@ -145,10 +147,10 @@ def staff():
 
 def give(project, amount=5000, *, result="succeeded", **fields):
     """A gift through the real flow: intent at the sandbox, payer's choice, signed notification."""
-    from jusha.giving.services import donation_create
+    from jusha.giving.services import donation_open
     from jusha.payments.sandbox import SandboxProvider
 
-    donation, token = donation_create(project=project, amount=amount, currency=project.currency, **fields)
+    donation, token = donation_open(project=project, amount=Money(amount, project.currency), client=ClientContext(), **fields)
     if result:
         from django.test import TestCase
 

@@ -57,3 +57,14 @@ def anonymous(request):
 
 member = [TokenAuth(), BrowserSession(csrf=True)]
 anyone = [TokenAuth(), BrowserSession(csrf=True), anonymous]
+
+
+def token_user(token: str):
+    """The member a personal API token belongs to (None for no, a bad or a revoked token),
+    for endpoints open to anyone that show more to the gift's own donor."""
+    if not token:
+        return None
+    found = ApiToken.objects.select_related("user").filter(
+        digest=ApiToken.digest_of(token), revoked_at__isnull=True, user__is_active=True
+    ).first()
+    return found.user if found else None

@@ -8,8 +8,8 @@ from jusha.accounts.auth import anyone, member
 from jusha.campaigns import schemas, selectors, services
 from jusha.campaigns.permissions import access_application, access_campaign
 from jusha.campaigns.schemas import ApplicationIn, CampaignDonationIn, CampaignIn, TransitionIn
-from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
-from jusha.core.ratelimit import client_ip, rate_limit
+from jusha.core.idempotency import request_fingerprint, require_key
+from jusha.giving.api import open_gift
 
 router = Router(tags=["campaigns"])
 
@@ -71,26 +71,12 @@ def application_transition(request, slug: str, application_id: int, payload: Tra
 def campaign_donation(request, slug: str, payload: CampaignDonationIn):
     """Open a gift to a project of an open campaign; its match is decided when it is paid.
     Requires `Idempotency-Key`; answers as `POST /projects/{slug}/donations` does."""
-    from jusha.giving import schemas as giving_schemas
-    from jusha.giving.services import donation_create
-    from jusha.matching.services import gift_context_record
-
     key = require_key(request.headers)
     user = request.auth
-    data = payload.dict(include={"amount", "currency", "message", "name", "anonymous", "email"})
 
-    def work():
-        rate_limit("donation_create", client_ip(request))
+    def project_for():
         campaign = access_campaign(user=user, slug=slug)
-        project = services.campaign_project_for_gift(campaign=campaign, slug=payload.project)
-        donation, token = donation_create(
-            project=project, donor=user, return_url_for=lambda d, t: giving_schemas.receipt_path(d, t), **data
-        )
-        gift_context_record(donation=donation, request=request)
-        return 201, giving_schemas.donation_created(donation, token, request)
+        return services.campaign_project_for_gift(campaign=campaign, slug=payload.project)
 
-    status, body, _replayed = run_idempotent(
-        scope=caller_scope(user), key=key, work=work,
-        fingerprint=request_fingerprint("POST", request.path, payload.dict()),
-    )
-    return status, body
+    return open_gift(request, key=key, fingerprint=request_fingerprint("POST", request.path, payload.dict()),
+                     project_for=project_for, payload=payload, ref=payload.ref, context={"campaign": slug})

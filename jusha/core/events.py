@@ -86,6 +86,18 @@ def _run_after_commit(event: str, subscriber: Subscriber, payload) -> None:
 # --- the platform's shared events ------------------------------------------------------
 
 @dataclass(frozen=True)
+class GiftOpened:
+    """A gift was opened (pending payment), in the transaction that saved it. `client` is
+    the core.client.ClientContext of whoever opened it; `ref` the share-link code it came
+    through ("" for none); `context` what the opening page adds (a campaign, later a team)."""
+
+    donation: object  # giving.models.Donation
+    client: object
+    ref: str = ""
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class GiftPaid:
     """A gift's payment was recorded (once, in the transaction that recorded it).
     `overflow`: it arrived when its project was no longer taking gifts (expired intent,
@@ -111,6 +123,7 @@ class ProjectCancelled:
     actor: object = None
 
 
+gift_opened = Event("gift opened")  # announced by giving; GiftOpened
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled

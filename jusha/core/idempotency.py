@@ -46,32 +46,54 @@ def require_key(headers) -> str:
 
 
 def run_idempotent(
-    *, scope: str, key: str, fingerprint: str, work: Callable[[], tuple[int, dict]]
+    *, scope: str, key: str, fingerprint: str, work: Callable, own_transaction: bool = False
 ) -> tuple[int, dict, bool]:
-    """Run `work` once per (scope, key). Returns (status, body, replayed)."""
+    """Run `work` once per (scope, key). Returns (status, body, replayed).
+
+    By default `work()` runs in one transaction with the stored answer. With
+    `own_transaction=True`, `work(done)` opens its own transaction (so that it can call
+    another system, such as a payment provider, outside any) and calls `done(status, body)`
+    inside the transaction that commits its writes: the answer is stored with the work, so
+    a crash can never leave the work done and its key free. It may call `done` again later
+    with a fuller answer (a refund the provider has since confirmed).
+    """
     record = _claim(scope, key, fingerprint)
     if record.state == IdempotencyRecord.DONE:
         return record.status_code, record.body, True
+    stored: list[tuple[int, dict]] = []
+
+    def done(status: int, body: dict) -> None:
+        _store(record, status, body)
+        transaction.on_commit(lambda: stored.append((status, body)))  # at once when outside a transaction
+
     try:
-        with transaction.atomic():
-            status, body = work()
-            IdempotencyRecord.objects.filter(pk=record.pk).update(
-                state=IdempotencyRecord.DONE, status_code=status, body=body, updated_at=timezone.now()
-            )
+        if own_transaction:
+            status, body = work(done)
+            if not stored or stored[-1] != (status, body):
+                done(status, body)
+        else:
+            with transaction.atomic():
+                status, body = work()
+                _store(record, status, body)
+            stored.append((status, body))  # only once committed
     except DomainError as exc:
-        if exc.status == 429:
+        if exc.status == 429 and not stored:
             IdempotencyRecord.objects.filter(pk=record.pk).delete()
             raise
-        body = {"detail": str(exc.detail), "code": exc.code, **exc.extra}
-        IdempotencyRecord.objects.filter(pk=record.pk).update(
-            state=IdempotencyRecord.DONE, status_code=exc.status, body=body, updated_at=timezone.now()
-        )
+        if not stored:
+            _store(record, exc.status, {"detail": str(exc.detail), "code": exc.code, **exc.extra})
         raise
     except BaseException:
-        # Nothing was committed by the work: free the key so the caller can retry.
-        IdempotencyRecord.objects.filter(pk=record.pk).delete()
+        if not stored:  # nothing was committed by the work: free the key so the caller can retry
+            IdempotencyRecord.objects.filter(pk=record.pk).delete()
         raise
     return status, body, False
+
+
+def _store(record: IdempotencyRecord, status: int, body: dict) -> None:
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        state=IdempotencyRecord.DONE, status_code=status, body=body, updated_at=timezone.now()
+    )
 
 
 def _claim(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:

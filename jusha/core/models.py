@@ -41,10 +41,3 @@ class AuditLog(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
-
-
-class BenchRow(models.Model):
-    """One row per request on the benchmarks' bare path (bench/): the stack's own limit."""
-
-    payload = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)

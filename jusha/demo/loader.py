@@ -13,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jusha.core.client import ClientContext
+from jusha.core.money import Money
 from jusha.demo import images
-from jusha.giving.services import donation_create, donation_refund
+from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.services import expenditure_record
 from jusha.organisations.models import Membership
 from jusha.organisations.services import organisation_create, organisation_submit, organisation_verify
@@ -179,8 +181,8 @@ class Demo:
         rng = self.rng
         anonymous = rng.random() < 0.2
         name = "" if anonymous or donor else rng.choice(NAMES)
-        donation, _token = donation_create(
-            project=project, amount=amount, currency=project.currency, donor=donor, anonymous=anonymous, name=name,
+        donation, _token = donation_open(
+            project=project, amount=Money(amount, project.currency), client=ClientContext(), donor=donor, anonymous=anonymous, name=name,
             message=rng.choice(MESSAGES), email="" if donor else (f"guest{self.gifts}@example.org" if rng.random() < 0.05 else ""),
         )
         if via is not None:
@@ -263,7 +265,7 @@ class Demo:
         self.update(self.warm, self.editor, "采购完成", "<p>首批温暖包已完成采购，发票见公开账本。</p>")
         paid = self.warm.donations.filter(status="paid", amount__gte=2000).order_by("paid_at").first()
         if paid is not None:
-            donation_refund(donation=paid, amount=1000, reason="捐赠人误操作，申请退回部分金额", actor=self.finance)
+            donation_refund(donation=paid, amount=Money(1000, "CNY"), reason="捐赠人误操作，申请退回部分金额", actor=self.finance)
 
     # --- delivery batches (jusha.fulfilment) ---------------------------------------------
     def fulfilment(self):

@@ -6,3 +6,10 @@ class FulfilmentConfig(AppConfig):
     name = "jusha.fulfilment"
     label = "fulfilment"
     verbose_name = _("Delivery batches")
+
+    def ready(self):
+        from jusha.core import events
+        from jusha.fulfilment import tasks
+
+        # The gift path (docs/architecture.md gives the order of every subscriber).
+        events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT)

@@ -21,15 +21,15 @@ from django.utils.translation import gettext as _
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import Money
 from jusha.core.statemachine import SYSTEM
+from jusha.core.richtext import checked_text
 from jusha.core.uploads import clean_image
 from jusha.fulfilment import rules, states
-from jusha.fulfilment.facts import fact_publish
+from jusha.transparency.services import fact_queue
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
 from jusha.ledger.selectors import project_sums
 from jusha.ledger.services import commitment_post, commitment_release, expenditure_record, project_funds_lock
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
-from jusha.projects.services import _text  # the same checks of typed text as projects'
 from jusha.projects.regions import is_valid_region
 
 logger = logging.getLogger("jusha.fulfilment")
@@ -131,7 +131,7 @@ def batches_create_due(*, project_id: int) -> list[Batch]:
             )
             StatusChange.objects.create(batch=batch, target=states.CREATED, created_at=now)
             commitment_post(project=project, reference=str(batch.pk), amount=cost, memo=f"#{number}")
-            fact_publish(kind="batch", public={
+            fact_queue(kind="batch", public={
                 "id": str(batch.pk), "project": project.slug, "batch": number, "units": batch.units,
                 "unit": project.unit_name, "cost": cost, "currency": project.currency, "county": project.region_code,
             })
@@ -228,7 +228,7 @@ def batches_cancel_unpurchased(*, project) -> int:
             project=project, reference=str(batch.pk), amount=batch.cost, memo=f"#{batch.number} cancelled"
         )
         _move(batch, states.CANCELLED, actor=None)
-        fact_publish(kind="batch_cancelled", public={
+        fact_queue(kind="batch_cancelled", public={
             "id": str(batch.pk), "project": project.slug, "batch": batch.number, "cost": batch.cost,
             "currency": batch.currency,
         })
@@ -239,7 +239,7 @@ def batches_cancel_unpurchased(*, project) -> int:
 def batch_ship(*, batch, actor, carrier: str, tracking_number: str) -> Batch:
     batch = _locked(batch)
     states.check(batch.status, states.SHIPPED, _roles(actor, batch.project))
-    carrier = _text(carrier, limit=60, label=_("Carrier"))
+    carrier = checked_text(carrier, limit=60, label=_("Carrier"))
     tracking_number = (tracking_number or "").strip()
     if not TRACKING.match(tracking_number):
         raise Invalid(
@@ -265,7 +265,7 @@ def batch_disclose(*, batch, actor, note: str = "") -> Batch:
     """The organisation's closing word on the batch; after it, nothing more is added."""
     batch = _locked(batch)
     states.check(batch.status, states.DISCLOSED, _roles(actor, batch.project))
-    note = _text(note, limit=2000, label=_("Note"), required=False)
+    note = checked_text(note, limit=2000, label=_("Note"), required=False)
     return _move(batch, states.DISCLOSED, actor=actor, disclosure=note)
 
 
@@ -298,7 +298,7 @@ def delivery_confirm(
             % {"units": batch.units},
             code="more_recipients_than_units",
         )
-    recipient = _text(recipient, limit=40, label=_("Recipient pseudonym"))
+    recipient = checked_text(recipient, limit=40, label=_("Recipient pseudonym"))
     if LOOKS_LIKE_A_NUMBER.search(recipient):
         raise Invalid(
             _("Use a pseudonym, such as “Elder 07”: never a name, phone or ID number."), code="invalid_pseudonym"
@@ -314,7 +314,7 @@ def delivery_confirm(
         raise Invalid(
             _("The delivery time must be after the shipment and not in the future."), code="invalid_delivered_at"
         )
-    deliverer = _text(deliverer, limit=60, label=_("Delivered by"))
+    deliverer = checked_text(deliverer, limit=60, label=_("Delivered by"))
     if photo and not photo_consent:
         raise Invalid(_("A photo is shown only with the recipient's consent."), code="photo_without_consent")
     if photo and not others_consented:
@@ -335,7 +335,7 @@ def delivery_confirm(
     if picture:
         confirmation.photo.save(picture.content.name, picture.content, save=False)
     confirmation.save()
-    fact_publish(kind="delivery", public={
+    fact_queue(kind="delivery", public={
         "id": str(confirmation.pk), "project": project.slug, "batch": batch.number, "count": 1, "county": county_code,
         "delivered_on": timezone.localdate(delivered_at).isoformat(),
     })

@@ -9,6 +9,10 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 
+def on_gift_paid(paid) -> None:
+    after_gift(paid.donation.project_id)
+
+
 def after_gift(project_id: int) -> None:
     """On commit of every paid gift: queue the batch check when the project's funds cover
     a batch (most gifts do not complete one: the worker is not woken for them). A gift that

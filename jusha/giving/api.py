@@ -1,32 +1,53 @@
-"""Donations API: create (idempotent), read, refund."""
+"""Donations API: open a gift (idempotent), read it, refund it; the sandbox's "pay"."""
 
 import uuid
 
-from django.shortcuts import get_object_or_404
+from django.conf import settings
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Schema
 from ninja.responses import codes_4xx
 
-from jusha.accounts.auth import anyone, member
-from jusha.core.errors import NotFound
+from jusha.accounts.auth import anyone, member, token_user
+from jusha.core.client import ClientContext
+from jusha.core.errors import Invalid, NotFound
 from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
+from jusha.core.money import Money, MoneyError
 from jusha.core.ratelimit import client_ip, rate_limit
-from jusha.giving import schemas, services
-from jusha.giving.models import Donation
+from jusha.giving import permissions, schemas, services
 from jusha.giving.schemas import DonationIn, RefundIn
-from jusha.matching.services import gift_context_record
-from jusha.projects.models import Project
-from jusha.social.services import attribution_capture
-from jusha.social.visitors import visitor_of
+from jusha.payments.sandbox import SandboxProvider
 
 router = Router(tags=["donations"])
 
 
-def _public_project(slug: str) -> Project:
-    project = Project.objects.select_related("organisation").filter(slug=slug, status__in=services.PUBLIC_STATUSES).first()
-    if project is None:
-        raise NotFound(_("No such project."), code="not_found")
-    return project
+def money_in(amount: int, currency: str) -> Money:
+    """An amount and currency from a request body, as Money (422 for an unknown currency)."""
+    try:
+        return Money(amount, currency)
+    except MoneyError as exc:
+        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency") from exc
+
+
+def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref: str = "", context=None):
+    """The one way the API opens a gift (project and campaign endpoints alike): rate-limited,
+    idempotent, through `services.donation_open`, its answer stored with the gift."""
+    user = request.auth
+    client = ClientContext.of(request)
+
+    def work(done):
+        rate_limit("donation_create", client_ip(request))
+        project = project_for()
+        donation, token = services.donation_open(
+            project=project, amount=money_in(payload.amount, payload.currency), client=client, donor=user, ref=ref,
+            message=payload.message, name=payload.name, anonymous=payload.anonymous, email=payload.email,
+            context=context, within=lambda d, t: done(201, schemas.donation_created(d, t, request)),
+        )
+        return 201, schemas.donation_created(donation, token, request)
+
+    status, body, _replayed = run_idempotent(
+        scope=caller_scope(user), key=key, work=work, fingerprint=fingerprint, own_transaction=True
+    )
+    return status, body
 
 
 @router.post("/projects/{slug}/donations", auth=anyone, response={201: dict, codes_4xx: dict})
@@ -34,38 +55,20 @@ def donation_create(request, slug: str, payload: DonationIn):
     """Open a gift. Requires `Idempotency-Key`. Answers with the pay page to send the payer to,
     and the `access_token` that opens the gift's receipt (shown once)."""
     key = require_key(request.headers)
-    user = request.auth
     data = payload.dict()
-    ref = data.pop("ref", "")
-
-    def work():
-        rate_limit("donation_create", client_ip(request))
-        project = _public_project(slug)
-        donation, token = services.donation_create(
-            project=project,
-            donor=user,
-            return_url_for=lambda d, t: schemas.receipt_path(d, t),
-            **data,
-        )
-        gift_context_record(donation=donation, request=request)
-        attribution_capture(donation=donation, code=ref, visitor=visitor_of(request))
-        return 201, schemas.donation_created(donation, token, request)
-
-    status, body, replayed = run_idempotent(
-        scope=caller_scope(user), key=key, work=work,
-        fingerprint=request_fingerprint("POST", request.path, {**data, "ref": ref} if ref else data),
-    )
-    return status, body
+    fingerprint = request_fingerprint("POST", request.path, data if data["ref"] else {k: v for k, v in data.items() if k != "ref"})
+    return open_gift(request, key=key, fingerprint=fingerprint, payload=payload, ref=payload.ref,
+                     project_for=lambda: permissions.access_giving_project(slug=slug))
 
 
 @router.get("/donations/{donation_id}", auth=None, response=dict)
 def donation_detail(request, donation_id: uuid.UUID, access_token: str = ""):
     """A gift's public facts. Message, name and email only with its access token (as
     `?access_token=` or `Authorization: Bearer`) or to the member who gave it."""
-    donation = get_object_or_404(Donation.objects.select_related("project", "donor", "match"), pk=donation_id)
+    donation = permissions.access_donation(donation_id=donation_id, related=("project", "donor", "match"))
     token = access_token or _bearer(request)
-    user = _session_or_token_user(request)
-    private = services.donation_can_view_private(donation, user=user, access_token=token)
+    user = request.user if request.user.is_authenticated else token_user(token)
+    private = permissions.donation_can_view_private(donation, user=user, access_token=token)
     return schemas.donation_out(donation, private=private)
 
 
@@ -76,31 +79,39 @@ def donation_refund(request, donation_id: uuid.UUID, payload: RefundIn):
     key = require_key(request.headers)
     data = payload.dict()
 
-    def work():
-        donation = get_object_or_404(Donation.objects.select_related("project__organisation"), pk=donation_id)
-        refund = services.donation_refund(donation=donation, amount=data["amount"], reason=data["reason"], actor=request.auth)
+    def work(done):
+        donation = permissions.access_refundable_donation(user=request.auth, donation_id=donation_id)
+        refund = services.donation_refund(
+            donation=donation, amount=money_in(data["amount"], donation.currency), reason=data["reason"],
+            actor=request.auth, within=lambda r: done(201, schemas.refund_out(r)),
+        )
         return 201, schemas.refund_out(refund)
 
     status, body, _replayed = run_idempotent(
-        scope=caller_scope(request.auth), key=key, fingerprint=request_fingerprint("POST", request.path, data), work=work
+        scope=caller_scope(request.auth), key=key, fingerprint=request_fingerprint("POST", request.path, data), work=work,
+        own_transaction=True,
     )
     return status, body
+
+
+class CompleteIn(Schema):
+    result: str
+
+
+@router.post("/sandbox/payments/{donation_id}/complete", auth=None, response={200: dict}, tags=["payments"])
+def sandbox_complete(request, donation_id: uuid.UUID, payload: CompleteIn):
+    """Sandbox only: act as the payer on the hosted page. The sandbox sends its signed
+    notification and answers after the platform has handled it."""
+    if not settings.JUSHA_SANDBOX_ENABLED:
+        raise NotFound(_("The sandbox payment provider is not enabled."), code="not_found")
+    donation = permissions.access_donation(donation_id=donation_id, related=())
+    if donation.provider != "sandbox":
+        raise NotFound(_("Not found."), code="not_found")
+    status, answer = SandboxProvider().complete(donation.intent_id, payload.result)
+    donation = permissions.access_donation(donation_id=donation_id, related=("project", "match"))
+    return 200, {"notification": {"status": status, "body": answer}, "donation": schemas.donation_out(donation, private=False)}
 
 
 def _bearer(request) -> str:
     header = request.headers.get("Authorization", "")
     return header[7:].strip() if header.lower().startswith("bearer ") else ""
-
-
-def _session_or_token_user(request):
-    if request.user.is_authenticated:
-        return request.user
-    token = _bearer(request)
-    if token:
-        from jusha.accounts.models import ApiToken
-
-        found = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True).first()
-        if found:
-            return found.user
-    return None
-

@@ -6,3 +6,12 @@ class GivingConfig(AppConfig):
     name = "jusha.giving"
     label = "giving"
     verbose_name = _("Gifts")
+
+    def ready(self):
+        from jusha.giving import services
+        from jusha.payments.services import PaymentHandler, payment_handler_register
+
+        # Payments below hand every verified provider event to giving, never importing it.
+        payment_handler_register(
+            PaymentHandler(succeeded=services.donation_payment_succeeded, failed=services.donation_payment_failed)
+        )

@@ -29,11 +29,11 @@ class DonationForm(forms.Form):
         custom = (data.get("custom") or "").strip()
         if custom:
             try:
-                data["amount"] = Money.parse(custom, self.currency).amount
+                data["amount"] = Money.parse(custom, self.currency)
             except MoneyError:
                 self.add_error("custom", _("Enter an amount in yuan, such as 50 or 12.50 (at most two decimals)."))
         elif data.get("preset"):
-            data["amount"] = int(data["preset"])
+            data["amount"] = Money(int(data["preset"]), self.currency)
         else:
             self.add_error("preset", _("Choose an amount or type one."))
         return data
@@ -44,8 +44,12 @@ class RefundForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, currency="CNY", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
     def clean_amount(self):
         try:
-            return Money.parse(self.cleaned_data["amount"], settings.JUSHA_DEFAULT_CURRENCY).amount
+            return Money.parse(self.cleaned_data["amount"], self.currency)
         except MoneyError as exc:
             raise forms.ValidationError(_("Enter an amount in yuan, such as 50 or 12.50.")) from exc

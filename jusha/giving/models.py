@@ -98,6 +98,7 @@ class StatusChange(models.Model):
 
 class Refund(models.Model):
     class Status(models.TextChoices):
+        PENDING = "pending", _("Refund under way")
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Refund failed")
 
@@ -111,7 +112,9 @@ class Refund(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     automatic = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    settled_at = models.DateTimeField(null=True, blank=True, help_text="When the provider confirmed or refused it")
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive")]
+        indexes = [models.Index(fields=["status", "created_at"], name="refund_status_created")]

@@ -5,7 +5,12 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
+from jusha.core.events import Contributions
 from jusha.transparency.selectors import log_index_for
+
+# Fields that higher apps add to a gift's API answer (matching: `matched`, `match_status`),
+# registered in their AppConfig.ready(): each provider takes the donation, returns a dict.
+donation_answer = Contributions("fields of a gift's API answer")
 
 
 class DonationIn(Schema):
@@ -35,9 +40,6 @@ def receipt_path(donation, token: str | None = None) -> str:
 
 
 def donation_out(donation, *, private: bool) -> dict:
-    from jusha.matching.selectors import donation_match
-
-    matched, match_status = donation_match(donation)
     body = {
         "id": str(donation.pk),
         "status": donation.status,
@@ -49,14 +51,16 @@ def donation_out(donation, *, private: bool) -> dict:
         "anonymous": donation.anonymous,
         "donor_name": donation.public_name,
         "overflow": donation.overflow,
-        "matched": matched,
-        "match_status": match_status,
+        "matched": 0,
+        "match_status": "none",
         "created_at": _time(donation.created_at),
         "paid_at": _time(donation.paid_at),
         "expires_at": _time(donation.expires_at),
         # Its place in the transparency log, once integrated: one indexed lookup, none unpaid.
         "log_index": log_index_for("gift", str(donation.pk)) if donation.receipt_number else None,
     }
+    for fields in donation_answer.collect(donation):
+        body.update(fields)
     if private:
         body.update({"message": donation.message, "name": donation.name, "email": donation.email})
     return body

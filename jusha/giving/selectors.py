@@ -28,3 +28,9 @@ def donor_wall(project, limit: int = 20):
         .select_related("donor")
         .order_by("-paid_at")[:limit]
     )
+
+
+def project_donations_for_finance(project):
+    """Every gift to a project that reached the provider (not those still awaiting payment),
+    newest first: the finance members' list."""
+    return Donation.objects.filter(project=project).exclude(status=Donation.Status.PENDING).select_related("donor").order_by("-created_at")

@@ -2,36 +2,39 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jusha.core import events
 from jusha.core.audit import audit_record
+from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
-from jusha.core.money import EXPONENTS
+from jusha.core.money import Money
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
-from jusha.giving import rules
+from jusha.giving import permissions, rules, tasks
 from jusha.giving.models import Donation, Refund, StatusChange
-from jusha.giving.states import DONATION
+from jusha.giving.schemas import receipt_path
+from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.ledger.selectors import project_sums
 from jusha.ledger.services import gift_journal, project_funds_lock, refund_journal
-from jusha.payments.providers import default_provider_name, get_provider
+from jusha.organisations.permissions import roles_for
+from jusha.payments.providers import ProviderError, default_provider_name, get_provider
 from jusha.projects.models import Project
 from jusha.projects.rules import gift_refusal
+from jusha.projects.selectors import largest_unmet_needs
 from jusha.transparency.services import fact_queue
 
 logger = logging.getLogger("jusha.giving")
 
-PUBLIC_STATUSES = ("fundraising", "funded", "executing", "completed", "cancelled")
 
 
 def _set_status(donation: Donation, target: str, *, roles, actor=None, reason: str = "") -> None:
@@ -62,35 +65,20 @@ def project_accepting(project: Project, *, raised: int | None = None) -> tuple[b
 
 
 def unmet_need_slugs(project: Project) -> list[str]:
-    from jusha.projects.selectors import largest_unmet_needs
-
     return [p.slug for p in largest_unmet_needs(exclude_id=project.pk, limit=3)]
 
 
-@transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
-def donation_create(
-    *,
-    project: Project,
-    amount,
-    currency: str,
-    message: str = "",
-    name: str = "",
-    anonymous: bool = False,
-    email: str = "",
-    donor=None,
-    return_url_for=None,
-) -> tuple[Donation, str]:
-    """Open a gift: a pending donation with a payment intent at the provider.
-
-    Returns the donation and its access token (shown once: it opens the receipt).
-    `return_url_for(donation, token)` gives the page the payer returns to after paying.
-    """
-    if currency not in settings.JUSHA_CURRENCIES or currency not in EXPONENTS:
+def _checked_gift(*, project: Project, amount: Money, message: str, name: str, email: str) -> tuple[str, str, str]:
+    """Refuse what cannot be a gift to this project (Invalid or Conflict, nothing written);
+    returns the cleaned message, name and email."""
+    if not isinstance(amount, Money):
+        raise TypeError("donation_open takes amount=Money(...)")
+    if amount.currency not in settings.JUSHA_CURRENCIES:
         raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
-    if currency != project.currency:
+    if amount.currency != project.currency:
         raise Invalid(_("This project takes gifts in %(currency)s.") % {"currency": project.currency}, code="invalid_currency")
     try:
-        rules.check_amount(amount, minimum=settings.JUSHA_MIN_GIFT, maximum=settings.JUSHA_MAX_GIFT)
+        rules.check_amount(amount.amount, minimum=settings.JUSHA_MIN_GIFT, maximum=settings.JUSHA_MAX_GIFT)
     except rules.AmountError as exc:
         messages = {
             "invalid_amount": _("The amount must be a positive whole number of fen (1 yuan = 100)."),
@@ -104,8 +92,7 @@ def donation_create(
             validate_email(email)
         except ValidationError as exc:
             raise Invalid(_("The email address is not valid."), code="invalid_email") from exc
-    message = plain_text(message)
-    name = plain_text(name)
+    message, name = plain_text(message), plain_text(name)
     if len(message) > 200:
         raise Invalid(_("The message is longer than 200 characters."), code="message_too_long")
     if len(name) > 40:
@@ -113,14 +100,41 @@ def donation_create(
     accepting, code, reason = project_accepting(project)
     if not accepting:
         raise Conflict(reason, code=code, extra={"suggestions": unmet_need_slugs(project)})
+    return message, name, email
 
+
+def donation_open(
+    *,
+    project: Project,
+    amount: Money,
+    client: ClientContext,
+    donor=None,
+    ref: str = "",
+    message: str = "",
+    name: str = "",
+    anonymous: bool = False,
+    email: str = "",
+    context: dict | None = None,
+    within: Callable[[Donation, str], None] | None = None,
+) -> tuple[Donation, str]:
+    """Open a gift: a pending donation with a payment intent at the provider, and what the
+    higher apps record about its opening (core.events.gift_opened: the client's matching
+    context, the share link `ref` it came through, a campaign or team in `context`).
+
+    The provider is called first, outside any transaction of ours; the donation and what
+    its opening records are then saved in one transaction, in which `within(donation,
+    token)` runs too (the edge stores its idempotent answer there). An intent whose
+    donation is never saved is never shown to a payer and expires at the provider.
+    Returns the donation and its access token (shown once: it opens the receipt).
+    """
+    message, name, email = _checked_gift(project=project, amount=amount, message=message, name=name, email=email)
     provider_name = default_provider_name()
     token = rules.new_access_token()
     donor = donor if getattr(donor, "is_authenticated", False) else None
     donation = Donation(
         project=project,
-        amount=amount,
-        currency=currency,
+        amount=amount.amount,
+        currency=amount.currency,
         message=message,
         name=name,
         anonymous=bool(anonymous),
@@ -132,14 +146,18 @@ def donation_create(
     )  # its id (a UUID) is known before it is saved: the intent refers to it
     intent = get_provider(provider_name).create_intent(
         reference=str(donation.pk),
-        amount=amount,
-        currency=currency,
+        amount=amount.amount,
+        currency=amount.currency,
         description=project.title,
-        return_url=return_url_for(donation, token) if return_url_for else "",
+        return_url=receipt_path(donation, token),
     )
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
-    donation.save(force_insert=True)
+    with transaction.atomic(savepoint=False):  # inside a caller's transaction (the demo's): no savepoint to pay for
+        donation.save(force_insert=True)
+        events.gift_opened.announce(events.GiftOpened(donation=donation, client=client, ref=ref or "", context=context or {}))
+        if within is not None:
+            within(donation, token)
     return donation, token
 
 
@@ -178,41 +196,22 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
         donation.overflow = True
     donation.save(update_fields=["status", "paid_at", "receipt_number", "overflow"])
     gift_journal(donation=donation)
-    from jusha.social.services import attribution_sync
-
-    attribution_sync(donation=donation)  # a gift made through a share link now counts in its relay
-    if not overflow:  # matched in this transaction: a failed or refused gift never spends a match
-        from jusha.matching.services import match_gift
-
-        match_gift(donation=donation)
     fact_queue(
         kind="gift",
         public={"id": str(donation.pk), "receipt": donation.receipt_number, "project": project.slug, "amount": donation.amount,
                 "currency": donation.currency, "paid_at": timezone.localtime(now).isoformat(), "overflow": donation.overflow},
         personal={"email": donation.email, "name": donation.name, "donor": donation.donor_id},
     )
-
-    from jusha.fulfilment import tasks as fulfilment_tasks
-    from jusha.giving import tasks
+    # Its relay figures and its match in this transaction; funded check and delivery batches
+    # after commit (core.events; docs/architecture.md lists the subscribers in order).
+    events.gift_paid.announce(events.GiftPaid(donation=donation, overflow=overflow))
 
     donation_id = str(donation.pk)
     if overflow and project.overflow_rule == Project.OverflowRule.REFUND:
         transaction.on_commit(lambda: tasks.refund_overflow.enqueue(donation_id))
-    # Funded once gifts reach the goal. Read after commit, so that of two gifts that fill
-    # the project together, the one that commits last sees both.
-    goal = project.goal
-    transaction.on_commit(lambda: _check_full_after_commit(project.pk, goal))
-    transaction.on_commit(lambda: fulfilment_tasks.after_gift(project.pk), robust=True)  # delivery batches
     if donation.email:
         transaction.on_commit(lambda: tasks.send_receipt.enqueue(donation_id))
     return donation
-
-
-def _check_full_after_commit(project_id: int, goal: int) -> None:
-    from jusha.giving import tasks
-
-    if project_sums([project_id])[project_id].raised >= goal:
-        tasks.project_check_full.enqueue(project_id)
 
 
 @transaction.atomic
@@ -267,22 +266,41 @@ def _expire_one(pk, provider_name: str, intent_id: str) -> int:
 def _refund_roles(actor, donation: Donation) -> set[str]:
     if actor is None:
         return {SYSTEM}
-    from jusha.organisations.permissions import roles_for
-
     return roles_for(actor, donation.project.organisation)
 
 
+def donation_refund(
+    *, donation: Donation, amount: Money, reason: str, actor, automatic: bool = False,
+    within: Callable[[Refund], None] | None = None,
+) -> Refund:
+    """Refund (part of) a paid gift to its original payment method.
+
+    First recorded, in one transaction: the refund (pending), its reversing journal entry,
+    its public fact, the gift's status, and what higher apps do about it
+    (core.events.gift_refunded: the match goes back to its pool, the relay figures shrink);
+    `within(refund)` runs there too. Only then, outside any transaction of ours, is the
+    provider asked, with the refund's id as its idempotency key, and the refund confirmed.
+    So a rollback can never leave a provider refund unrecorded; a refund whose provider
+    call did not get through stays pending and `refunds_settle_pending` asks again (the
+    same key never refunds twice)."""
+    refund = _refund_record(donation=donation, amount=amount, reason=reason, actor=actor, automatic=automatic, within=within)
+    return refund_settle(refund=refund)
+
+
 @transaction.atomic
-def donation_refund(*, donation: Donation, amount: int, reason: str, actor, automatic: bool = False) -> Refund:
-    """Refund (part of) a paid gift to its original payment method, as a reversing entry."""
+def _refund_record(*, donation: Donation, amount: Money, reason: str, actor, automatic: bool, within) -> Refund:
+    if not isinstance(amount, Money):
+        raise TypeError("donation_refund takes amount=Money(...)")
     roles = _refund_roles(actor, donation)
-    if not (roles & {"finance", "owner", "staff", SYSTEM}):
+    if not (roles & REFUNDERS):
         raise Forbidden(_("Only the organisation's finance members can refund gifts."), code="not_finance")
     reason = plain_text(reason)
     if not reason:
         raise Invalid(_("Say why the gift is refunded."), code="reason_required")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    if amount.amount <= 0:
         raise Invalid(_("The refund amount must be a positive whole number of fen."), code="invalid_amount")
+    if amount.currency != donation.currency:
+        raise Invalid(_("A gift is refunded in the currency it was given in."), code="invalid_currency")
     # Lock order everywhere: the project's fund lock, then the donation.
     project_funds_lock(donation.project)
     donation = Donation.objects.select_for_update(of=("self",)).select_related("project__organisation").get(pk=donation.pk)
@@ -295,41 +313,78 @@ def donation_refund(*, donation: Donation, amount: int, reason: str, actor, auto
         refunded=donation.refunded_amount,
         project_available=project_sums([donation.project_id])[donation.project_id].available,
     )
-    if amount > limit:
+    if amount.amount > limit:
         raise Conflict(
             _("At most %(limit)s fen of this gift can be refunded: the rest is refunded or already spent.") % {"limit": limit},
             code="exceeds_refundable",
             extra={"refundable": limit},
         )
-    provider_refund_id = get_provider(donation.provider).refund(intent_id=donation.intent_id, amount=amount, reason=reason)
     refund = Refund.objects.create(
         donation=donation,
-        amount=amount,
+        amount=amount.amount,
         currency=donation.currency,
         reason=reason[:200],
-        status=Refund.Status.SUCCEEDED,
-        provider_refund_id=provider_refund_id,
+        status=Refund.Status.PENDING,
         requested_by=actor,
         automatic=automatic,
     )
     refund_journal(refund=refund, actor=actor)
     fact_queue(kind="refund", public={
         "id": str(refund.pk), "donation": str(donation.pk), "receipt": donation.receipt_number, "project": donation.project.slug,
-        "amount": amount, "currency": refund.currency, "automatic": automatic,
+        "amount": amount.amount, "currency": refund.currency, "automatic": automatic,
     })
-    donation.refunded_amount += amount
+    donation.refunded_amount += amount.amount
     target = rules.status_after_refund(amount=donation.amount, refunded_total=donation.refunded_amount)
     _set_status(donation, target, roles=roles, actor=actor, reason=reason)
     donation.save(update_fields=["status", "refunded_amount"])
-    from jusha.social.services import attribution_sync
-
-    attribution_sync(donation=donation)  # what is left of it counts in its relay (nothing, if all refunded)
-    from jusha.matching.services import match_return_for_refund
-
-    match_return_for_refund(donation=donation, refund=refund)
+    events.gift_refunded.announce(events.GiftRefunded(donation=donation, refund=refund))
     if actor is not None:
-        audit_record(actor=actor, action="donation.refund", target=donation, data={"amount": amount, "reason": reason})
+        audit_record(actor=actor, action="donation.refund", target=donation, data={"amount": amount.amount, "reason": reason})
+    if within is not None:
+        within(refund)
     return refund
+
+
+def refund_settle(*, refund: Refund) -> Refund:
+    """Ask the provider to pay a recorded refund back (outside any transaction of ours), then
+    confirm it. A provider that says no marks it failed (logged: the organisation owes the
+    donor that money and must pay it another way); one that cannot be reached leaves it
+    pending for the next try. Returns the refund as it now stands."""
+    if refund.status != Refund.Status.PENDING:
+        return refund
+    donation = refund.donation
+    try:
+        provider_refund_id = get_provider(donation.provider).refund(
+            intent_id=donation.intent_id, amount=refund.amount, reason=refund.reason, reference=str(refund.pk)
+        )
+    except ProviderError as exc:
+        logger.error("provider refused refund %s of donation %s: %s", refund.pk, donation.pk, exc.detail)
+        return _refund_conclude(refund, Refund.Status.FAILED, reason=str(exc.detail))
+    except Exception:  # noqa: BLE001 - the outcome is unknown: ask again later, with the same key
+        logger.exception("refund %s of donation %s: provider not reached, will retry", refund.pk, donation.pk)
+        return refund
+    return _refund_conclude(refund, Refund.Status.SUCCEEDED, provider_refund_id=provider_refund_id)
+
+
+@transaction.atomic
+def _refund_conclude(refund: Refund, target: str, *, provider_refund_id: str = "", reason: str = "") -> Refund:
+    refund = Refund.objects.select_for_update().select_related("donation__project").get(pk=refund.pk)
+    if refund.status != Refund.Status.PENDING:
+        return refund  # settled meanwhile by another try
+    REFUND.check(refund.status, target, SYSTEM)
+    refund.status = target
+    refund.provider_refund_id = provider_refund_id[:64]
+    refund.settled_at = timezone.now()
+    refund.save(update_fields=["status", "provider_refund_id", "settled_at"])
+    return refund
+
+
+def refunds_settle_pending(*, older_than: timedelta = timedelta(minutes=1)) -> int:
+    """Periodic: refunds recorded but not yet confirmed by their provider (a crash or a
+    network failure between the two). Returns how many are now settled."""
+    cutoff = timezone.now() - older_than
+    pending = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lt=cutoff).select_related("donation")[:200]
+    return sum(refund_settle(refund=refund).status != Refund.Status.PENDING for refund in list(pending))
 
 
 def donations_refund_all(*, project: Project, reason: str) -> int:
@@ -345,7 +400,7 @@ def donations_refund_all(*, project: Project, reason: str) -> int:
             project_available=project_sums([project.pk])[project.pk].available,
         )
         if limit > 0:
-            donation_refund(donation=donation, amount=limit, reason=reason, actor=None, automatic=True)
+            donation_refund(donation=donation, amount=Money(limit, donation.currency), reason=reason, actor=None, automatic=True)
             count += 1
     return count
 
@@ -354,7 +409,7 @@ def donations_refund_all(*, project: Project, reason: str) -> int:
 def donation_claim(*, donation: Donation, access_token: str, user) -> Donation:
     """A guest gift joins the account with the same email, proven by the receipt link."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
-    if not access_token_valid(donation, access_token):
+    if not permissions.access_token_valid(donation, access_token):
         raise Forbidden(_("The receipt link is not valid for this gift."), code="bad_access_token")
     if donation.donor_id is not None:
         if donation.donor_id == user.pk:
@@ -365,28 +420,3 @@ def donation_claim(*, donation: Donation, access_token: str, user) -> Donation:
     donation.donor = user
     donation.save(update_fields=["donor"])
     return donation
-
-
-RECEIPT_SALT = "jusha.giving.receipt"
-
-
-def receipt_link_token(donation: Donation) -> str:
-    """A second key to the receipt, for links in emails (the access token is not stored)."""
-    return signing.dumps(str(donation.pk), salt=RECEIPT_SALT, compress=True)
-
-
-def access_token_valid(donation: Donation, token: str | None) -> bool:
-    if not token:
-        return False
-    if hmac.compare_digest(Donation.digest(token), donation.access_digest):
-        return True
-    try:
-        return signing.loads(token, salt=RECEIPT_SALT) == str(donation.pk)
-    except signing.BadSignature:
-        return False
-
-
-def donation_can_view_private(donation: Donation, *, user=None, access_token: str | None = None) -> bool:
-    if access_token_valid(donation, access_token):
-        return True
-    return bool(getattr(user, "is_authenticated", False) and donation.donor_id == user.pk)

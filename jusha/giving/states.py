@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy
 
 from jusha.core.statemachine import SYSTEM, TransitionTable
-from jusha.giving.models import Donation
+from jusha.giving.models import Donation, Refund
 
 REFUNDERS = {"finance", "owner", "staff", SYSTEM}
 
@@ -22,4 +22,15 @@ DONATION = TransitionTable(
         ("partially_refunded", "refunded", REFUNDERS),
     ],
     labels=Donation.Status.choices,
+)
+
+# A refund is recorded (journal, fact, the gift's status) before its provider is asked;
+# then the provider confirms it or refuses it.
+REFUND = TransitionTable(
+    gettext_lazy("refund"),
+    [
+        ("pending", "succeeded", {SYSTEM}),
+        ("pending", "failed", {SYSTEM}),
+    ],
+    labels=Refund.Status.choices,
 )

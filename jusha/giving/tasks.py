@@ -20,7 +20,7 @@ def send_receipt(donation_id: str) -> None:
     donation = Donation.objects.select_related("project").get(pk=donation_id)
     if not donation.email:
         return
-    from jusha.giving.services import receipt_link_token
+    from jusha.giving.permissions import receipt_link_token
 
     path = reverse("giving:receipt", args=[donation.pk]) + "?" + urlencode({"access_token": receipt_link_token(donation)})
     receipt_url = settings.JUSHA_PUBLIC_URL.rstrip("/") + path
@@ -38,6 +38,7 @@ def send_receipt(donation_id: str) -> None:
 def refund_overflow(donation_id: str) -> None:
     """A gift that arrived after its project was full (or its intent expired), for a
     project whose rule is to refund such gifts."""
+    from jusha.core.money import Money
     from jusha.giving.models import Donation
     from jusha.giving.services import donation_refund
 
@@ -46,15 +47,8 @@ def refund_overflow(donation_id: str) -> None:
         return
     donation_refund(
         donation=donation,
-        amount=donation.amount - donation.refunded_amount,
+        amount=Money(donation.amount - donation.refunded_amount, donation.currency),
         reason="Arrived after the project was full or the payment window closed",
         actor=None,
         automatic=True,
     )
-
-
-@task()
-def project_check_full(project_id: int) -> None:
-    from jusha.projects.services import project_mark_funded_if_full
-
-    project_mark_funded_if_full(project_id=project_id)

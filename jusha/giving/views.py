@@ -4,20 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jusha.core.errors import DomainError
+from jusha.core.client import ClientContext, device_cookie
+from jusha.core.errors import DomainError, Forbidden, NotFound
 from jusha.core.idempotency import request_fingerprint, run_idempotent
-from jusha.giving import schemas, services
+from jusha.giving import permissions, selectors, services
 from jusha.giving.forms import DonationForm, RefundForm
-from jusha.giving.models import Donation
-from jusha.matching.services import device_cookie, gift_context_record
-from jusha.projects.models import Project
 from jusha.projects.selectors import largest_unmet_needs
-from jusha.social.services import attribution_capture
-from jusha.social.visitors import remembered_ref, visitor_of
 
 SESSION_TOKENS = "jusha_donation_tokens"
 
@@ -30,14 +27,24 @@ def _remember_token(request, donation_id, token: str) -> None:
 
 def _token_for(request, donation) -> str:
     token = request.GET.get("access_token") or request.session.get(SESSION_TOKENS, {}).get(str(donation.pk), "")
-    if token and services.access_token_valid(donation, token):
+    if token and permissions.access_token_valid(donation, token):
         _remember_token(request, donation.pk, token)
         return token
     return ""
 
 
+def _found(load, **kwargs):
+    """A page's object through its `access_*` loader: NotFound is a 404, Forbidden a 403."""
+    try:
+        return load(**kwargs)
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.detail)) from exc
+
+
 def donate(request, slug):
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug, status__in=services.PUBLIC_STATUSES)
+    project = _found(permissions.access_giving_project, slug=slug)
     accepting, code, reason = services.project_accepting(project)
     form = DonationForm(request.POST or None, currency=project.currency, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and accepting and form.is_valid():
@@ -45,20 +52,19 @@ def donate(request, slug):
         if not request.session.session_key:
             request.session.save()
         scope = f"session:{request.session.session_key}"
+        client = ClientContext.of(request)
 
-        def work():
-            donation, token = services.donation_create(
-                project=project, currency=project.currency, donor=request.user,
-                return_url_for=lambda d, t: schemas.receipt_path(d, t), **data,
+        def work(done):
+            donation, token = services.donation_open(
+                project=project, client=client, donor=request.user, ref=client.ref_for(project), **data,
+                within=lambda d, t: done(201, _opened(d, t)),
             )
-            gift_context_record(donation=donation, request=request)
-            attribution_capture(donation=donation, code=remembered_ref(request, project), visitor=visitor_of(request))
-            return 201, {"id": str(donation.pk), "token": token, "payment_url": donation.payment_url}
+            return 201, _opened(donation, token)
 
         try:
             _status, body, _replayed = run_idempotent(
-                scope=scope, key=form.cleaned_data["idempotency_key"],
-                fingerprint=request_fingerprint("POST", request.path, data), work=work,
+                scope=scope, key=form.cleaned_data["idempotency_key"], own_transaction=True,
+                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount}), work=work,
             )
         except DomainError as exc:
             form.add_error(None, str(exc.detail))
@@ -73,10 +79,14 @@ def donate(request, slug):
     }, status=200 if accepting or request.method == "GET" else 409))
 
 
+def _opened(donation, token: str) -> dict:
+    return {"id": str(donation.pk), "token": token, "payment_url": donation.payment_url}
+
+
 def receipt(request, donation_id):
-    donation = get_object_or_404(Donation.objects.select_related("project__organisation", "donor"), pk=donation_id)
+    donation = _found(permissions.access_donation, donation_id=donation_id, related=("project__organisation", "donor"))
     token = _token_for(request, donation)
-    private = services.donation_can_view_private(donation, user=request.user, access_token=token)
+    private = permissions.donation_can_view_private(donation, user=request.user, access_token=token)
     if request.GET.get("access_token"):
         return redirect("giving:receipt", donation_id=donation.pk)  # keep the token out of the address bar
     can_claim = bool(
@@ -90,7 +100,7 @@ def receipt(request, donation_id):
 @login_required
 @require_POST
 def claim(request, donation_id):
-    donation = get_object_or_404(Donation, pk=donation_id)
+    donation = _found(permissions.access_donation, donation_id=donation_id, related=())
     try:
         services.donation_claim(donation=donation, access_token=_token_for(request, donation), user=request.user)
     except DomainError as exc:
@@ -102,45 +112,32 @@ def claim(request, donation_id):
 
 @login_required
 def mine(request):
-    donations = Donation.objects.filter(donor=request.user).select_related("project").order_by("-created_at")
-    page = Paginator(donations, 30).get_page(request.GET.get("page"))
+    page = Paginator(permissions.donations_of(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "giving/mine.html", {"page": page})
-
-
-def _finance_project(request, slug) -> Project:
-    """The project, for its organisation's finance members (and owners, and staff)."""
-    from jusha.organisations.permissions import roles_for
-
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
-    if not ({"finance", "owner", "staff"} & roles_for(request.user, project.organisation)):
-        raise PermissionDenied(_("Only the organisation's finance members can see this."))
-    return project
 
 
 @login_required
 def project_donations(request, slug):
-    project = _finance_project(request, slug)
-    donations = Donation.objects.filter(project=project).exclude(status=Donation.Status.PENDING).select_related("donor").order_by("-created_at")
-    page = Paginator(donations, 50).get_page(request.GET.get("page"))
+    project = _found(permissions.access_finance_project, user=request.user, slug=slug)
+    page = Paginator(selectors.project_donations_for_finance(project), 50).get_page(request.GET.get("page"))
     return render(request, "giving/project_donations.html", {"project": project, "page": page})
 
 
 @login_required
 def refund(request, donation_id):
-    donation = get_object_or_404(Donation.objects.select_related("project__organisation"), pk=donation_id)
-    _finance_project(request, donation.project.slug)
-    form = RefundForm(request.POST or None, initial={"idempotency_key": uuid.uuid4().hex})
+    donation = _found(permissions.access_refundable_donation, user=request.user, donation_id=donation_id)
+    form = RefundForm(request.POST or None, currency=donation.currency, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         data = {"amount": form.cleaned_data["amount"], "reason": form.cleaned_data["reason"]}
 
-        def work():
-            r = services.donation_refund(donation=donation, actor=request.user, **data)
+        def work(done):
+            r = services.donation_refund(donation=donation, actor=request.user, within=lambda r: done(201, {"id": str(r.pk)}), **data)
             return 201, {"id": str(r.pk)}
 
         try:
             _s, body, _r = run_idempotent(
-                scope=f"user:{request.user.pk}", key=form.cleaned_data["idempotency_key"],
-                fingerprint=request_fingerprint("POST", request.path, data), work=work,
+                scope=f"user:{request.user.pk}", key=form.cleaned_data["idempotency_key"], own_transaction=True,
+                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount}), work=work,
             )
         except DomainError as exc:
             form.add_error(None, str(exc.detail))

@@ -32,6 +32,12 @@ def donation_match(donation) -> tuple[int, str]:
     return match.net, match.status
 
 
+def donation_match_fields(donation) -> dict:
+    """A gift's API answer (giving.schemas.donation_answer): its match, apart from `raised`."""
+    matched, match_status = donation_match(donation)
+    return {"matched": matched, "match_status": match_status}
+
+
 # The active pools as this process last read them, for at most `pools_fresh_seconds`:
 # every gift asks which pools may match it, and pools change rarely. An active pool's rules,
 # window and projects never change; what does (opening, closing, money) is read fresh where

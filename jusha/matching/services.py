@@ -9,7 +9,6 @@ budget and the caps still hold exactly under any concurrency.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import fields
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from jusha.campaigns.rules import Window
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.core.money import EXPONENTS
-from jusha.core.ratelimit import client_ip
+from jusha.core.client import ClientContext
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation
@@ -44,8 +43,6 @@ from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
 
-DEVICE_COOKIE = "jusha_device"
-_DEVICE_VALUE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 PAID_STATUSES = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
 
 RULE_MESSAGES = {
@@ -213,24 +210,27 @@ def _digest(kind: str, value: str) -> str:
     return salted_hmac(f"jusha.matching.{kind}", value, algorithm="sha256").hexdigest()
 
 
-def gift_context_record(*, donation, request) -> GiftContext:
-    """At gift creation: salted hashes of the client's network address and device cookie."""
-    network = client_ip(request)
-    device = request.COOKIES.get(DEVICE_COOKIE, "")
+def gift_context_record(*, donation, client: ClientContext) -> GiftContext:
+    """At gift opening (a subscriber of core.events.gift_opened): salted hashes of the
+    client's network address and device cookie."""
     return GiftContext.objects.create(
         donation=donation,
-        network_hash=_digest("network", network) if network and network != "unknown" else "",
-        device_hash=_digest("device", device) if _DEVICE_VALUE.match(device) else "",
+        network_hash=_digest("network", client.network) if client.network else "",
+        device_hash=_digest("device", client.device) if client.device else "",
     )
 
 
-def device_cookie(request, response):
-    """Give the browser a random device id (only its salted hash is ever stored)."""
-    if not _DEVICE_VALUE.match(request.COOKIES.get(DEVICE_COOKIE, "")):
-        response.set_cookie(
-            DEVICE_COOKIE, secrets.token_urlsafe(24), max_age=365 * 86400, httponly=True, samesite="Lax"
-        )
-    return response
+def on_gift_opened(opened) -> None:
+    gift_context_record(donation=opened.donation, client=opened.client)
+
+
+def on_gift_paid(paid) -> None:
+    if not paid.overflow:  # matched in the gift's transaction: a failed or refused gift never spends a match
+        match_gift(donation=paid.donation)
+
+
+def on_gift_refunded(refunded) -> None:
+    match_return_for_refund(donation=refunded.donation, refund=refunded.refund)
 
 
 def _donor_key(donation, context: GiftContext | None) -> str:

@@ -35,3 +35,15 @@ class SandboxCharge(models.Model):
     refunded = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+
+
+class SandboxRefund(models.Model):
+    """A refund the sandbox made, once per merchant reference (a real provider's
+    out_request_no / idempotency key): asking again with the same reference refunds nothing
+    more and answers with the same refund id."""
+
+    charge = models.ForeignKey(SandboxCharge, on_delete=models.PROTECT, related_name="refunds")
+    reference = models.CharField(max_length=64, unique=True)
+    refund_id = models.CharField(max_length=64, unique=True)
+    amount = models.BigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -45,8 +45,10 @@ class PaymentProvider(Protocol):
     def cancel(self, intent_id: str) -> bool:
         """Cancel a still-pending intent; False if it has already succeeded or failed."""
 
-    def refund(self, *, intent_id: str, amount: int, reason: str) -> str:
-        """Refund to the original payment method; returns the provider's refund id."""
+    def refund(self, *, intent_id: str, amount: int, reason: str, reference: str) -> str:
+        """Refund to the original payment method; returns the provider's refund id. The
+        same `reference` (the merchant's refund id) never refunds twice: a retry answers
+        with the first refund's id."""
 
     def parse_notification(self, body: bytes, signature: str | None) -> Event:
         """Verify the signature and decode the event (SignatureError if not genuine)."""

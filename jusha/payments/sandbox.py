@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Invalid, NotFound
 from jusha.payments import signing
-from jusha.payments.models import SandboxCharge
+from jusha.payments.models import SandboxCharge, SandboxRefund
 from jusha.payments.providers import Event, Intent, ProviderError
 
 NAME = "sandbox"
@@ -59,15 +59,22 @@ class SandboxProvider:
         )
 
     @transaction.atomic
-    def refund(self, *, intent_id: str, amount: int, reason: str) -> str:
+    def refund(self, *, intent_id: str, amount: int, reason: str, reference: str) -> str:
         charge = SandboxCharge.objects.select_for_update().filter(intent_id=intent_id).first()
         if charge is None or charge.status != SandboxCharge.Status.SUCCEEDED:
             raise ProviderError(_("Only a completed payment can be refunded."), code="provider_not_refundable")
+        done = SandboxRefund.objects.filter(reference=reference).first()
+        if done is not None:
+            if done.charge_id != charge.pk or done.amount != amount:
+                raise ProviderError(_("This refund reference was used for another refund."), code="provider_reference_reused")
+            return done.refund_id
         if amount <= 0 or charge.refunded + amount > charge.amount:
             raise ProviderError(_("The refund is larger than what is left of the payment."), code="provider_over_refund")
         charge.refunded += amount
         charge.save(update_fields=["refunded"])
-        return "sbr_" + secrets.token_hex(10)
+        return SandboxRefund.objects.create(
+            charge=charge, reference=reference, amount=amount, refund_id="sbr_" + secrets.token_hex(10)
+        ).refund_id
 
     def parse_notification(self, body: bytes, signature: str | None) -> Event:
         signing.verify(

@@ -1,8 +1,13 @@
-"""Receiving provider notifications: verified, recorded once, handed to giving."""
+"""Receiving provider notifications: verified, recorded once, handed to the payments
+handler that the app taking payments (giving) registers in its AppConfig.ready(). This
+app never imports the apps above it."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -13,6 +18,36 @@ from jusha.payments.providers import get_provider
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments")
+
+
+class Payable(Protocol):
+    """What a handler answers with: the merchant's record of the payment (a gift)."""
+
+    pk: object
+    status: str
+
+
+@dataclass(frozen=True)
+class PaymentHandler:
+    """What to do when a provider says an intent succeeded or failed; both run in the
+    transaction that records the provider's event, so a replay can never do it twice."""
+
+    succeeded: Callable[..., Payable]  # (provider, intent_id, amount, currency)
+    failed: Callable[..., Payable]  # (provider, intent_id)
+
+
+_handler: PaymentHandler | None = None
+
+
+def payment_handler_register(handler: PaymentHandler) -> None:
+    global _handler
+    _handler = handler
+
+
+def payment_handler() -> PaymentHandler:
+    if _handler is None:
+        raise RuntimeError("no payment handler is registered (the giving app registers one in its ready())")
+    return _handler
 
 
 def notification_receive(*, provider_name: str, body: bytes, signature: str | None) -> tuple[int, dict]:
@@ -29,8 +64,7 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
         logger.warning("refused %s notification: %s", provider_name, exc)
         raise BadRequest(_("The notification signature is not valid."), code=exc.code) from exc
 
-    from jusha.giving import services as giving
-
+    handler = payment_handler()
     try:
         with transaction.atomic():
             PaymentEvent.objects.create(
@@ -41,11 +75,11 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
                 payload=event.payload,
             )
             if event.type == "payment.succeeded":
-                donation = giving.donation_payment_succeeded(
+                donation = handler.succeeded(
                     provider=provider_name, intent_id=event.intent_id, amount=event.amount, currency=event.currency
                 )
             elif event.type == "payment.failed":
-                donation = giving.donation_payment_failed(provider=provider_name, intent_id=event.intent_id)
+                donation = handler.failed(provider=provider_name, intent_id=event.intent_id)
             else:
                 raise Invalid(_("Unknown event type."), code="event_type_unknown")
     except IntegrityError:

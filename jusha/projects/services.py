@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import EXPONENTS, Money
-from jusha.core.richtext import plain_text, sanitize_html
+from jusha.core.richtext import checked_text, plain_text, sanitize_html
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.projects import states
@@ -42,19 +42,6 @@ def _require_editor(actor, organisation) -> None:
 
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _text(value, *, limit: int, label: str, required: bool = True) -> str:
-    text = plain_text(value)
-    if required and not text:
-        raise Invalid(_("%(field)s is required.") % {"field": label}, code="field_required", extra={"field": label})
-    if len(text) > limit:
-        raise Invalid(
-            _("%(field)s is longer than %(limit)d characters.") % {"field": label, "limit": limit},
-            code="field_too_long",
-            extra={"field": label},
-        )
-    return text
 
 
 def _clean_fields(
@@ -90,7 +77,7 @@ def _clean_fields(
 
     lines = []
     for line_title, amount in budget_lines or []:
-        line_title = _text(line_title, limit=120, label=_("Budget line"))
+        line_title = checked_text(line_title, limit=120, label=_("Budget line"))
         if not _is_int(amount) or amount <= 0:
             raise Invalid(
                 _("The budget line “%(title)s” must have a positive amount.") % {"title": line_title},
@@ -116,8 +103,8 @@ def _clean_fields(
         raise Invalid(message % params, code="budget_mismatch", extra={"difference": goal - total})
 
     fields = dict(
-        title=_text(title, limit=120, label=_("Title")),
-        summary=_text(summary, limit=280, label=_("Summary"), required=False),
+        title=checked_text(title, limit=120, label=_("Title")),
+        summary=checked_text(summary, limit=280, label=_("Summary"), required=False),
         story=sanitize_html(story),
         cause=cause,
         region_code=region_code,
@@ -125,7 +112,7 @@ def _clean_fields(
         goal=goal,
         ends_at=ends_at,
         beneficiary_count=beneficiary_count,
-        unit_name=_text(unit_name, limit=40, label=_("Unit name"), required=False),
+        unit_name=checked_text(unit_name, limit=40, label=_("Unit name"), required=False),
         unit_cost=unit_cost,
         shortfall_rule=shortfall_rule,
         overflow_rule=overflow_rule,
@@ -367,7 +354,7 @@ def update_post(*, project, actor, title, body, photos=()) -> ProjectUpdate:
         raise Conflict(
             _("Progress updates can be posted once the project is raising money."), code="project_not_published"
         )
-    title = _text(title, limit=120, label=_("Title"))
+    title = checked_text(title, limit=120, label=_("Title"))
     body = sanitize_html(body)
     if not plain_text(body):
         raise Invalid(_("Write what has happened."), code="field_required")

@@ -10,3 +10,21 @@ def refund_all_gifts(project_id: int, reason: str) -> int:
     from jusha.projects.models import Project
 
     return donations_refund_all(project=Project.objects.get(pk=project_id), reason=reason)
+
+
+def on_gift_paid(paid) -> None:
+    """core.events.gift_paid, after commit: funded once gifts reach the goal. Read after
+    commit, so that of two gifts that fill the project together, the one that commits last
+    sees both; most gifts do not fill it, and the worker is not woken for them."""
+    from jusha.ledger.selectors import project_sums
+
+    project = paid.donation.project
+    if project_sums([project.pk])[project.pk].raised >= project.goal:
+        project_check_full.enqueue(project.pk)
+
+
+@task()
+def project_check_full(project_id: int) -> None:
+    from jusha.projects.services import project_mark_funded_if_full
+
+    project_mark_funded_if_full(project_id=project_id)

@@ -6,3 +6,12 @@ class SocialConfig(AppConfig):
     name = "jusha.social"
     label = "social"
     verbose_name = _("Sharing and relays")
+
+    def ready(self):
+        from jusha.core import events
+        from jusha.social import services
+
+        # The gift path (docs/architecture.md gives the order of every subscriber).
+        events.gift_opened.subscribe(services.on_gift_opened, order=20)
+        events.gift_paid.subscribe(services.on_gift_changed, order=10)
+        events.gift_refunded.subscribe(services.on_gift_changed, order=10)

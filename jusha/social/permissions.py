@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.errors import NotFound
 from jusha.giving.models import Donation
-from jusha.giving.services import donation_can_view_private
+from jusha.giving.permissions import donation_can_view_private
 
 
 def access_own_gift(*, user, tokens: dict, donation_id) -> Donation:

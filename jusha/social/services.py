@@ -23,7 +23,7 @@ from jusha.giving.selectors import COUNTED
 from jusha.social import rules, selectors
 from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen, ShareReport, SharerBlock
 from jusha.social.states import ACTIVE, BLOCKED, LINK, SUSPENDED
-from jusha.social.visitors import Visitor, donor_key
+from jusha.social.visitors import Visitor, donor_key, visitor_from
 
 logger = logging.getLogger("jusha.social")
 
@@ -164,6 +164,18 @@ def attribution_sync(*, donation) -> None:
     Attribution.objects.filter(donation_id=donation.pk).update(
         counted=donation.status in COUNTED, amount=donation.amount - donation.refunded_amount
     )
+
+
+def on_gift_opened(opened) -> None:
+    """core.events.gift_opened: the share link the gift came through, if any."""
+    donor = opened.donation.donor
+    attribution_capture(donation=opened.donation, code=opened.ref, visitor=visitor_from(opened.client, user=donor))
+
+
+def on_gift_changed(event) -> None:
+    """core.events.gift_paid and gift_refunded: a gift made through a share link counts in its
+    relay while paid, for what is left of it (nothing, once all refunded)."""
+    attribution_sync(donation=event.donation)
 
 
 @transaction.atomic

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from jusha.core.ratelimit import client_ip
+from jusha.core.client import REFS, SHARER_TOKEN, ClientContext
 
-SHARER_TOKEN = "jusha_sharer"  # session key: a random token naming this browser as a sharer
-REFS = "jusha_refs"  # session key: {project id: the last share-link code opened for it}
 MAX_REFS = 20
 
 
@@ -43,19 +41,21 @@ def visitor_of(request, *, as_sharer: bool = False) -> Visitor:
     """The visitor behind a request. `as_sharer` gives a guest browser its sharer token
     (kept in the session, so it survives logging in) if it has none yet."""
     session = getattr(request, "session", None)
-    token = session.get(SHARER_TOKEN, "") if session is not None else ""
     user = getattr(request, "user", None)
-    if as_sharer and not token and session is not None and not getattr(user, "is_authenticated", False):
-        token = secrets.token_urlsafe(24)
-        session[SHARER_TOKEN] = token
-    ip = client_ip(request)
-    agent = request.META.get("HTTP_USER_AGENT", "")[:400]
+    if as_sharer and session is not None and not session.get(SHARER_TOKEN) and not getattr(user, "is_authenticated", False):
+        session[SHARER_TOKEN] = secrets.token_urlsafe(24)
+    return visitor_from(ClientContext.of(request), user=user)
+
+
+def visitor_from(client: ClientContext, *, user=None) -> Visitor:
+    """The visitor a service sees, from the client context its edge built."""
+    token, network, agent = client.sharer_token, client.network or "unknown", client.user_agent
     return Visitor(
         user=user,
         sharer=salted("sharer:" + token) if token else "",
-        visitor_id=salted(f"visitor:{ip}|{agent}"),
+        visitor_id=salted(f"visitor:{network}|{agent}"),
         user_agent=agent,
-        rate_key=salted("ip:" + ip),
+        rate_key=salted("ip:" + network),
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from jusha.core.money import Money
 from jusha.campaigns.models import Application, Campaign
 from jusha.giving.models import Donation
 from jusha.giving.services import donation_refund
@@ -45,7 +46,7 @@ def test_list_and_detail_shapes_with_live_totals(running):
     give(warm, 5000)
     give(uniforms, 2000, anonymous=True, name="Secret")
     refunded = give(warm, 1000)
-    donation_refund(donation=refunded, amount=1000, reason="asked", actor=make_member(warm.organisation, "finance"))
+    donation_refund(donation=refunded, amount=Money(1000, "CNY"), reason="asked", actor=make_member(warm.organisation, "finance"))
     give(make_project(), 7000)  # not in the campaign
 
     listing = client_for().get("/api/v1/campaigns").json()

@@ -7,10 +7,12 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
 from jusha.fulfilment import services
 from jusha.fulfilment.models import Batch, BatchPlan
 from jusha.giving.models import Donation
-from jusha.giving.services import donation_create, donation_refund
+from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
 from jusha.ledger.selectors import project_sums
@@ -51,7 +53,7 @@ def run_at_once(calls) -> list:
 
 def test_simultaneous_gifts_create_each_batch_exactly_once():
     project = warm_project(goal=1_000_000)
-    intents = [donation_create(project=project, amount=AMOUNT, currency="CNY")[0].intent_id for _ in range(GIFTS)]
+    intents = [donation_open(project=project, amount=Money(AMOUNT, "CNY"), client=ClientContext())[0].intent_id for _ in range(GIFTS)]
     # Each payment commits, then its after-commit check runs in the same thread, as in production.
     errors = run_at_once([lambda i=i: SandboxProvider().complete(i, "succeeded") for i in intents])
     assert errors == []
@@ -66,15 +68,15 @@ def test_simultaneous_gifts_create_each_batch_exactly_once():
 def test_refunds_racing_batch_creation_never_take_committed_money():
     project = warm_project(goal=1_000_000, size=None)
     finance = member(project, "finance")
-    early = [donation_create(project=project, amount=AMOUNT, currency="CNY")[0] for _ in range(8)]
+    early = [donation_open(project=project, amount=Money(AMOUNT, "CNY"), client=ClientContext())[0] for _ in range(8)]
     for d in early:  # 20,000 fen held before any plan: refundable, or material for two batches
         SandboxProvider().complete(d.intent_id, "succeeded")
     BatchPlan.objects.create(project=project, batch_size=5)  # planned without its check: the race makes them
-    intents = [donation_create(project=project, amount=AMOUNT, currency="CNY")[0].intent_id for _ in range(24)]
+    intents = [donation_open(project=project, amount=Money(AMOUNT, "CNY"), client=ClientContext())[0].intent_id for _ in range(24)]
     calls = [lambda i=i: SandboxProvider().complete(i, "succeeded") for i in intents]
     calls += [lambda: services.batches_create_due(project_id=project.pk)] * 4  # the safety net, four times at once
     refunds = [
-        lambda d=d: donation_refund(donation=Donation.objects.get(pk=d.pk), amount=AMOUNT, reason="Race", actor=finance)
+        lambda d=d: donation_refund(donation=Donation.objects.get(pk=d.pk), amount=Money(AMOUNT, "CNY"), reason="Race", actor=finance)
         for d in early
     ]
     errors = run_at_once(calls + refunds)
@@ -96,7 +98,7 @@ def test_a_cancellation_racing_batch_creation_leaves_no_money_held():
     from tests.factories import make_user
 
     project = warm_project(goal=1_000_000, size=None)
-    for d in [donation_create(project=project, amount=AMOUNT, currency="CNY")[0] for _ in range(12)]:
+    for d in [donation_open(project=project, amount=Money(AMOUNT, "CNY"), client=ClientContext())[0] for _ in range(12)]:
         SandboxProvider().complete(d.intent_id, "succeeded")  # 30,000 fen: three batches' worth
     BatchPlan.objects.create(project=project, batch_size=5)  # planned without its check: the race makes them
     staff = make_user(is_staff=True)

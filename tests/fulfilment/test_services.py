@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from jusha.core.money import Money
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.fulfilment import services
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
@@ -176,7 +177,7 @@ def test_committed_money_cannot_be_refunded_or_spent_elsewhere():
     gift = give(project, 10_500)
     assert Batch.objects.count() == 1 and sums(project).available == 500
     with pytest.raises(Conflict) as info:
-        donation_refund(donation=gift, amount=1_000, reason="Asked", actor=finance)
+        donation_refund(donation=gift, amount=Money(1_000, "CNY"), reason="Asked", actor=finance)
     assert info.value.code == "exceeds_refundable" and info.value.extra["refundable"] == 500
     with pytest.raises(Conflict) as info:
         expenditure_record(
@@ -184,7 +185,7 @@ def test_committed_money_cannot_be_refunded_or_spent_elsewhere():
             spent_on=timezone.localdate(), voucher=image_upload("v.png"), actor=finance,
         )
     assert info.value.code == "insufficient_funds"
-    donation_refund(donation=gift, amount=500, reason="Asked", actor=finance)
+    donation_refund(donation=gift, amount=Money(500, "CNY"), reason="Asked", actor=finance)
     assert sums(project).available == 0 and sums(project).held_for_batches == COST
     assert ledger_problems() == []
 

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
+from jusha.core.money import Money, MoneyError
 from jusha.core.errors import Conflict, Forbidden, Invalid, TooLarge
 from jusha.giving.models import Donation, Refund
 from jusha.giving.services import donation_refund
@@ -101,16 +102,16 @@ def finance_of(project):
 def test_finance_refunds_part_then_rest_with_reversing_entries(project):
     gift = give(project, 5000)
     finance = finance_of(project)
-    donation_refund(donation=gift, amount=2000, reason="Donor asked", actor=finance)
+    donation_refund(donation=gift, amount=Money(2000, "CNY"), reason="Donor asked", actor=finance)
     gift.refresh_from_db()
     assert gift.status == "partially_refunded" and gift.refunded_amount == 2000
-    donation_refund(donation=gift, amount=3000, reason="Donor asked again", actor=finance)
+    donation_refund(donation=gift, amount=Money(3000, "CNY"), reason="Donor asked again", actor=finance)
     gift.refresh_from_db()
     assert gift.status == "refunded"
     assert project_sums([project.pk])[project.pk].raised == 0
     assert JournalEntry.objects.filter(kind="refund").count() == 2
     with pytest.raises(Conflict) as info:
-        donation_refund(donation=gift, amount=1, reason="again", actor=finance)
+        donation_refund(donation=gift, amount=Money(1, "CNY"), reason="again", actor=finance)
     assert info.value.code == "already_refunded"
     call_command("ledger_check")
 
@@ -119,17 +120,17 @@ def test_refund_never_more_than_the_gift_or_the_uncommitted_funds(project):
     gift = give(project, 5000)
     finance = finance_of(project)
     with pytest.raises(Conflict) as info:
-        donation_refund(donation=gift, amount=5001, reason="too much", actor=finance)
+        donation_refund(donation=gift, amount=Money(5001, "CNY"), reason="too much", actor=finance)
     assert info.value.code == "exceeds_refundable"
     expenditure_record(
         project=project, budget_line=project.budget_lines.first(), amount=4000, description="Warm packs",
         spent_on=datetime.date(2026, 11, 1), voucher=image_upload(), actor=finance,
     )
     with pytest.raises(Conflict) as info:
-        donation_refund(donation=gift, amount=1001, reason="spent already", actor=finance)
+        donation_refund(donation=gift, amount=Money(1001, "CNY"), reason="spent already", actor=finance)
     assert info.value.extra["refundable"] == 1000
     assert Refund.objects.count() == 0
-    donation_refund(donation=gift, amount=1000, reason="what is left", actor=finance)
+    donation_refund(donation=gift, amount=Money(1000, "CNY"), reason="what is left", actor=finance)
     call_command("ledger_check")
 
 
@@ -138,7 +139,7 @@ def test_refund_by_non_finance_or_other_org_refused_and_nothing_changes(project,
     gift = give(project, 5000)
     actor = make_member(project.organisation, role) if role else make_member(make_org(), "finance")
     with pytest.raises(Forbidden):
-        donation_refund(donation=gift, amount=100, reason="no", actor=actor)
+        donation_refund(donation=gift, amount=Money(100, "CNY"), reason="no", actor=actor)
     gift.refresh_from_db()
     assert gift.status == "paid" and gift.refunded_amount == 0
     assert Refund.objects.count() == 0 and JournalEntry.objects.filter(kind="refund").count() == 0
@@ -147,9 +148,13 @@ def test_refund_by_non_finance_or_other_org_refused_and_nothing_changes(project,
 def test_refund_requires_reason_and_positive_amount(project):
     gift = give(project, 5000)
     finance = finance_of(project)
-    for amount, reason in ((100, "  "), (0, "why"), (-5, "why"), (1.5, "why")):
+    for amount, reason in ((100, "  "), (0, "why"), (-5, "why")):
         with pytest.raises(Invalid):
-            donation_refund(donation=gift, amount=amount, reason=reason, actor=finance)
+            donation_refund(donation=gift, amount=Money(amount, "CNY"), reason=reason, actor=finance)
+    with pytest.raises(MoneyError):  # a fraction of a fen is not money: it never reaches the service
+        Money(1.5, "CNY")
+    with pytest.raises(TypeError):  # nor does a bare number
+        donation_refund(donation=gift, amount=100, reason="why", actor=finance)
     assert Refund.objects.count() == 0
 
 

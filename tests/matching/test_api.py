@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from jusha.core.money import Money
 from jusha.giving.models import Donation
 from jusha.giving.services import donation_refund
 from jusha.ledger.checks import ledger_problems
@@ -174,7 +175,7 @@ def test_donation_object_gains_matched_and_match_status():
     assert client_for().get(f"/api/v1/donations/{held.pk}").json()["match_status"] == "released"
     assert post(client_for(pool.staff), f"/api/v1/matches/{uuid.uuid4()}/release").status_code == 404
 
-    donation_refund(donation=paid, amount=5000, reason="asked", actor=make_member(project.organisation, "finance"))
+    donation_refund(donation=paid, amount=Money(5000, "CNY"), reason="asked", actor=make_member(project.organisation, "finance"))
     body = client_for().get(f"/api/v1/donations/{paid.pk}").json()
     assert (body["matched"], body["match_status"], body["status"]) == (0, "returned", "refunded")
     assert ledger_problems() == []

@@ -6,7 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from jusha.giving.services import donation_create
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
+from jusha.giving.services import donation_open
 from jusha.ledger.checks import ledger_problems
 from jusha.matching.models import Match, Pool
 from jusha.matching.selectors import pool_figures
@@ -27,7 +29,7 @@ def _postgres_only():
 def test_simultaneous_gifts_spend_the_pool_exactly():
     project = make_project(goal=10_000_000)
     pool = make_pool(campaign=make_campaign(projects=[project]), budget=BUDGET, gift_cap=AMOUNT)
-    intents = [donation_create(project=project, amount=AMOUNT, currency="CNY")[0].intent_id for _ in range(GIFTS)]
+    intents = [donation_open(project=project, amount=Money(AMOUNT, "CNY"), client=ClientContext())[0].intent_id for _ in range(GIFTS)]
     barrier, errors = threading.Barrier(GIFTS), []
 
     def pay(intent_id):

@@ -37,8 +37,10 @@ from django.db import connection, connections
 from django.db.models import F, Sum
 from django.test import Client
 
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
 from jusha.giving.models import Donation
-from jusha.giving.services import donation_create
+from jusha.giving.services import donation_open
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
 from jusha.ledger.selectors import project_sums
@@ -74,7 +76,7 @@ def rng():
 
 def open_gifts(project, amounts, emails=None) -> list[Donation]:
     emails = emails or [""] * len(amounts)
-    return [donation_create(project=project, amount=a, currency="CNY", email=e)[0] for a, e in zip(amounts, emails)]
+    return [donation_open(project=project, amount=Money(a, "CNY"), client=ClientContext(), email=e)[0] for a, e in zip(amounts, emails)]
 
 
 def wanted(amount: int, gift_cap: int | None = None) -> int:

@@ -8,9 +8,11 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.core.models import AuditLog
-from jusha.giving.services import donation_create, donation_refund
+from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
 from jusha.ledger.selectors import project_sums
@@ -144,7 +146,7 @@ def test_failed_and_overflow_gifts_never_spend_a_match(campaign_project):
     small = make_project(goal=10_000)
     make_campaign(projects=[small])
     make_pool(campaign=small.campaign_applications.get().campaign)
-    late, _token = donation_create(project=small, amount=4000, currency="CNY")
+    late, _token = donation_open(project=small, amount=Money(4000, "CNY"), client=ClientContext())
     give(small, 10_000)  # fills the project
     with TestCase.captureOnCommitCallbacks(execute=True):
         SandboxProvider().complete(late.intent_id, "succeeded")  # overflow: refunded, never matched
@@ -168,11 +170,11 @@ def test_refunds_return_matches_to_the_pool_in_proportion(campaign_project):
     pool = make_pool(campaign=campaign, min_bp=7000)
     finance = finance_of(project)
     donation = give(project, 3001)  # match floor(3001 × 0.7) = 2100
-    donation_refund(donation=donation, amount=1000, reason="partly", actor=finance)
+    donation_refund(donation=donation, amount=Money(1000, "CNY"), reason="partly", actor=finance)
     match = Match.objects.get(donation=donation)
     assert match.amount == 2100 and match.returned == 2100 - 2100 * 2001 // 3001 and match.status == "matched"
     donation.refresh_from_db()
-    donation_refund(donation=donation, amount=2001, reason="the rest", actor=finance)
+    donation_refund(donation=donation, amount=Money(2001, "CNY"), reason="the rest", actor=finance)
     match.refresh_from_db()
     assert (match.returned, match.status) == (2100, "returned")
     assert sum(JournalEntry.objects.filter(kind="match_return").values_list("amount", flat=True)) == 2100
@@ -230,14 +232,14 @@ def test_refund_of_a_held_gift_unreserves_without_journalling(campaign_project):
     pool = make_pool(campaign=campaign)
     owner = project.organisation.memberships.get(role="owner").user
     donation = give(project, 4000, donor=owner)
-    donation_refund(donation=donation, amount=1000, reason="part", actor=owner)
+    donation_refund(donation=donation, amount=Money(1000, "CNY"), reason="part", actor=owner)
     match = Match.objects.get(donation=donation)
     assert (match.status, match.returned) == ("held", 1000)
     services.match_release(match=match, actor=pool.staff)
     match.refresh_from_db()
     assert match.journalled == 3000
     donation.refresh_from_db()
-    donation_refund(donation=donation, amount=3000, reason="rest", actor=owner)
+    donation_refund(donation=donation, amount=Money(3000, "CNY"), reason="rest", actor=owner)
     match.refresh_from_db()
     assert (match.status, match.returned) == ("returned", 4000)
     assert JournalEntry.objects.get(kind="match_return").amount == 3000
@@ -297,8 +299,8 @@ def test_gift_contexts_are_purged_after_90_days(campaign_project):
     from jusha.matching.models import GiftContext
 
     project, _campaign = campaign_project
-    donation = give(project, 100)
-    GiftContext.objects.create(donation=donation, network_hash="a" * 64, device_hash="b" * 64)
+    donation = give(project, 100)  # opening the gift recorded its context (here with no client to hash)
+    assert GiftContext.objects.filter(donation=donation).update(network_hash="a" * 64, device_hash="b" * 64) == 1
     assert services.gift_contexts_purge() == 0
     assert services.gift_contexts_purge(now=timezone.now() + timedelta(days=91)) == 1
     assert not GiftContext.objects.exists()

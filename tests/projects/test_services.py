@@ -330,10 +330,10 @@ def test_marked_funded_when_gifts_reach_the_goal(org):
 
 @pytest.fixture
 def no_funded_check(monkeypatch):
-    """Gifts without giving's after-commit "is it full now?" check, to call it by hand."""
+    """Gifts without the after-commit "is it full now?" check, to call it by hand."""
     from types import SimpleNamespace
 
-    from jusha.giving import tasks
+    from jusha.projects import tasks
 
     monkeypatch.setattr(tasks, "project_check_full", SimpleNamespace(enqueue=lambda *args, **kwargs: None))
 

@@ -4,6 +4,8 @@ import itertools
 
 import pytest
 
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
 from jusha.social.visitors import Visitor, salted
 
 _n = itertools.count(1)
@@ -35,13 +37,13 @@ def give_via(project, code, amount=5000, *, visitor=None, result="succeeded", **
     a share-link code, as the API and the donate form do."""
     from django.test import TestCase
 
-    from jusha.giving.services import donation_create
+    from jusha.giving.services import donation_open
     from jusha.payments.sandbox import SandboxProvider
     from jusha.social.services import attribution_capture
 
     donor = fields.get("donor")
     visitor = visitor or (member(donor) if donor else guest())
-    donation, token = donation_create(project=project, amount=amount, currency=project.currency, **fields)
+    donation, token = donation_open(project=project, amount=Money(amount, project.currency), client=ClientContext(), **fields)
     attribution_capture(donation=donation, code=code, visitor=visitor)
     if result:
         with TestCase.captureOnCommitCallbacks(execute=True):

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from jusha.core.money import Money
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.giving.services import donation_refund
 from jusha.social import selectors, services
@@ -248,9 +249,9 @@ def test_refunds_take_gifts_out_of_the_relay(project, sharer):
     link = share(project, member(sharer))
     donation = give_via(project, link.code, 5000)
     finance = make_member(project.organisation, "finance")
-    donation_refund(donation=donation, amount=2000, reason="asked", actor=finance)
+    donation_refund(donation=donation, amount=Money(2000, "CNY"), reason="asked", actor=finance)
     assert selectors.link_figures(link).amount == 3000
-    donation_refund(donation=donation, amount=3000, reason="asked", actor=finance)
+    donation_refund(donation=donation, amount=Money(3000, "CNY"), reason="asked", actor=finance)
     assert selectors.link_figures(link).donations == 0
 
 

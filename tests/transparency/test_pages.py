@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from jusha.core.money import Money
 from jusha.giving.services import donation_refund
 from jusha.ledger.services import expenditure_record
 from jusha.transparency import sankey, services
@@ -38,7 +39,7 @@ def test_receipt_panel_goes_from_queued_to_checked(client, project):
     assert "carries a valid signature" in panel and gift.receipt_number in panel and "5000 fen" in panel
     assert f"/log/receipts/{gift.pk}.tlog-proof" in panel and f"--receipt {gift.receipt_number} --amount 5000" in panel
     finance = make_member(project.organisation, "finance")
-    donation_refund(donation=gift, amount=700, reason="asked", actor=finance)
+    donation_refund(donation=gift, amount=Money(700, "CNY"), reason="asked", actor=finance)
     page = client.get(f"/donations/{gift.pk}/").content.decode()
     assert "A refund of 700 fen is being added to the log." in page
     services.log_sequence()
@@ -65,7 +66,7 @@ def test_fund_flow_for_a_project_and_the_platform(client, project):
     give(project, 20_000)       # ¥100 to ¥1,000
     big = give(project, 150_000)  # ¥1,000 and more
     finance = make_member(project.organisation, "finance")
-    donation_refund(donation=big, amount=10_000, reason="asked", actor=finance)
+    donation_refund(donation=big, amount=Money(10_000, "CNY"), reason="asked", actor=finance)
     line = project.budget_lines.first()
     expenditure_record(project=project, budget_line=line, amount=60_000, description="Warm packs x 120",
                        spent_on=datetime.date(2026, 1, 5), voucher=image_upload(), actor=finance)

@@ -9,9 +9,11 @@ from collections import Counter
 import pytest
 from django.urls import clear_url_caches
 
-from jusha.core.models import BenchRow
+from jusha.core.money import Money
+from jusha.core.client import ClientContext
+from jusha.bench.models import BenchRow
 from jusha.giving.models import Donation
-from jusha.giving.services import donation_create
+from jusha.giving.services import donation_open
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
 from jusha.ledger.selectors import project_sums
@@ -39,7 +41,7 @@ def bench_endpoints(settings):
 
 
 def pending_gift(project, amount=5000):
-    donation, _token = donation_create(project=project, amount=amount, currency=project.currency)
+    donation, _token = donation_open(project=project, amount=Money(amount, project.currency), client=ClientContext())
     return donation
 
 

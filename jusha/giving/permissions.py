@@ -1,0 +1,83 @@
+"""Loading gifts and projects on someone's behalf, for giving's views and API. They never
+filter by hand: every load goes through one of these, which refuse with NotFound (never
+confirming what a caller may not see) or Forbidden."""
+
+from __future__ import annotations
+
+import hmac
+
+from django.core import signing
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import Forbidden, NotFound
+from jusha.giving.models import Donation
+from jusha.projects.models import Project
+from jusha.projects.permissions import access_project
+from jusha.projects.selectors import is_public
+
+FINANCE_ROLES = {"finance", "owner", "staff"}
+RECEIPT_SALT = "jusha.giving.receipt"
+
+
+def access_giving_project(*, slug: str) -> Project:
+    """A project a donor may give to or look at: published (or cancelled after it was)."""
+    project = Project.objects.select_related("organisation").filter(slug=slug).first()
+    if project is None or not is_public(project):
+        raise NotFound(_("No such project."), code="not_found")
+    return project
+
+
+def access_finance_project(*, user, slug: str) -> Project:
+    """The project, for its organisation's finance members, owners and staff."""
+    try:
+        return access_project(user=user, slug=slug, roles=FINANCE_ROLES)
+    except Forbidden as exc:
+        raise Forbidden(_("Only the organisation's finance members can see this."), code="not_finance") from exc
+
+
+def access_donation(*, donation_id, related: tuple[str, ...] = ("project",)) -> Donation:
+    """A gift by its id (its public facts are public); NotFound if there is none."""
+    donation = Donation.objects.select_related(*related).filter(pk=donation_id).first()
+    if donation is None:
+        raise NotFound(_("No such gift."), code="not_found")
+    return donation
+
+
+def access_donation_by_receipt(*, number: str) -> Donation | None:
+    """The paid gift with this receipt number, if any."""
+    return Donation.objects.filter(receipt_number=number).select_related("project").first() if number else None
+
+
+def access_refundable_donation(*, user, donation_id) -> Donation:
+    """A gift, for the finance members (owners, staff) of its project's organisation."""
+    donation = access_donation(donation_id=donation_id, related=("project__organisation",))
+    access_finance_project(user=user, slug=donation.project.slug)
+    return donation
+
+
+def donations_of(*, user):
+    """The member's own gifts."""
+    return Donation.objects.filter(donor=user).select_related("project").order_by("-created_at")
+
+
+def receipt_link_token(donation: Donation) -> str:
+    """A second key to the receipt, for links in emails (the access token is not stored)."""
+    return signing.dumps(str(donation.pk), salt=RECEIPT_SALT, compress=True)
+
+
+def access_token_valid(donation: Donation, token: str | None) -> bool:
+    if not token:
+        return False
+    if hmac.compare_digest(Donation.digest(token), donation.access_digest):
+        return True
+    try:
+        return signing.loads(token, salt=RECEIPT_SALT) == str(donation.pk)
+    except signing.BadSignature:
+        return False
+
+
+def donation_can_view_private(donation: Donation, *, user=None, access_token: str | None = None) -> bool:
+    """Message, name and email of a gift: for its receipt link's holder and its member donor."""
+    if access_token_valid(donation, access_token):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and donation.donor_id == user.pk)
