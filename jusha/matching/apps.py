@@ -10,7 +10,8 @@ class MatchingConfig(AppConfig):
     def ready(self):
         from jusha.campaigns import contributions as campaign
         from jusha.core.events import AFTER_COMMIT, IN_TRANSACTION, campaign_changed
-        from jusha.matching import selectors
+        from jusha.ledger.checks import ledger_checks
+        from jusha.matching import checks, selectors
 
         # A campaign's pages, answers and admin show its pools and what they matched.
         campaign.sums.register(selectors.campaign_sums, order=10)
@@ -21,3 +22,4 @@ class MatchingConfig(AppConfig):
         # A campaign published or edited: read the active pools afresh now and after commit.
         campaign_changed.subscribe(selectors.active_pools_changed_by, order=10, phase=IN_TRANSACTION)
         campaign_changed.subscribe(selectors.active_pools_changed_by, order=10, phase=AFTER_COMMIT)
+        ledger_checks.register(checks.match_problems, order=700)
