@@ -73,15 +73,14 @@ def running_total_problems() -> list[str]:
         (row["project_id"], row["kind"]): (row["total"], row["n"])
         for row in _journal_by_project_and_kind() if row["project_id"] is not None
     }
-    shard_totals = {
-        (row["project_id"], row["kind"]): (row["total"], row["n"])
-        for row in ProjectTotal.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Sum("entries")).order_by()
-    }
-    return [
-        f"project {key[0]} {key[1]} running total {shard_totals.get(key, (0, 0))} != journal {journal_totals.get(key, (0, 0))}"
-        for key in sorted(set(journal_totals) | set(shard_totals))
-        if journal_totals.get(key, (0, 0)) != shard_totals.get(key, (0, 0))
-    ]
+    shards = ProjectTotal.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Sum("entries"))
+    shard_totals = {(row["project_id"], row["kind"]): (row["total"], row["n"]) for row in shards.order_by()}
+    problems = []
+    for key in sorted(set(journal_totals) | set(shard_totals)):
+        journal, shard = journal_totals.get(key, (0, 0)), shard_totals.get(key, (0, 0))
+        if journal != shard:
+            problems.append(f"project {key[0]} {key[1]} running total {shard} != journal {journal}")
+    return problems
 
 
 def project_balance_problems() -> list[str]:

@@ -34,7 +34,8 @@ def text_response(body: str | bytes, *, status: int = 200, cache: str = "no-stor
 def checkpoint(request):
     head = selectors.log_head()
     if not head.note:
-        return text_response(_("The log has not signed a checkpoint yet.") + "\n", status=404, cache="public, max-age=1")
+        message = _("The log has not signed a checkpoint yet.") + "\n"
+        return text_response(message, status=404, cache="public, max-age=1")
     return text_response(head.note, cache="public, max-age=2")
 
 

@@ -55,7 +55,8 @@ def test_the_checks_run_in_a_set_order_each_registered_by_the_app_that_owns_the_
 
 def test_ledger_problems_are_every_checks_problems_in_order(books, monkeypatch):
     assert checks.ledger_problems() == []
-    monkeypatch.setattr(checks.ledger_checks, "_providers", [(1, lambda: ["b"]), (2, lambda: []), (3, lambda: ["c", "d"])])
+    providers = [(1, lambda: ["b"]), (2, lambda: []), (3, lambda: ["c", "d"])]
+    monkeypatch.setattr(checks.ledger_checks, "_providers", providers)
     assert checks.ledger_problems() == ["b", "c", "d"]
 
 
@@ -120,7 +121,8 @@ def test_running_total_problems_finds_a_running_total_that_is_not_the_journal(bo
 def test_project_balance_problems_finds_a_fund_that_is_not_the_journal(books):
     project, gift, _expenditure = books
     assert checks.project_balance_problems() == []
-    tamper("UPDATE ledger_journalentry SET amount = amount + 100 WHERE kind = 'gift' AND reference = %s", [str(gift.pk)])
+    tamper("UPDATE ledger_journalentry SET amount = amount + 100 WHERE kind = 'gift' AND reference = %s",
+           [str(gift.pk)])
     assert checks.project_balance_problems() == [f"project {project.pk} fund balance -5000 != journal -5100"]
 
 
@@ -133,7 +135,8 @@ def test_batch_problems_finds_a_batch_cancelled_without_its_release_or_committed
     assert fulfilment_checks.batch_problems() == [
         f"purchased or cancelled batch {batch.pk} has no release entry for its cost {COST}",
     ]
-    tamper("UPDATE ledger_journalentry SET amount = amount + 1 WHERE kind = 'commitment' AND reference = %s", [str(batch.pk)])
+    tamper("UPDATE ledger_journalentry SET amount = amount + 1 WHERE kind = 'commitment' AND reference = %s",
+           [str(batch.pk)])
     assert fulfilment_checks.batch_problems()[0] == f"batch {batch.pk} has no commitment entry for its cost {COST}"
 
 
