@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from config.api import api
 from jusha.core import views as core_views
+from jusha.giving import transparency_urls as giving_log_urls
+from jusha.transparency import urls as log_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -17,7 +19,8 @@ urlpatterns = [
     path("donations/", include("jusha.giving.urls")),
     path("pay/", include("jusha.payments.urls")),
     path("ledger/", include("jusha.ledger.urls")),
-    path("log/", include("jusha.transparency.urls")),
+    # The log's own views and giving's pages about gifts and projects, in one namespace.
+    path("log/", include((log_urls.urlpatterns + giving_log_urls.urlpatterns, "transparency"))),
     path("batches/", include("jusha.fulfilment.urls")),
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),

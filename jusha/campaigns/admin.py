@@ -6,10 +6,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from jusha.campaigns import rules
+from jusha.campaigns import rules, selectors
 from jusha.campaigns.models import Application, Campaign
 from jusha.campaigns.services import application_transition, campaign_publish
 from jusha.core.errors import DomainError
+from jusha.core.events import CampaignChanged, campaign_changed
 
 
 class CampaignForm(forms.ModelForm):
@@ -27,11 +28,8 @@ class CampaignForm(forms.ModelForm):
                 raise forms.ValidationError(
                     _("The campaign must end after it starts, and daily hours open before they close.")
                 )
-            pools = self.instance.pools.all() if self.instance.pk else []
-            if any(p.starts_at < window.starts_at or p.ends_at > window.ends_at for p in pools):
-                raise forms.ValidationError(
-                    _("The campaign's pools published their windows: the campaign must still contain them.")
-                )
+            if self.instance.pk and (problems := selectors.window_problems(self.instance, window)):
+                raise forms.ValidationError(problems)
         return data
 
 
@@ -61,9 +59,7 @@ class CampaignAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         if change:  # its pools match in the new hours
-            from jusha.matching.selectors import active_pools_changed
-
-            active_pools_changed()
+            campaign_changed.announce(CampaignChanged(obj))
 
     @admin.action(description=_("Publish the selected campaigns"))
     def publish(self, request, queryset):

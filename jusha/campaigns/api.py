@@ -15,11 +15,9 @@ router = Router(tags=["campaigns"])
 
 
 def _detail(campaign) -> dict:
-    from jusha.matching.selectors import pools_of_campaign
-
     selectors.with_figures([campaign])
     return schemas.campaign_detail(
-        campaign, pools=pools_of_campaign(campaign), leaderboard=selectors.leaderboard(campaign),
+        campaign, pools=selectors.pools_of(campaign), leaderboard=selectors.leaderboard(campaign),
         recent=selectors.ticker(campaign),
     )
 

@@ -61,6 +61,7 @@ def campaign_item(campaign) -> dict:
 
 
 def campaign_detail(campaign, *, pools, leaderboard, recent) -> dict:
+    """With selectors.pools_of, selectors.leaderboard and selectors.ticker."""
     return {
         **campaign_item(campaign),
         "description": campaign.description,
@@ -73,17 +74,10 @@ def campaign_detail(campaign, *, pools, leaderboard, recent) -> dict:
         ],
         "recent": [
             {"donor_name": d.public_name, "project": d.project.slug, "amount": d.amount,
-             "matched": _matched(d), "paid_at": _time(d.paid_at)}
+             "matched": d.campaign_matched or 0, "paid_at": _time(d.paid_at)}
             for d in recent
         ],
     }
-
-
-def _matched(donation) -> int:
-    from jusha.matching.selectors import donation_match
-
-    matched, status = donation_match(donation)
-    return matched if status in ("matched", "released") else 0
 
 
 def application_out(application) -> dict:

@@ -1,7 +1,9 @@
 """Reads of campaigns: live totals, the leaderboard and the ticker, each in a constant
 number of queries. A campaign's `raised` is gifts paid to its accepted projects inside its
 window, less their refunds; `matched` is what its pools paid (net of returned matches),
-reported apart; `held` is what its pools reserve while staff review flagged gifts."""
+reported apart; `held` is what its pools reserve while staff review flagged gifts. What the
+pools matched and hold, and the pools themselves, are contributed by matching
+(`campaigns.contributions`)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from jusha.campaigns import rules
+from jusha.campaigns import contributions, rules
 from jusha.campaigns.models import Application, Campaign
 from jusha.giving.models import Donation
 from jusha.projects.models import Project
@@ -58,26 +60,24 @@ def _gift_sums(queryset, key: str) -> dict:
     return {row[key]: row for row in rows}
 
 
-def _match_sums(queryset, key: str) -> dict:
-    from jusha.matching.states import HELD
-    from jusha.matching.states import PAID as MATCH_PAID
-
-    net = F("amount") - F("returned")
-    rows = queryset.values(key).annotate(
-        matched=Sum(net, filter=Q(status__in=MATCH_PAID)), held=Sum(net, filter=Q(status=HELD))
-    ).order_by()
-    return {row[key]: row for row in rows}
+def _contributed(provided: list[dict]) -> dict:
+    """Adds up the figures providers gave per key: {key: {figure: fen}}."""
+    out: dict = {}
+    for figures in provided:
+        for key, values in figures.items():
+            mine = out.setdefault(key, {})
+            for name, value in values.items():
+                mine[name] = mine.get(name, 0) + (value or 0)
+    return out
 
 
 def campaign_totals(campaigns) -> dict[int, Totals]:
-    """Totals for any number of campaigns: two queries."""
-    from jusha.matching.models import Match
-
+    """Totals for any number of campaigns: one query, and one per contribution (matching)."""
     ids = [c.pk for c in campaigns]
     if not ids:
         return {}
     gifts = _gift_sums(_gifts_in_window(campaign__in=ids), "project__campaign_applications__campaign")
-    matches = _match_sums(Match.objects.filter(pool__campaign__in=ids), "pool__campaign")
+    matches = _contributed(contributions.sums.collect(ids))
     out = {}
     for pk in ids:
         g, m = gifts.get(pk, {}), matches.get(pk, {})
@@ -102,15 +102,14 @@ def with_figures(campaigns, *, now=None) -> list[Campaign]:
 
 def leaderboard(campaign, limit: int | None = None) -> list[Project]:
     """Accepted projects, most raised plus matched in the campaign first, each with
-    `campaign_raised`, `campaign_matched`, `campaign_donors` and `campaign_total`. Three queries."""
-    from jusha.matching.models import Match
-
+    `campaign_raised`, `campaign_matched`, `campaign_donors` and `campaign_total`. Two
+    queries, and one per contribution (matching)."""
     projects = list(
         Project.objects.filter(campaign_applications__campaign=campaign, campaign_applications__status=ACCEPTED)
         .select_related("organisation")
     )
     gifts = _gift_sums(_gifts_in_window(campaign=campaign), "project_id")
-    matches = _match_sums(Match.objects.filter(pool__campaign=campaign), "project_id")
+    matches = _contributed(contributions.project_sums.collect(campaign))
     for p in projects:
         g, m = gifts.get(p.pk, {}), matches.get(p.pk, {})
         p.campaign_raised = (g.get("gifts") or 0) - (g.get("refunded") or 0)
@@ -122,14 +121,34 @@ def leaderboard(campaign, limit: int | None = None) -> list[Project]:
 
 
 def ticker(campaign, limit: int = 12) -> list[Donation]:
-    """The latest gifts in the campaign, with their match (templates show public_name,
-    which respects the anonymous choice). One query."""
-    return list(
+    """The latest gifts in the campaign, each with `campaign_matched`: its match when one
+    was paid or released, else None (templates show public_name, which respects the
+    anonymous choice). One query, and one per contribution (matching)."""
+    gifts = list(
         _gifts_in_window(campaign=campaign)
         .filter(status__in=COUNTED)
-        .select_related("donor", "project", "match")
+        .select_related("donor", "project")
         .order_by("-paid_at")[:limit]
     )
+    matched: dict = {}
+    if gifts:
+        for provided in contributions.gift_matches.collect(gifts):
+            for pk, value in provided.items():
+                matched[pk] = matched.get(pk, 0) + value
+    for d in gifts:
+        d.campaign_matched = matched.get(d.pk)
+    return gifts
+
+
+def pools_of(campaign, *, figures: bool = False) -> list:
+    """The pools shown on the campaign (contributed by matching), with their figures for
+    the pages."""
+    return [pool for provided in contributions.pools.collect(campaign, figures=figures) for pool in provided]
+
+
+def window_problems(campaign, window) -> list[str]:
+    """Why a saved campaign may not take this new window (contributed by matching)."""
+    return [problem for provided in contributions.window_problems.collect(campaign, window) for problem in provided]
 
 
 def applications_waiting(campaign) -> list[Application]:

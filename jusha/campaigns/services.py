@@ -15,6 +15,7 @@ from jusha.campaigns import rules, states
 from jusha.campaigns.models import Application, Campaign
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound, TransitionRefused
+from jusha.core.events import CampaignChanged, campaign_changed
 from jusha.core.richtext import plain_text, sanitize_html
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
@@ -77,9 +78,7 @@ def campaign_publish(*, campaign, actor) -> Campaign:
         campaign.published_at = timezone.now()
         campaign.save(update_fields=["published_at"])
         audit_record(actor=actor, action="campaign.publish", target=campaign)
-        from jusha.matching.selectors import active_pools_changed
-
-        active_pools_changed()  # its pools may match from now on
+        campaign_changed.announce(CampaignChanged(campaign))  # its pools may match from now on
     return campaign
 
 

@@ -13,20 +13,10 @@ from jusha.core.errors import DomainError
 from jusha.core.pages import domain_errors
 
 
-def _pools(campaign) -> list:
-    from jusha.matching.selectors import pool_figures, pools_of_campaign, seed_revealed
-
-    pools = pools_of_campaign(campaign)
-    for pool in pools:
-        pool.figures, pool.seed_revealed = pool_figures(pool), seed_revealed(pool)
-        pool.bar = 100 - pool.figures["remaining"] * 100 // pool.budget if pool.budget else 100
-    return pools
-
-
 def _live(campaign) -> dict:
     selectors.with_figures([campaign])
     return {"campaign": campaign, "leaderboard": selectors.leaderboard(campaign, limit=10),
-            "recent": selectors.ticker(campaign), "pools": _pools(campaign)}
+            "recent": selectors.ticker(campaign), "pools": selectors.pools_of(campaign, figures=True)}
 
 
 @require_safe

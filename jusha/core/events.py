@@ -123,10 +123,19 @@ class ProjectCancelled:
     actor: object = None
 
 
+@dataclass(frozen=True)
+class CampaignChanged:
+    """A campaign was published or its window or hours edited, in that transaction (what
+    its pools may match changes with it)."""
+
+    campaign: object
+
+
 gift_opened = Event("gift opened")  # announced by giving; GiftOpened
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
+campaign_changed = Event("campaign changed")  # announced by campaigns; CampaignChanged
 
 
 # --- contributions: a lower app's page or answer that higher apps add to ----------------

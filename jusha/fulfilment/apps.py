@@ -9,7 +9,9 @@ class FulfilmentConfig(AppConfig):
 
     def ready(self):
         from jusha.core import events
-        from jusha.fulfilment import tasks
+        from jusha.fulfilment import checks, tasks
+        from jusha.ledger.checks import ledger_checks
 
         # The gift path (docs/architecture.md gives the order of every subscriber).
         events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT)
+        ledger_checks.register(checks.batch_problems, order=600)

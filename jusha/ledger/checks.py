@@ -1,18 +1,38 @@
-"""Proofs that every displayed figure equals the journal (`manage.py ledger_check`)."""
+"""Proofs that every displayed figure equals the journal (`manage.py ledger_check`).
+
+One function per check, each returning its problems as sentences. The ledger knows only
+its own rows (entries, postings, expenditures, running totals); the apps above it prove
+their own rows against the journal (giving: gifts and refunds; fulfilment: batches;
+matching: pools and matches) by registering a check in `ledger_checks` from their
+`AppConfig.ready()`. The `order` numbers set the order of the report:
+
+    100 entries balance              (ledger)
+    200 gifts, 300 refunds           (giving)
+    400 expenditures                 (ledger)
+    500 running totals, 510 project balances (ledger)
+    600 delivery batches             (fulfilment)
+    700 matching pools and matches   (matching)
+"""
 
 from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
+from jusha.core.events import Contributions
 from jusha.ledger.models import Expenditure, JournalEntry, Posting, ProjectTotal
+
+ledger_checks = Contributions("ledger checks")
+"""provider() -> [problem]: one check of the journal against an app's own rows."""
 
 
 def ledger_problems() -> list[str]:
-    from jusha.giving.models import Donation, Refund
+    """Every check's problems, in the checks' order (empty: the books agree)."""
+    return [problem for problems in ledger_checks.collect() for problem in problems]
 
+
+def entry_problems() -> list[str]:
+    """Every entry balances, per currency, and its total equals its debits."""
     problems: list[str] = []
-
-    # 1. Every entry balances, per currency, and its total equals its debits.
     sums = Posting.objects.values("entry_id", "currency").annotate(
         net=Sum("amount"), debits=Sum("amount", filter=Q(amount__gt=0)), n=Count("id")
     )
@@ -28,67 +48,49 @@ def ledger_problems() -> list[str]:
             problems.append(f"entry {row['entry_id']} has fewer than two postings")
     for entry_id in set(totals) - seen_entries:
         problems.append(f"entry {entry_id} has no postings")
+    return problems
 
-    # 2. Every recorded gift is in the journal exactly once, for its amount and project.
-    gifts = {e["reference"]: e for e in JournalEntry.objects.filter(kind="gift").values("reference", "amount", "project_id")}
-    recorded = Donation.objects.filter(paid_at__isnull=False).values("id", "amount", "project_id", "status")
-    recorded_ids = set()
-    for d in recorded:
-        ref = str(d["id"])
-        recorded_ids.add(ref)
-        e = gifts.get(ref)
-        if e is None:
-            problems.append(f"paid donation {ref} has no gift entry")
-        elif e["amount"] != d["amount"] or e["project_id"] != d["project_id"]:
-            problems.append(f"gift entry for {ref} differs from the donation")
-    for ref in set(gifts) - recorded_ids:
-        problems.append(f"gift entry {ref} has no paid donation")
-    unpaid = Donation.objects.filter(paid_at__isnull=True, status__in=("paid", "partially_refunded", "refunded")).count()
-    if unpaid:
-        problems.append(f"{unpaid} donations are marked paid without a payment time")
 
-    # 3. Every refund is in the journal once, and each donation's refunded total adds up.
-    refund_entries = dict(JournalEntry.objects.filter(kind="refund").values_list("reference", "amount"))
-    refunded_by_donation: dict[str, int] = defaultdict(int)
-    for r in Refund.objects.filter(status="succeeded").values("id", "amount", "donation_id"):
-        refunded_by_donation[str(r["donation_id"])] += r["amount"]
-        if refund_entries.pop(str(r["id"]), None) != r["amount"]:
-            problems.append(f"refund {r['id']} is missing from the journal or differs")
-    for ref in refund_entries:
-        problems.append(f"refund entry {ref} has no refund")
-    for d in Donation.objects.filter(Q(refunded_amount__gt=0) | Q(refunds__isnull=False)).distinct().values("id", "refunded_amount"):
-        if refunded_by_donation.get(str(d["id"]), 0) != d["refunded_amount"]:
-            problems.append(f"donation {d['id']} refunded_amount differs from its refunds")
-
-    # 4. Every expenditure is in the journal once, for its amount.
+def expenditure_problems() -> list[str]:
+    """Every expenditure is in the journal once, for its amount."""
+    problems: list[str] = []
     spent_entries = dict(JournalEntry.objects.filter(kind="expenditure").values_list("reference", "amount"))
     for x in Expenditure.objects.values("id", "amount"):
         if spent_entries.pop(str(x["id"]), None) != x["amount"]:
             problems.append(f"expenditure {x['id']} is missing from the journal or differs")
     for ref in spent_entries:
         problems.append(f"expenditure entry {ref} has no expenditure")
+    return problems
 
-    # 5. Each project's fund account balance equals gifts - refunds + matches - returned
-    #    matches - expenditures - what is
-    #    held for delivery batches (commitments - releases), which its committed account holds;
-    #    neither is ever overdrawn.
-    by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    journal_totals = {}
-    for row in JournalEntry.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Count("id")).order_by():
-        by_kind[row["project_id"]][row["kind"]] = row["total"]
-        if row["project_id"] is not None:
-            journal_totals[(row["project_id"], row["kind"])] = (row["total"], row["n"])
 
-    # 5a. The sharded running totals every page and gift reads equal the journal.
-    shard_totals = {
+def _journal_by_project_and_kind():
+    return JournalEntry.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Count("id")).order_by()
+
+
+def running_total_problems() -> list[str]:
+    """The sharded running totals every page and gift reads equal the journal."""
+    journal_totals = {
         (row["project_id"], row["kind"]): (row["total"], row["n"])
-        for row in ProjectTotal.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Sum("entries")).order_by()
+        for row in _journal_by_project_and_kind() if row["project_id"] is not None
     }
+    shards = ProjectTotal.objects.values("project_id", "kind").annotate(total=Sum("amount"), n=Sum("entries"))
+    shard_totals = {(row["project_id"], row["kind"]): (row["total"], row["n"]) for row in shards.order_by()}
+    problems = []
     for key in sorted(set(journal_totals) | set(shard_totals)):
-        if journal_totals.get(key, (0, 0)) != shard_totals.get(key, (0, 0)):
-            problems.append(
-                f"project {key[0]} {key[1]} running total {shard_totals.get(key, (0, 0))} != journal {journal_totals.get(key, (0, 0))}"
-            )
+        journal, shard = journal_totals.get(key, (0, 0)), shard_totals.get(key, (0, 0))
+        if journal != shard:
+            problems.append(f"project {key[0]} {key[1]} running total {shard} != journal {journal}")
+    return problems
+
+
+def project_balance_problems() -> list[str]:
+    """Each project's fund account balance equals gifts - refunds + matches - returned
+    matches - expenditures - what is held for delivery batches (commitments - releases),
+    which its committed account holds; neither is ever overdrawn."""
+    problems: list[str] = []
+    by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in _journal_by_project_and_kind():
+        by_kind[row["project_id"]][row["kind"]] = row["total"]
 
     def balances(suffix):
         postings = Posting.objects.filter(account__key__endswith=suffix)
@@ -104,28 +106,10 @@ def ledger_problems() -> list[str]:
             problems.append(f"project {project_id} committed balance {committed.get(project_id, 0)} != journal {-held}")
         if expected > 0 or held < 0:
             problems.append(f"project {project_id} is overdrawn: available {-expected}, held for batches {held}")
-
-    # 6. Each delivery batch's cost is committed once; its purchase releases exactly that.
-    problems += _batch_problems()
-
-    # 7. Matching pools: deposits, matches and returned matches (jusha.matching.checks).
-    from jusha.matching.checks import match_problems
-
-    problems += match_problems()
     return problems
 
 
-def _batch_problems() -> list[str]:
-    from jusha.fulfilment.models import Batch
-
-    problems = []
-    commitments = dict(JournalEntry.objects.filter(kind="commitment").values_list("reference", "amount"))
-    releases = dict(JournalEntry.objects.filter(kind="release").values_list("reference", "amount"))
-    for pk, cost, purchased, status in Batch.objects.values_list("pk", "cost", "expenditure_id", "status"):
-        if commitments.pop(str(pk), None) != cost:
-            problems.append(f"batch {pk} has no commitment entry for its cost {cost}")
-        if (purchased or status == Batch.Status.CANCELLED) and releases.pop(str(pk), None) != cost:
-            problems.append(f"purchased or cancelled batch {pk} has no release entry for its cost {cost}")
-    problems += [f"commitment entry {ref} has no batch" for ref in commitments]
-    problems += [f"release entry {ref} has no purchased or cancelled batch" for ref in releases]
-    return problems
+ledger_checks.register(entry_problems, order=100)
+ledger_checks.register(expenditure_problems, order=400)
+ledger_checks.register(running_total_problems, order=500)
+ledger_checks.register(project_balance_problems, order=510)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jusha.campaigns.rules import is_open
 from jusha.matching import rules, states
@@ -59,6 +60,12 @@ def active_pools_changed() -> None:
     meanwhile); other processes within `pools_fresh_seconds`."""
     active_pools_forget()
     transaction.on_commit(active_pools_forget)
+
+
+def active_pools_changed_by(_event) -> None:
+    """A campaign changed (core.events.campaign_changed, subscribed in the transaction and
+    after its commit, as active_pools_changed does): read the active pools afresh."""
+    active_pools_forget()
 
 
 def _active_pools() -> tuple[list[Pool], dict[int, set[int]]]:
@@ -165,6 +172,52 @@ def pool_figures(pool, *, now=None) -> dict:
 
 def pools_of_campaign(campaign) -> list[Pool]:
     return list(campaign.pools.exclude(status=states.DRAFT).select_related("sponsor").order_by("pk"))
+
+
+# --- what a campaign's pages and answers show of its pools (campaigns.contributions) -----
+
+def _campaign_match_sums(matches, key: str) -> dict:
+    """{key: {"matched": paid or released, "held": held for review}}, net of returns."""
+    net = F("amount") - F("returned")
+    rows = matches.values(key).annotate(
+        matched=Sum(net, filter=Q(status__in=states.PAID)), held=Sum(net, filter=Q(status=states.HELD))
+    ).order_by()
+    return {row.pop(key): row for row in rows}
+
+
+def campaign_sums(campaign_ids) -> dict[int, dict]:
+    """What the campaigns' pools matched and hold: one query."""
+    return _campaign_match_sums(Match.objects.filter(pool__campaign__in=campaign_ids), "pool__campaign")
+
+
+def campaign_project_sums(campaign) -> dict[int, dict]:
+    """What each project got from the campaign's pools: one query."""
+    sums = _campaign_match_sums(Match.objects.filter(pool__campaign=campaign), "project_id")
+    return {pk: {"matched": row["matched"]} for pk, row in sums.items()}
+
+
+def campaign_gift_matches(donations) -> dict:
+    """The match shown beside each of these gifts, when it was paid or released: one query."""
+    matches = Match.objects.filter(donation__in=[d.pk for d in donations], status__in=states.PAID)
+    return {m.donation_id: m.net for m in matches.only("donation_id", "amount", "returned", "status")}
+
+
+def campaign_pools(campaign, *, figures: bool = False) -> list[Pool]:
+    """The campaign's public pools; with `figures`, each with its figures, the share used
+    (`bar`, percent) and whether its seed is revealed."""
+    pools = pools_of_campaign(campaign)
+    if figures:
+        for pool in pools:
+            pool.figures, pool.seed_revealed = pool_figures(pool), seed_revealed(pool)
+            pool.bar = 100 - pool.figures["remaining"] * 100 // pool.budget if pool.budget else 100
+    return pools
+
+
+def campaign_window_problems(campaign, window) -> list[str]:
+    """A campaign's pools published their windows: the campaign must still contain them."""
+    if any(p.starts_at < window.starts_at or p.ends_at > window.ends_at for p in campaign.pools.all()):
+        return [_("The campaign's pools published their windows: the campaign must still contain them.")]
+    return []
 
 
 def project_matching(project) -> dict:

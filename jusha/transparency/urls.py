@@ -12,10 +12,6 @@ urlpatterns = [
     path("witness/add-checkpoint", views.witness_add_checkpoint, name="witness_add_checkpoint"),
     path("witness/key", views.witness_key, name="witness_key"),
     path("audit.py", views.audit_script, name="audit_script"),
-    # Pages.
-    path("verify/", views.verify, name="verify"),
-    path("receipts/<uuid:donation_id>.tlog-proof", views.receipt_bundle, name="receipt_bundle"),
-    path("receipts/<uuid:donation_id>/panel", views.receipt_fragment, name="receipt_fragment"),
-    path("flow/", views.flow_platform, name="flow"),
-    path("flow/<slug:slug>/", views.flow_project, name="flow_project"),
+    # Verify my donation, receipts' proofs and fund-flow pictures are giving's pages
+    # (jusha.giving.transparency_urls): config/urls.py adds them to this namespace.
 ]

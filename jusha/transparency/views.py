@@ -1,30 +1,29 @@
 """The log's resources (checkpoint, key, tiles: CDN-friendly, per C2SP), the witness
-endpoint, and the pages: how to audit, verify my donation, fund-flow pictures."""
+endpoint, and the page on how to audit. The pages that look up a gift or a project (verify
+my donation, a receipt's proof, fund-flow pictures) are giving's (giving.transparency_views),
+served beside these under /log/ in the same namespace."""
 
 import gzip
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from jusha.core.errors import Conflict, DomainError
-from jusha.giving.models import Donation
-from jusha.projects.models import Project
 from jusha.transparency import keys, receipts, selectors, services, tiles
-from jusha.transparency.flow import fund_flow
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 AUDIT_SCRIPT = Path(__file__).with_name("audit.py")
-PUBLIC_PROJECTS = ("fundraising", "funded", "executing", "completed", "cancelled")
 
 
-def _text(body: str | bytes, *, status: int = 200, cache: str = "no-store",
-          content_type: str = "text/plain; charset=utf-8") -> HttpResponse:
+def text_response(body: str | bytes, *, status: int = 200, cache: str = "no-store",
+                  content_type: str = "text/plain; charset=utf-8") -> HttpResponse:
+    """The log's plain answers: readable from any origin, cached as the caller says."""
     response = HttpResponse(body, status=status, content_type=content_type)
     response["Cache-Control"] = cache
     response["Access-Control-Allow-Origin"] = "*"
@@ -35,13 +34,14 @@ def _text(body: str | bytes, *, status: int = 200, cache: str = "no-store",
 def checkpoint(request):
     head = selectors.log_head()
     if not head.note:
-        return _text(_("The log has not signed a checkpoint yet.") + "\n", status=404, cache="public, max-age=1")
-    return _text(head.note, cache="public, max-age=2")
+        message = _("The log has not signed a checkpoint yet.") + "\n"
+        return text_response(message, status=404, cache="public, max-age=1")
+    return text_response(head.note, cache="public, max-age=2")
 
 
 @require_GET
 def key(request):
-    return _text(keys.log_verifier().vkey + "\n", cache="public, max-age=3600")
+    return text_response(keys.log_verifier().vkey + "\n", cache="public, max-age=3600")
 
 
 @require_GET
@@ -49,16 +49,16 @@ def tile(request, path: str):
     try:
         ref = tiles.parse_path(path)
     except tiles.TilePathError as exc:
-        return _text(f"{exc}\n", status=400, cache="public, max-age=60")
+        return text_response(f"{exc}\n", status=400, cache="public, max-age=60")
     if ref.level is None:
         data = selectors.entry_bundle(ref.index, ref.width)
     else:
         data = selectors.tile_data(ref.level, ref.index, ref.width)
     if data is None:
-        return _text(_("No such tile in the log (yet).") + "\n", status=404, cache="public, max-age=1")
+        return text_response(_("No such tile in the log (yet).") + "\n", status=404, cache="public, max-age=1")
     zipped = ref.level is None and "gzip" in request.headers.get("Accept-Encoding", "")
     body = gzip.compress(data, compresslevel=5) if zipped else data
-    response = _text(body, cache=IMMUTABLE, content_type="application/octet-stream")
+    response = text_response(body, cache=IMMUTABLE, content_type="application/octet-stream")
     if ref.level is None:  # entry bundles compress well (spec: SHOULD be compressed)
         response["Vary"] = "Accept-Encoding"
         if zipped:
@@ -72,12 +72,12 @@ def witness_add_checkpoint(request):
     """C2SP tlog-witness: cosign a listed log's checkpoint that is consistent with the last."""
     try:
         body = request.body.decode("utf-8")
-        return _text(services.witness_add_checkpoint(body))
+        return text_response(services.witness_add_checkpoint(body))
     except UnicodeDecodeError:
         return JsonResponse({"detail": _("The body is not UTF-8 text."), "code": "malformed"}, status=400)
     except Conflict as exc:
         if exc.code == "stale_old_size":
-            return _text(f"{exc.extra['size']}\n", status=409, content_type="text/x.tlog.size")
+            return text_response(f"{exc.extra['size']}\n", status=409, content_type="text/x.tlog.size")
         return JsonResponse({"detail": str(exc.detail), "code": exc.code}, status=409)
     except DomainError as exc:
         return JsonResponse({"detail": str(exc.detail), "code": exc.code}, status=exc.status)
@@ -85,12 +85,14 @@ def witness_add_checkpoint(request):
 
 @require_GET
 def witness_key(request):
-    return _text(keys.witness_signer().verifier.vkey + "\n", cache="public, max-age=3600")
+    return text_response(keys.witness_signer().verifier.vkey + "\n", cache="public, max-age=3600")
 
 
 @require_GET
 def audit_script(request):
-    response = _text(AUDIT_SCRIPT.read_text(), cache="public, max-age=3600", content_type="text/x-python; charset=utf-8")
+    response = text_response(
+        AUDIT_SCRIPT.read_text(), cache="public, max-age=3600", content_type="text/x-python; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="jusha-audit.py"'
     return response
 
@@ -116,40 +118,3 @@ def _witness_vkey() -> str:
         return keys.witness_signer().verifier.vkey
     except ImproperlyConfigured:  # an app server without the witness key
         return ""
-
-
-def verify(request):
-    number = request.GET.get("receipt", "").strip()[:40]
-    result = None
-    if number:
-        donation = Donation.objects.filter(receipt_number=number).select_related("project").first()
-        result = receipts.receipt_check(donation) if donation else None
-    status = 404 if number and (result is None or result.state == "none") else 200
-    return render(request, "transparency/verify.html", {"number": number, "result": result}, status=status)
-
-
-@require_GET
-def receipt_bundle(request, donation_id):
-    donation = get_object_or_404(Donation, pk=donation_id)
-    index = selectors.log_index_for("gift", str(donation.pk)) if donation.receipt_number else None
-    if index is None:
-        raise Http404
-    response = _text(selectors.proof_bundle(index).text, cache="no-store")
-    response["Content-Disposition"] = f'attachment; filename="jusha-{donation.receipt_number}.tlog-proof"'
-    return response
-
-
-@require_GET
-def receipt_fragment(request, donation_id):
-    """The receipt's log panel alone (HTMX refreshes it until the gift is in the log)."""
-    donation = get_object_or_404(Donation.objects.select_related("project"), pk=donation_id)
-    return render(request, "transparency/_receipt_proof.html", {"check": receipts.receipt_check(donation)})
-
-
-def flow_platform(request):
-    return render(request, "transparency/flow.html", {"flow": fund_flow(), "project": None})
-
-
-def flow_project(request, slug):
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug, status__in=PUBLIC_PROJECTS)
-    return render(request, "transparency/flow.html", {"flow": fund_flow(project=project), "project": project})

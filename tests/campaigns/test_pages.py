@@ -125,3 +125,73 @@ def test_staff_editing_a_campaigns_hours_applies_to_the_very_next_gift(admin_cli
     assert campaign.daily_opens.strftime("%H:%M") == opens
     assert not Match.objects.filter(donation=give(project, 1000)).exists()  # outside the new hours
 
+
+
+def _change_form(campaign, starts, ends, **fields) -> dict:
+    return {
+        "slug": campaign.slug, "title": campaign.title, "summary": campaign.summary,
+        "description": campaign.description, "currency": campaign.currency,
+        "starts_at_0": starts.strftime("%Y-%m-%d"), "starts_at_1": starts.strftime("%H:%M:%S"),
+        "ends_at_0": ends.strftime("%Y-%m-%d"), "ends_at_1": ends.strftime("%H:%M:%S"),
+        "applications-TOTAL_FORMS": "0", "applications-INITIAL_FORMS": "0",
+        "applications-MIN_NUM_FORMS": "0", "applications-MAX_NUM_FORMS": "1000", **fields,
+    }
+
+
+def test_the_ticker_shows_each_gifts_paid_match(client, running):
+    """What a recent gift was matched comes from matching (campaigns.contributions)."""
+    campaign, _pool, project = running
+    give(project, 5000, name="Xiaoyu")
+    live = client.get(f"/campaigns/{campaign.slug}/live/").content.decode()
+    assert "+ ¥50.00 matched" in live
+
+
+def test_admin_keeps_a_campaign_around_its_pools_windows(admin_client, running):
+    """Matching contributes the check: a campaign may not shrink inside its pools' windows."""
+    from datetime import timedelta
+
+    campaign, pool, _project = running
+    starts = timezone.localtime(campaign.starts_at) - timedelta(minutes=1)
+    ends = timezone.localtime(pool.ends_at) - timedelta(hours=1)
+    url = f"/admin/campaigns/campaign/{campaign.pk}/change/"
+    response = admin_client.post(url, _change_form(campaign, starts, ends))
+    assert response.status_code == 200
+    assert "the campaign must still contain them" in response.content.decode()
+    campaign.refresh_from_db()
+    assert campaign.ends_at > timezone.now() + timedelta(days=1)
+
+
+def test_publishing_a_campaign_makes_matching_read_its_active_pools_afresh(monkeypatch):
+    """campaigns announces campaign_changed; matching forgets its active pools at once and
+    again after the commit (its subscriptions, in both phases)."""
+    from django.test import TestCase
+
+    from jusha.campaigns.services import campaign_publish
+    from jusha.core.events import AFTER_COMMIT, IN_TRANSACTION, campaign_changed
+    from jusha.matching import selectors as matching_selectors
+
+    for phase in (IN_TRANSACTION, AFTER_COMMIT):
+        assert [s.handler for s in campaign_changed.subscribers(phase)] == [matching_selectors.active_pools_changed_by]
+    campaign = make_campaign(publish=False)
+    monkeypatch.setattr(matching_selectors, "_active", (0.0, [], {}))
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        campaign_publish(campaign=campaign, actor=make_user(is_staff=True))
+        assert matching_selectors._active is None  # at once
+        monkeypatch.setattr(matching_selectors, "_active", (0.0, [], {}))  # read meanwhile
+    for callback in callbacks:
+        callback()
+    assert matching_selectors._active is None  # and after the commit
+
+
+def test_a_campaign_stands_alone_without_what_matching_contributes(client, running, monkeypatch):
+    """The campaign pages and answers only add up what higher apps contribute."""
+    from jusha.campaigns import contributions
+
+    campaign, _pool, project = running
+    give(project, 5000, name="Xiaoyu")
+    for point in (contributions.sums, contributions.project_sums, contributions.gift_matches, contributions.pools):
+        monkeypatch.setattr(point, "_providers", [])
+    page = client.get(f"/campaigns/{campaign.slug}/").content.decode()
+    assert "¥50.00" in page and "matched</span>" not in page and "Matching pools" not in page
+    body = client.get(f"/api/v1/campaigns/{campaign.slug}").json()
+    assert (body["raised"], body["matched"], body["pools"], body["recent"][0]["matched"]) == (5000, 0, [], 0)

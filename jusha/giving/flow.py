@@ -1,6 +1,8 @@
 """Where the money went, as a picture: donors (by gift size) → projects → budget lines →
 expenditures, for one project or the whole platform. Read from the gifts, refunds and
-expenditures the journal records; a table carries the same flows for screen readers."""
+expenditures the journal records; a table carries the same flows for screen readers.
+It lives in giving, which sits above projects and the ledger; transparency draws the
+picture (sankey.layout) and knows no domain."""
 
 from __future__ import annotations
 

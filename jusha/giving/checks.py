@@ -1,0 +1,48 @@
+"""Proofs that gifts and refunds are in the journal exactly once (registered in
+`jusha.ledger.checks.ledger_checks`, run by `manage.py ledger_check`)."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+
+from jusha.giving.models import Donation, Refund
+from jusha.ledger.models import JournalEntry
+
+
+def gift_problems() -> list[str]:
+    """Every recorded gift is in the journal exactly once, for its amount and project."""
+    problems: list[str] = []
+    gifts = {e["reference"]: e for e in JournalEntry.objects.filter(kind="gift").values("reference", "amount", "project_id")}
+    recorded = Donation.objects.filter(paid_at__isnull=False).values("id", "amount", "project_id", "status")
+    recorded_ids = set()
+    for d in recorded:
+        ref = str(d["id"])
+        recorded_ids.add(ref)
+        e = gifts.get(ref)
+        if e is None:
+            problems.append(f"paid donation {ref} has no gift entry")
+        elif e["amount"] != d["amount"] or e["project_id"] != d["project_id"]:
+            problems.append(f"gift entry for {ref} differs from the donation")
+    for ref in set(gifts) - recorded_ids:
+        problems.append(f"gift entry {ref} has no paid donation")
+    unpaid = Donation.objects.filter(paid_at__isnull=True, status__in=("paid", "partially_refunded", "refunded")).count()
+    if unpaid:
+        problems.append(f"{unpaid} donations are marked paid without a payment time")
+    return problems
+
+
+def refund_problems() -> list[str]:
+    """Every refund is in the journal once, and each donation's refunded total adds up."""
+    problems: list[str] = []
+    refund_entries = dict(JournalEntry.objects.filter(kind="refund").values_list("reference", "amount"))
+    refunded_by_donation: dict[str, int] = defaultdict(int)
+    for r in Refund.objects.filter(status="succeeded").values("id", "amount", "donation_id"):
+        refunded_by_donation[str(r["donation_id"])] += r["amount"]
+        if refund_entries.pop(str(r["id"]), None) != r["amount"]:
+            problems.append(f"refund {r['id']} is missing from the journal or differs")
+    for ref in refund_entries:
+        problems.append(f"refund entry {ref} has no refund")
+    for d in Donation.objects.filter(Q(refunded_amount__gt=0) | Q(refunds__isnull=False)).distinct().values("id", "refunded_amount"):
+        if refunded_by_donation.get(str(d["id"]), 0) != d["refunded_amount"]:
+            problems.append(f"donation {d['id']} refunded_amount differs from its refunds")
+    return problems
