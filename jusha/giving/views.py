@@ -2,16 +2,15 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jusha.core.client import ClientContext, device_cookie
-from jusha.core.errors import DomainError, Forbidden, NotFound
+from jusha.core.errors import DomainError
 from jusha.core.idempotency import request_fingerprint, run_idempotent
+from jusha.core.pages import domain_errors
 from jusha.giving import permissions, selectors, services
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.projects.selectors import largest_unmet_needs
@@ -33,18 +32,9 @@ def _token_for(request, donation) -> str:
     return ""
 
 
-def _found(load, **kwargs):
-    """A page's object through its `access_*` loader: NotFound is a 404, Forbidden a 403."""
-    try:
-        return load(**kwargs)
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.detail)) from exc
-
-
+@domain_errors
 def donate(request, slug):
-    project = _found(permissions.access_giving_project, slug=slug)
+    project = permissions.access_giving_project(slug=slug)
     accepting, code, reason = services.project_accepting(project)
     form = DonationForm(request.POST or None, currency=project.currency, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and accepting and form.is_valid():
@@ -83,8 +73,9 @@ def _opened(donation, token: str) -> dict:
     return {"id": str(donation.pk), "token": token, "payment_url": donation.payment_url}
 
 
+@domain_errors
 def receipt(request, donation_id):
-    donation = _found(permissions.access_donation, donation_id=donation_id, related=("project__organisation", "donor"))
+    donation = permissions.access_donation(donation_id=donation_id, related=("project__organisation", "donor"))
     token = _token_for(request, donation)
     private = permissions.donation_can_view_private(donation, user=request.user, access_token=token)
     if request.GET.get("access_token"):
@@ -99,8 +90,9 @@ def receipt(request, donation_id):
 
 @login_required
 @require_POST
+@domain_errors
 def claim(request, donation_id):
-    donation = _found(permissions.access_donation, donation_id=donation_id, related=())
+    donation = permissions.access_donation(donation_id=donation_id, related=())
     try:
         services.donation_claim(donation=donation, access_token=_token_for(request, donation), user=request.user)
     except DomainError as exc:
@@ -117,15 +109,17 @@ def mine(request):
 
 
 @login_required
+@domain_errors
 def project_donations(request, slug):
-    project = _found(permissions.access_finance_project, user=request.user, slug=slug)
+    project = permissions.access_finance_project(user=request.user, slug=slug)
     page = Paginator(selectors.project_donations_for_finance(project), 50).get_page(request.GET.get("page"))
     return render(request, "giving/project_donations.html", {"project": project, "page": page})
 
 
 @login_required
+@domain_errors
 def refund(request, donation_id):
-    donation = _found(permissions.access_refundable_donation, user=request.user, donation_id=donation_id)
+    donation = permissions.access_refundable_donation(user=request.user, donation_id=donation_id)
     form = RefundForm(request.POST or None, currency=donation.currency, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         data = {"amount": form.cleaned_data["amount"], "reason": form.cleaned_data["reason"]}

@@ -14,6 +14,7 @@ from jusha.fulfilment import checks as fulfilment_checks
 from jusha.fulfilment.models import Batch
 from jusha.giving import checks as giving_checks
 from jusha.giving.models import Donation
+from jusha.core.money import Money
 from jusha.giving.services import donation_refund
 from jusha.ledger import checks
 from jusha.ledger.maintenance import ledger_unlocked
@@ -37,7 +38,7 @@ def books(project):
     finance = make_member(project.organisation, "finance")
     gift = give(project, 5000)
     give(project, 3000)
-    donation_refund(donation=gift, amount=1000, reason="asked", actor=finance)
+    donation_refund(donation=gift, amount=Money(1000, "CNY"), reason="asked", actor=finance)
     expenditure = expenditure_record(
         project=project, budget_line=project.budget_lines.first(), amount=2000, description="Warm packs",
         spent_on=datetime.date(2026, 11, 1), voucher=image_upload(), actor=finance,
