@@ -153,7 +153,7 @@ def donation_open(
     )
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
-    with transaction.atomic(savepoint=False):  # inside a caller's transaction (the demo's): no savepoint to pay for
+    with transaction.atomic():
         donation.save(force_insert=True)
         events.gift_opened.announce(events.GiftOpened(donation=donation, client=client, ref=ref or "", context=context or {}))
         if within is not None:
