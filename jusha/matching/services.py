@@ -100,16 +100,16 @@ def _pool_fields(pool) -> dict:
 
 def _deposit_fact(deposit: Deposit, pool: Pool) -> None:
     fact_queue(kind="pool_deposit", public={
-        "id": str(deposit.pk), **_pool_fields(pool), "amount": deposit.amount, "deposited_at": _local(deposit.created_at),
+        "id": str(deposit.pk), **_pool_fields(pool), "amount": deposit.amount,
+        "deposited_at": _local(deposit.created_at),
     })
 
 
 def _match_fact(match: Match, pool: Pool, amount: int, at) -> None:
-    donation = match.donation
     fact_queue(kind="match", public={
         "id": str(match.pk), **_pool_fields(pool), "donation": str(match.donation_id),
-        "receipt": donation.receipt_number, "project": match.project.slug, "amount": amount, "ratio_bp": match.ratio_bp,
-        "matched_at": _local(at),
+        "receipt": match.donation.receipt_number, "project": match.project.slug, "amount": amount,
+        "ratio_bp": match.ratio_bp, "matched_at": _local(at),
     })
 
 
