@@ -21,12 +21,16 @@ from django.db import transaction
 from tests.factories import give
 
 
-def open_gift(project, fen=5000, **fields):
-    from jusha.giving.services import donation_create
+def open_gift(project, fen=5000, *, currency=None, client=None, **fields):
+    """As the API opens one: the amount and currency made Money at the edge (a refusal there
+    is Invalid too), then the one gift-opening service."""
+    from jusha.core.client import ClientContext
+    from jusha.core.money import money_in
+    from jusha.giving.services import donation_open
 
-    fields.setdefault("currency", project.currency)
-    with transaction.atomic():  # a refusal rolls back this call only, as the request's transaction would
-        donation, token = donation_create(project=project, amount=fen, **fields)
+    donation, token = donation_open(
+        project=project, amount=money_in(fen, currency or project.currency), client=client or ClientContext(), **fields
+    )
     donation.access_token = token
     return donation
 
@@ -56,9 +60,11 @@ def fail(donation):
 def refund(donation, fen, *, actor, reason="The donor asked"):
     from jusha.giving.services import donation_refund
 
+    from jusha.core.money import money_in
+
     donation.refresh_from_db()
     with transaction.atomic():
-        return donation_refund(donation=donation, amount=fen, reason=reason, actor=actor)
+        return donation_refund(donation=donation, amount=money_in(fen, donation.currency), reason=reason, actor=actor)
 
 
 def claim(donation, user, token=None):

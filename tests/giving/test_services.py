@@ -6,7 +6,7 @@ import pytest
 
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.giving.models import Donation, Refund, StatusChange
-from jusha.giving.services import access_token_valid, receipt_link_token
+from jusha.giving.permissions import access_token_valid, receipt_link_token
 from jusha.ledger.models import JournalEntry
 from jusha.transparency.models import Fact
 from tests.factories import make_member, make_project, make_user
