@@ -25,7 +25,7 @@ from jusha.core.uploads import clean_image
 from jusha.fulfilment import rules, states
 from jusha.fulfilment.facts import fact_publish
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.ledger.services import commitment_post, commitment_release, expenditure_record, project_funds_lock
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles

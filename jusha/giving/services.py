@@ -22,7 +22,7 @@ from jusha.core.statemachine import SYSTEM
 from jusha.giving import rules
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.ledger.services import gift_journal, project_funds_lock, refund_journal
 from jusha.payments.providers import default_provider_name, get_provider
 from jusha.projects.models import Project

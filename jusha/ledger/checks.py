@@ -4,7 +4,8 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, Sum
 
-from jusha.ledger.models import Expenditure, JournalEntry, Posting, ProjectTotal
+from jusha.ledger.models import Expenditure, JournalEntry, Posting
+from jusha.projects.models import ProjectTotal
 
 
 def ledger_problems() -> list[str]:

@@ -4,6 +4,8 @@ number of queries however many projects are shown."""
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -11,8 +13,60 @@ from django.utils import timezone
 
 from jusha.projects import states
 from jusha.projects.rules import gift_refusal
-from jusha.projects.models import Project
+from jusha.projects.models import Project, ProjectTotal
 from jusha.projects.regions import region_prefix
+
+
+# --- running totals (written by the ledger with each journal entry) -------------------
+
+@dataclass(frozen=True)
+class ProjectSums:
+    gifts: int = 0
+    refunds: int = 0
+    spent: int = 0
+    committed: int = 0  # set aside for delivery batches
+    released: int = 0  # taken back from them as each batch's purchase is recorded
+    matched: int = 0  # matched from sponsors' pools, net of matches returned to them
+
+    @property
+    def raised(self) -> int:
+        """Paid gifts minus refunds (matching is reported apart)."""
+        return self.gifts - self.refunds
+
+    @property
+    def held_for_batches(self) -> int:
+        """Committed to delivery batches whose purchase is not recorded yet."""
+        return self.committed - self.released
+
+    @property
+    def available(self) -> int:
+        """Raised (and matched), not spent and not held for a batch: what refunds, expenditures and new
+        batches may still draw on."""
+        return self.raised + self.matched - self.spent - self.held_for_batches
+
+
+def project_sums(project_ids) -> dict[int, ProjectSums]:
+    """One grouped query for any number of projects, over their sharded running totals
+    (a few rows per project and kind, however many gifts it has; `ledger_check` proves
+    them equal to the journal)."""
+    project_ids = list(project_ids)
+    totals: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        ProjectTotal.objects.filter(project_id__in=project_ids)
+        .values_list("project_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for project_id, kind, total in rows:
+        totals[project_id][kind] = total or 0
+    return {
+        pid: ProjectSums(
+            gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
+            committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
+            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0),
+        )
+        for pid in project_ids
+    }
 
 
 def is_public(project: Project) -> bool:
@@ -47,7 +101,6 @@ def project_cards(projects, *, now=None) -> list[Project]:
     the goal, floored), `bar` (percent capped to 0..100), `days_left` (None unless
     fundraising) and `accepting` attached: two queries for any number of projects."""
     from jusha.giving.selectors import donor_counts
-    from jusha.ledger.selectors import project_sums
 
     projects = list(projects)
     ids = [p.pk for p in projects]
@@ -67,11 +120,10 @@ def project_cards(projects, *, now=None) -> list[Project]:
     return projects
 
 
-def _journal_total(kind: str):
-    from jusha.ledger.models import JournalEntry
-
+def _total(kind: str):
+    """A project's running total of one kind of journal entry, as a subquery over its shards."""
     total = (
-        JournalEntry.objects.filter(project=OuterRef("pk"), kind=kind)
+        ProjectTotal.objects.filter(project=OuterRef("pk"), kind=kind)
         .order_by()
         .values("project")
         .annotate(total=Sum("amount"))
@@ -86,7 +138,7 @@ def largest_unmet_needs(exclude_id=None, limit: int = 3) -> list[Project]:
     projects = (
         public_projects()
         .filter(status=states.FUNDRAISING, ends_at__gt=timezone.now())
-        .annotate(need=F("goal") - _journal_total("gift") + _journal_total("refund"))
+        .annotate(need=F("goal") - _total(ProjectTotal.Kind.GIFT) + _total(ProjectTotal.Kind.REFUND))
         .filter(need__gt=0)
         .order_by("-need", "ends_at", "pk")
     )

@@ -24,6 +24,7 @@ from jusha.projects import states
 from jusha.projects.models import BudgetLine, Cause, Project, ProjectUpdate, StatusChange, UpdatePhoto
 from jusha.projects.permissions import user_roles
 from jusha.projects.regions import is_valid_region
+from jusha.projects.selectors import project_sums
 
 logger = logging.getLogger("jusha.projects")
 
@@ -235,8 +236,6 @@ def _facts(project: Project, source: str, target: str, *, reason: str, report: s
         facts["organisation_verified"] = organisation_can_publish(project.organisation)
         facts["budget_total"] = project.budget_lines.aggregate(total=Sum("amount"))["total"] or 0
     if source in (states.FUNDRAISING, states.FUNDED, states.EXECUTING):
-        from jusha.ledger.selectors import project_sums
-
         facts["raised"] = project_sums([project.pk])[project.pk].raised
     return states.Facts(**facts)
 
@@ -299,8 +298,6 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
 def project_mark_funded_if_full(*, project_id: int) -> Project | None:
     """After each paid gift: a fundraising project whose gifts reach the goal is funded.
     The row lock makes concurrent calls (one per gift) change it once."""
-    from jusha.ledger.selectors import project_sums
-
     # Checked first without a lock: on the gift path the row is locked only when it fills.
     unlocked = Project.objects.filter(pk=project_id).only("status", "goal").first()
     if unlocked is None or unlocked.status != states.FUNDRAISING:
@@ -316,8 +313,6 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
 
 
 def _close_one(project_id: int, now) -> str | None:
-    from jusha.ledger.selectors import project_sums
-
     project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING or project.ends_at > now:
         return None  # closed meanwhile by someone else
