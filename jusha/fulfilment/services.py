@@ -235,6 +235,12 @@ def batches_cancel_unpurchased(*, project) -> int:
     return len(batches)
 
 
+def batches_cancel_for_project(event) -> None:
+    """Subscriber of `core.events.project_cancelled` (in the cancelling transaction): a
+    cancelled project's batches not yet purchased are cancelled with it."""
+    batches_cancel_unpurchased(project=event.project)
+
+
 @transaction.atomic
 def batch_ship(*, batch, actor, carrier: str, tracking_number: str) -> Batch:
     batch = _locked(batch)

@@ -6,3 +6,14 @@ class GivingConfig(AppConfig):
     name = "jusha.giving"
     label = "giving"
     verbose_name = _("Gifts")
+
+    def ready(self):
+        _subscribe_project_cancelled()
+
+
+def _subscribe_project_cancelled():
+    """A cancelled project that had raised money refunds every gift, once it has committed."""
+    from jusha.core.events import AFTER_COMMIT, project_cancelled
+    from jusha.giving.tasks import refund_all_gifts_of_cancelled
+
+    project_cancelled.subscribe(refund_all_gifts_of_cancelled, order=10, phase=AFTER_COMMIT)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.events import ProjectCancelled, project_cancelled
 from jusha.core.money import EXPONENTS, Money
 from jusha.core.richtext import plain_text, sanitize_html
 from jusha.core.statemachine import SYSTEM
@@ -245,8 +246,10 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
     """Move a project to `target` on behalf of `actor` (None: the platform itself).
 
     Locks the row, checks the table (who) and the guards (when), and writes the change
-    with its StatusChange row, and an audit row when staff act. Cancelling a project
-    that holds gifts refunds them, after commit. Refused: TransitionRefused, nothing changed.
+    with its StatusChange row, and an audit row when staff act. Cancelling announces
+    `core.events.project_cancelled` (fulfilment cancels the batches not yet purchased, in
+    this transaction; giving refunds the gifts, after commit). Refused: TransitionRefused,
+    nothing changed.
     """
     locked = _lock(project)
     roles = {SYSTEM} if actor is None else user_roles(actor, locked.organisation)
@@ -282,14 +285,9 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
             data={"from": source, "to": target, "reason": reason},
         )
     if target == states.CANCELLED:
-        from jusha.fulfilment.services import batches_cancel_unpurchased
-
-        batches_cancel_unpurchased(project=locked)  # their money is the donors' again
-    if target == states.CANCELLED and facts.raised > 0:
-        from jusha.projects import tasks
-
-        project_id, why = locked.pk, reason or "The project was cancelled."
-        transaction.on_commit(lambda: tasks.refund_all_gifts.enqueue(project_id, why))
+        # The apps above act on it: delivery batches not yet purchased are cancelled in this
+        # transaction (their money is the donors' again), the gifts refunded after commit.
+        project_cancelled.announce(ProjectCancelled(project=locked, actor=actor, reason=reason, raised=facts.raised))
     _sync(project, locked)
     return locked
 
