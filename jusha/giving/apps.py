@@ -9,6 +9,7 @@ class GivingConfig(AppConfig):
 
     def ready(self):
         _subscribe_project_cancelled()
+        _contribute_to_project_pages()
 
 
 def _subscribe_project_cancelled():
@@ -17,3 +18,12 @@ def _subscribe_project_cancelled():
     from jusha.giving.tasks import refund_all_gifts_of_cancelled
 
     project_cancelled.subscribe(refund_all_gifts_of_cancelled, order=10, phase=AFTER_COMMIT)
+
+
+def _contribute_to_project_pages():
+    """Project cards count the donors; the project page shows the donors' wall."""
+    from jusha.giving import sections, selectors
+    from jusha.projects import contributions as project
+
+    project.card_figures.register(selectors.project_card_figures, order=10)
+    project.detail_sections.register(sections.project_page, order=60)

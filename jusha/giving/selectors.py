@@ -28,3 +28,8 @@ def donor_wall(project, limit: int = 20):
         .select_related("donor")
         .order_by("-paid_at")[:limit]
     )
+
+
+def project_card_figures(project_ids) -> dict:
+    """What a project's card shows from the gifts: its number of donors (counted gifts)."""
+    return {"donors": donor_counts(project_ids)}

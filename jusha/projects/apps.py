@@ -6,3 +6,17 @@ class ProjectsConfig(AppConfig):
     name = "jusha.projects"
     label = "projects"
     verbose_name = _("Projects")
+
+    def ready(self):
+        _contribute_to_organisation_pages()
+
+
+def _contribute_to_organisation_pages():
+    """An organisation's page lists its projects; its members' dashboard the projects
+    waiting for them; the staff dashboard the projects in review."""
+    from jusha.organisations import contributions as organisation
+    from jusha.projects import sections
+
+    organisation.detail_sections.register(sections.organisation_page, order=10)
+    organisation.dashboard_sections.register(sections.organisation_dashboard, order=10)
+    organisation.staff_sections.register(sections.staff_dashboard, order=10)

@@ -1,5 +1,6 @@
-"""Reads of projects. Figures are derived from the journal and the gifts, in a constant
-number of queries however many projects are shown."""
+"""Reads of projects. Figures are derived from the journal (the running totals the ledger
+keeps) and from what other apps contribute (the donors), in a constant number of queries
+however many projects are shown."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jusha.projects import states
+from jusha.projects.contributions import card_figures
 from jusha.projects.rules import gift_refusal
 from jusha.projects.models import Project, ProjectTotal
 from jusha.projects.regions import region_prefix
@@ -99,17 +101,18 @@ def project_search(*, cause: str = "", region: str = "", status: str = "", q: st
 def project_cards(projects, *, now=None) -> list[Project]:
     """The projects as a list, each with `raised`, `donors`, `remaining`, `percent` (of
     the goal, floored), `bar` (percent capped to 0..100), `days_left` (None unless
-    fundraising) and `accepting` attached: two queries for any number of projects."""
-    from jusha.giving.selectors import donor_counts
-
+    fundraising) and `accepting` attached, and the figures other apps contribute
+    (`contributions.card_figures`: `donors`): two queries for any number of projects."""
     projects = list(projects)
     ids = [p.pk for p in projects]
     sums = project_sums(ids) if ids else {}
-    donors = donor_counts(ids) if ids else {}
+    for figures in card_figures.collect(ids) if ids else ():
+        for name, values in figures.items():
+            for p in projects:
+                setattr(p, name, values[p.pk])
     now = now or timezone.now()
     for p in projects:
         p.raised = sums[p.pk].raised
-        p.donors = donors[p.pk]
         p.remaining = max(p.goal - p.raised, 0)
         p.percent = p.raised * 100 // p.goal if p.goal > 0 else 0
         p.bar = max(0, min(100, p.percent))
@@ -156,3 +159,33 @@ def home_projects() -> dict:
         public_projects().filter(status=states.FUNDRAISING)[:6]
     )
     return {"featured": featured, "most_needed": most_needed(limit=3)}
+
+
+def organisation_projects(organisation) -> list[Project]:
+    """An organisation's public projects, for its page."""
+    return list(
+        Project.objects.filter(organisation=organisation, status__in=states.PUBLIC).only(
+            "slug", "title", "summary", "status", "organisation_id"
+        )
+    )
+
+
+def projects_waiting_for_editors(organisation_ids) -> dict[int, list[Project]]:
+    """Drafts and projects sent back for changes, by organisation, in one query."""
+    waiting: dict[int, list[Project]] = defaultdict(list)
+    if organisation_ids:
+        for project in Project.objects.filter(organisation_id__in=organisation_ids, status__in=states.EDITABLE).only(
+            "slug", "title", "status", "review_note", "organisation_id"
+        ):
+            waiting[project.organisation_id].append(project)
+    return waiting
+
+
+def projects_in_review() -> list[Project]:
+    """Projects waiting for platform staff to review them, oldest first."""
+    return list(
+        Project.objects.filter(status=states.IN_REVIEW)
+        .select_related("organisation")
+        .only("slug", "title", "created_at", "organisation__slug", "organisation__name")
+        .order_by("created_at")
+    )
