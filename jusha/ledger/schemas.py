@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from jusha.ledger import rules
-from jusha.ledger.selectors import expenditures_by_id
+from jusha.ledger.selectors import budget_lines_with_spent, expenditures_by_id
 
 
 def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
@@ -35,3 +35,12 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
             )
         rows.append(row)
     return rows
+
+
+def project_detail_fields(project) -> dict:
+    """The project API's budget lines, each with what it has spent."""
+    return {
+        "budget_lines": [
+            {"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in budget_lines_with_spent(project)
+        ],
+    }

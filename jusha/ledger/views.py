@@ -13,7 +13,8 @@ from jusha.ledger import services
 from jusha.ledger.api import PUBLIC
 from jusha.ledger.forms import ExpenditureForm
 from jusha.ledger.schemas import ledger_rows
-from jusha.ledger.selectors import budget_lines_with_spent, project_entries, project_sums
+from jusha.ledger.selectors import budget_lines_with_spent, project_entries
+from jusha.projects.selectors import project_sums
 from jusha.projects.models import Project
 
 

@@ -411,7 +411,7 @@ def match_return_for_refund(*, donation, refund) -> int:
     in proportion. What stays is floor(match × (gift − refunded) / gift), so a full refund
     returns all of it; a match the project has already spent is not clawed back. Returns
     the fen journalled back to the pool (a held match is only un-reserved)."""
-    from jusha.ledger.selectors import project_sums
+    from jusha.projects.selectors import project_sums
 
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
