@@ -46,6 +46,12 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.social.services.on_gift_changed",
         "jusha.matching.services.on_gift_refunded",  # the match goes back to its pool in proportion
     ]
+    assert names(events.project_cancelled, events.IN_TRANSACTION) == [
+        "jusha.fulfilment.services.batches_cancel_for_project",  # batches not yet purchased give their money back
+    ]
+    assert names(events.project_cancelled, events.AFTER_COMMIT) == [
+        "jusha.giving.tasks.refund_all_gifts_of_cancelled",  # then every gift is refunded
+    ]
 
 
 def test_an_event_refuses_two_subscribers_at_one_place_and_runs_after_commit_ones_robustly(django_capture_on_commit_callbacks):
