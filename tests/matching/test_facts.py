@@ -183,3 +183,18 @@ def test_no_match_fact_carries_personal_data(campaign_project):
         assert set(fact) == PUBLIC_FIELDS[fact["kind"]]  # no commitment, no donor, no message
         text = leaf.decode()
         assert not [word for word in personal if word in text]
+
+
+def test_the_fund_flow_picture_shows_what_sponsors_matched_as_the_log_does(campaign_project, client):
+    import re
+
+    project, campaign = campaign_project
+    make_pool(campaign=campaign, projects=[project], budget=100_000, min_bp=10_000)
+    give(project, 5_000)
+    matched = sum(parse(bytes(leaf))["amount"] for leaf in Fact.objects.filter(kind="match").values_list("leaf", flat=True))
+    assert matched == journal_matched(project) == 5_000
+    page = client.get(f"/log/flow/{project.slug}/").content.decode()
+    rows = dict(((a, b), c) for a, b, c in re.findall(
+        r"<tr><td>(.*?)</td><td>(.*?)</td><td class=\"num\">(.*?)</td></tr>", page.split('data-testid="flow-table"')[1]))
+    assert rows[("Matched by sponsors", project.title)] == "¥50.00"
+    assert rows[(project.title, "Held, not yet spent")] == "¥100.00"  # the gift and its match, not yet spent
