@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
+from jusha.core.money import Money
 from jusha.fulfilment import services
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
 from jusha.giving.services import donation_refund
@@ -68,9 +69,9 @@ def test_a_plan_needs_a_unit_cost_and_unit_costs_must_be_positive(org):
     with pytest.raises(Invalid) as info:
         project_create(
             organisation=org, actor=editor, title="Warm packs", summary="", story="", cause="elders",
-            region_code="511921", goal=100_000, ends_at=timezone.now() + datetime.timedelta(days=9),
-            beneficiary_count=5, unit_name="pack", unit_cost=0, shortfall_rule="proportional",
-            overflow_rule="refund", budget_lines=[("Packs", 100_000)],
+            region_code="511921", goal=Money(100_000), ends_at=timezone.now() + datetime.timedelta(days=9),
+            beneficiary_count=5, unit_name="pack", unit_cost=Money(0), shortfall_rule="proportional",
+            overflow_rule="refund", budget_lines=[("Packs", Money(100_000))],
         )
     assert info.value.code == "invalid_unit_cost"
     assert not BatchPlan.objects.exists()
