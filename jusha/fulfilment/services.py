@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Forbidden, Invalid
-from jusha.core.money import Money
+from jusha.core.money import Money, require_money
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.fulfilment import rules, states
@@ -63,15 +63,15 @@ def batch_plan_set(*, project, batch_size, actor) -> BatchPlan:
     if code == "invalid_batch_size":
         raise Invalid(_("The batch size must be a whole number of units, more than zero."), code=code)
     if code == "batch_exceeds_goal":
-        cost = Money(project.unit_cost * batch_size, project.currency)
+        unit, goal = project.unit_cost_money, project.goal_money
         raise Invalid(
             _(
                 "A batch of %(size)d × %(unit)s = %(cost)s costs more than the goal of %(goal)s: the project"
                 " might never hold enough for one batch, and its gifts would wait for ever. Choose at most"
                 " %(most)d units per batch."
             ) % {
-                "size": batch_size, "unit": Money(project.unit_cost, project.currency), "cost": cost,
-                "goal": Money(project.goal, project.currency), "most": project.goal // project.unit_cost,
+                "size": batch_size, "unit": unit, "cost": unit.times(batch_size), "goal": goal,
+                "most": goal.amount // unit.amount,
             },
             code=code,
         )
@@ -130,7 +130,7 @@ def batches_create_due(*, project_id: int) -> list[Batch]:
                 currency=project.currency, funded_at=funded_at, created_at=now, status_changed_at=now,
             )
             StatusChange.objects.create(batch=batch, target=states.CREATED, created_at=now)
-            commitment_post(project=project, reference=str(batch.pk), amount=cost, memo=f"#{number}")
+            commitment_post(project=project, reference=str(batch.pk), amount=batch.cost_money, memo=f"#{number}")
             fact_publish(kind="batch", public={
                 "id": str(batch.pk), "project": project.slug, "batch": number, "units": batch.units,
                 "unit": project.unit_name, "cost": cost, "currency": project.currency, "county": project.region_code,
@@ -192,16 +192,18 @@ def _move(batch: Batch, target: str, *, actor, **fields) -> Batch:
 
 
 @transaction.atomic
-def batch_purchase(*, batch, actor, budget_line, amount: int, description: str, spent_on, invoice) -> Batch:
-    """The purchase, by finance or an owner: an expenditure with the supplier's invoice. The
-    batch's commitment goes back to the fund and the expenditure draws on it, so what the
-    invoice did not use is available again (and a dearer one draws on available funds)."""
+def batch_purchase(*, batch, actor, budget_line, amount: Money, description: str, spent_on, invoice) -> Batch:
+    """The purchase, by finance or an owner: an expenditure of `amount` (Money) with the
+    supplier's invoice. The batch's commitment goes back to the fund and the expenditure
+    draws on it, so what the invoice did not use is available again (and a dearer one
+    draws on available funds)."""
+    require_money(amount)
     batch = _locked(batch)
     project = batch.project
     states.check(batch.status, states.PURCHASING, _roles(actor, project))
     project_funds_lock(project)
     commitment_release(
-        project=project, reference=str(batch.pk), amount=batch.cost, memo=f"#{batch.number}", actor=actor
+        project=project, reference=str(batch.pk), amount=batch.cost_money, memo=f"#{batch.number}", actor=actor
     )
     expenditure = expenditure_record(
         project=project, budget_line=budget_line, amount=amount, description=description, spent_on=spent_on,
@@ -225,7 +227,7 @@ def batches_cancel_unpurchased(*, project) -> int:
     for batch in batches:
         states.check(batch.status, states.CANCELLED, {SYSTEM})
         commitment_release(
-            project=project, reference=str(batch.pk), amount=batch.cost, memo=f"#{batch.number} cancelled"
+            project=project, reference=str(batch.pk), amount=batch.cost_money, memo=f"#{batch.number} cancelled"
         )
         _move(batch, states.CANCELLED, actor=None)
         fact_publish(kind="batch_cancelled", public={

@@ -181,7 +181,7 @@ def test_committed_money_cannot_be_refunded_or_spent_elsewhere():
     assert info.value.code == "exceeds_refundable" and info.value.extra["refundable"] == 500
     with pytest.raises(Conflict) as info:
         expenditure_record(
-            project=project, budget_line=project.budget_lines.last(), amount=600, description="Fuel",
+            project=project, budget_line=project.budget_lines.last(), amount=Money(600), description="Fuel",
             spent_on=timezone.localdate(), voucher=image_upload("v.png"), actor=finance,
         )
     assert info.value.code == "insufficient_funds"
@@ -247,7 +247,7 @@ def test_purchase_is_for_finance_and_owners_and_a_refusal_changes_nothing():
             purchase(batch, actor)
     with pytest.raises(Invalid):  # a bad invoice: the release is undone with the rest
         services.batch_purchase(
-            batch=batch, actor=member(project, "owner"), budget_line=project.budget_lines.first(), amount=COST,
+            batch=batch, actor=member(project, "owner"), budget_line=project.budget_lines.first(), amount=Money(COST),
             description="Packs", spent_on=timezone.localdate(),
             invoice=image_upload("x.png", data=b"not an image", content_type="image/png"),
         )
