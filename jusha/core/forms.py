@@ -23,7 +23,10 @@ class MoneyField(forms.CharField):
 
     def __init__(self, *, currency: str | None = None, max_major: int = MAX_TYPED_MAJOR, **kwargs):
         self.currency, self.max_major = currency or settings.JUSHA_DEFAULT_CURRENCY, max_major
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        attrs = {"inputmode": "decimal", "autocomplete": "off"}
+        if max_length := kwargs.pop("max_length", None):  # of what is typed: the clean value is Money
+            attrs["maxlength"] = str(max_length)
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
         super().__init__(**kwargs)
 
     def to_python(self, value) -> Money | None:

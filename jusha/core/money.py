@@ -55,6 +55,13 @@ class Money:
         return cls(0, currency)
 
     @classmethod
+    def whole(cls, units: int, currency: str = "CNY") -> Money:
+        """A whole number of major units: Money.whole(200) == Money(20000) (200 yuan)."""
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise MoneyError("whole major units are integers")
+        return cls(units * 10 ** EXPONENTS[check_currency(currency)], currency)
+
+    @classmethod
     def parse(cls, text: str, currency: str = "CNY") -> Money:
         """Parse a major-unit string such as "200" or "12.50" exactly."""
         check_currency(currency)
@@ -106,6 +113,10 @@ class Money:
         if isinstance(factor, bool) or not isinstance(factor, int):
             raise TypeError("multiply money by whole numbers only")
         return Money(self.amount * factor, self.currency)
+
+    def whole_units(self) -> int:
+        """The whole major units in it, rounded down: Money(123456).whole_units() == 1234."""
+        return self.amount // 10 ** EXPONENTS[self.currency]
 
     def major(self) -> str:
         """The amount in major units as an exact decimal string: 12345 -> "123.45"."""
