@@ -377,22 +377,22 @@ def _donor_day_lock(pool, donor_key: str, day) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool:{pool.pk}:{donor_key}:{day}"])
 
 
-def match_return_for_refund(*, donation, refund) -> int:
+def match_return_for_refund(*, donation, refund) -> Money:
     """After a refund of (part of) a gift, in its transaction: the match goes back to its pool
     in proportion. What stays is floor(match × (gift − refunded) / gift), so a full refund
     returns all of it; a match the project has already spent is not clawed back. Returns
-    the fen journalled back to the pool (a held match is only un-reserved)."""
+    the Money journalled back to the pool (none for a held match: it is only un-reserved)."""
     from jusha.ledger.selectors import project_sums
 
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
-        return 0
+        return Money.zero(donation.currency)
     pool = chunks.pool_lock(found)
     match = Match.objects.select_for_update(of=("self",)).select_related("project").get(donation_id=donation.pk)
     kept = rules.kept_after_refunds(match=match.amount, gift=donation.amount, refunded=donation.refunded_amount)
     due = match.net - kept
     if match.status == states.RETURNED or due <= 0:
-        return 0
+        return Money.zero(donation.currency)
     back = 0
     if match.status == states.HELD:
         match.returned += due
@@ -413,7 +413,7 @@ def match_return_for_refund(*, donation, refund) -> int:
         states.MATCH.check(match.status, states.RETURNED, SYSTEM)
         match.status = states.RETURNED
     match.save(update_fields=["returned", "status"])
-    return back
+    return Money(back, pool.currency)
 
 
 # --- held matches: staff decide ---------------------------------------------------------
