@@ -3,6 +3,9 @@
 import html
 
 import nh3
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import Invalid
 
 ALLOWED_TAGS = {
     "p", "br", "strong", "b", "em", "i", "u", "s", "ul", "ol", "li",
@@ -26,3 +29,18 @@ def sanitize_html(html: str) -> str:
 def plain_text(text: str) -> str:
     """Names and messages are plain text: strip every tag, keep the words."""
     return html.unescape(nh3.clean(text or "", tags=set())).strip()
+
+
+def text_field(value, *, limit: int, label, required: bool = True) -> str:
+    """What someone typed into a named field, as plain text: required (unless not) and at
+    most `limit` characters, else Invalid with the field's name."""
+    text = plain_text(value)
+    if required and not text:
+        raise Invalid(_("%(field)s is required.") % {"field": label}, code="field_required", extra={"field": label})
+    if len(text) > limit:
+        raise Invalid(
+            _("%(field)s is longer than %(limit)d characters.") % {"field": label, "limit": limit},
+            code="field_too_long",
+            extra={"field": label},
+        )
+    return text

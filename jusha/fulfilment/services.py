@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import Money, require_money
 from jusha.core.statemachine import SYSTEM
+from jusha.core.richtext import text_field
 from jusha.core.uploads import clean_image
 from jusha.fulfilment import rules, states
 from jusha.fulfilment.facts import fact_publish
@@ -29,7 +30,6 @@ from jusha.ledger.selectors import project_sums
 from jusha.ledger.services import commitment_post, commitment_release, expenditure_record, project_funds_lock
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
-from jusha.projects.services import _text  # the same checks of typed text as projects'
 from jusha.projects.regions import is_valid_region
 
 logger = logging.getLogger("jusha.fulfilment")
@@ -241,7 +241,7 @@ def batches_cancel_unpurchased(*, project) -> int:
 def batch_ship(*, batch, actor, carrier: str, tracking_number: str) -> Batch:
     batch = _locked(batch)
     states.check(batch.status, states.SHIPPED, _roles(actor, batch.project))
-    carrier = _text(carrier, limit=60, label=_("Carrier"))
+    carrier = text_field(carrier, limit=60, label=_("Carrier"))
     tracking_number = (tracking_number or "").strip()
     if not TRACKING.match(tracking_number):
         raise Invalid(
@@ -267,7 +267,7 @@ def batch_disclose(*, batch, actor, note: str = "") -> Batch:
     """The organisation's closing word on the batch; after it, nothing more is added."""
     batch = _locked(batch)
     states.check(batch.status, states.DISCLOSED, _roles(actor, batch.project))
-    note = _text(note, limit=2000, label=_("Note"), required=False)
+    note = text_field(note, limit=2000, label=_("Note"), required=False)
     return _move(batch, states.DISCLOSED, actor=actor, disclosure=note)
 
 
@@ -300,7 +300,7 @@ def delivery_confirm(
             % {"units": batch.units},
             code="more_recipients_than_units",
         )
-    recipient = _text(recipient, limit=40, label=_("Recipient pseudonym"))
+    recipient = text_field(recipient, limit=40, label=_("Recipient pseudonym"))
     if LOOKS_LIKE_A_NUMBER.search(recipient):
         raise Invalid(
             _("Use a pseudonym, such as “Elder 07”: never a name, phone or ID number."), code="invalid_pseudonym"
@@ -316,7 +316,7 @@ def delivery_confirm(
         raise Invalid(
             _("The delivery time must be after the shipment and not in the future."), code="invalid_delivered_at"
         )
-    deliverer = _text(deliverer, limit=60, label=_("Delivered by"))
+    deliverer = text_field(deliverer, limit=60, label=_("Delivered by"))
     if photo and not photo_consent:
         raise Invalid(_("A photo is shown only with the recipient's consent."), code="photo_without_consent")
     if photo and not others_consented:

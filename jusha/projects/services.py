@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import EXPONENTS, Money, require_currency, require_money, require_positive
-from jusha.core.richtext import plain_text, sanitize_html
+from jusha.core.richtext import plain_text, sanitize_html, text_field
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.projects import states
@@ -43,17 +43,7 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _text(value, *, limit: int, label: str, required: bool = True) -> str:
-    text = plain_text(value)
-    if required and not text:
-        raise Invalid(_("%(field)s is required.") % {"field": label}, code="field_required", extra={"field": label})
-    if len(text) > limit:
-        raise Invalid(
-            _("%(field)s is longer than %(limit)d characters.") % {"field": label, "limit": limit},
-            code="field_too_long",
-            extra={"field": label},
-        )
-    return text
+_text = text_field  # the shared check of a typed text field (jusha.core.richtext)
 
 
 def _clean_fields(
