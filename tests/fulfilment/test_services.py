@@ -255,6 +255,19 @@ def test_purchase_is_for_finance_and_owners_and_a_refusal_changes_nothing():
     assert ledger_problems() == []
 
 
+def test_a_purchase_amount_is_money():
+    project = warm_project()
+    give(project, COST)
+    batch = Batch.objects.get()
+    before = snapshot(project)
+    with pytest.raises(TypeError, match="must be Money"):
+        services.batch_purchase(
+            batch=batch, actor=member(project, "finance"), budget_line=project.budget_lines.first(), amount=COST,
+            description="Packs", spent_on=timezone.localdate(), invoice=image_upload("invoice.png"),
+        )
+    assert snapshot(project) == before
+
+
 @pytest.mark.parametrize("step", ["ship", "delivered", "disclose"])
 def test_skipping_a_state_is_refused_with_409_and_changes_nothing(step):
     project = warm_project()

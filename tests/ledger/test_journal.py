@@ -246,3 +246,28 @@ def test_pdf_voucher_kept_and_exif_stripped_from_images(project):
     with Image.open(y.voucher.path) as image:
         assert not image.getexif().get_ifd(0x8825)
         assert 0x010F not in image.getexif()
+
+
+def test_amounts_reach_the_journal_only_as_money_in_the_projects_currency(project):
+    """A bare number (fen? yuan?) or another currency is refused before anything is written."""
+    from jusha.ledger.services import commitment_post, entry_post, organisation_cash_account, project_fund_account
+
+    give(project, 10_000)
+    finance = finance_of(project)
+    kwargs = dict(project=project, budget_line=project.budget_lines.first(), description="x",
+                  spent_on=datetime.date(2026, 11, 2), actor=finance)
+    before = JournalEntry.objects.count()
+    with pytest.raises(TypeError, match="must be Money"):
+        expenditure_record(amount=100, voucher=image_upload(), **kwargs)
+    with pytest.raises(Invalid) as refused:
+        expenditure_record(amount=Money(100, "USD"), voucher=image_upload(), **kwargs)
+    assert refused.value.code == "currency_mismatch"
+    with pytest.raises(Invalid) as refused:
+        expenditure_record(amount=Money(0), voucher=image_upload(), **kwargs)
+    assert refused.value.code == "invalid_amount"
+    with pytest.raises(TypeError):
+        commitment_post(project=project, reference="batch-x", amount=500, memo="#1")
+    fund, cash = project_fund_account(project), organisation_cash_account(project.organisation_id, "CNY")
+    with pytest.raises(TypeError):
+        entry_post(kind="expenditure", reference="x", project=project, lines=[(fund, 100), (cash, -100)])
+    assert JournalEntry.objects.count() == before and Expenditure.objects.count() == 0
