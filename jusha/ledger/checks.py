@@ -110,7 +110,28 @@ def project_balance_problems() -> list[str]:
     return problems
 
 
+def organisation_cash_problems() -> list[str]:
+    """Each organisation's cash equals what it owes (its projects' funds and commitments, its
+    matching pools): money matched from one organisation's pool to another's project moved
+    the sponsor's cash with it (a settlement), so no organisation holds money that its
+    ledger says another owes, or owes money it does not hold."""
+    rows = (
+        Posting.objects.filter(account__organisation__isnull=False)
+        .values_list("account__organisation_id", "currency", "account__kind").annotate(total=Sum("amount")).order_by()
+    )
+    balances: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for organisation_id, currency, kind, total in rows:
+        balances[(organisation_id, currency)][kind] += total
+    problems = []
+    for (organisation_id, currency), kinds in sorted(balances.items()):
+        cash, owed = kinds["asset"], -kinds["liability"]
+        if cash != owed:
+            problems.append(f"organisation {organisation_id} holds {cash} {currency} in cash but owes {owed}")
+    return problems
+
+
 ledger_checks.register(entry_problems, order=100)
 ledger_checks.register(expenditure_problems, order=400)
 ledger_checks.register(running_total_problems, order=500)
 ledger_checks.register(project_balance_problems, order=510)
+ledger_checks.register(organisation_cash_problems, order=520)

@@ -71,6 +71,7 @@ class JournalEntry(AppendOnlyModel):
         MATCH_RETURN = "match_return", _("Match returned to its pool")
         COMMITMENT = "commitment", _("Committed to a delivery batch")
         RELEASE = "release", _("Batch commitment used")
+        SETTLEMENT = "settlement", _("Sponsor's cash moved for a match")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What the entry records: a donation id for gifts, a refund id for refunds, an

@@ -5,10 +5,11 @@ from collections import defaultdict
 IN = "in"
 OUT = "out"
 HELD = "held"  # moves inside the project: money set aside for a delivery batch, or taken back
+SETTLED = "settled"  # cash moves between organisations for what the fund already counts (a match)
 
 # How each kind of entry reads on a project's public ledger.
 DIRECTIONS = {"gift": IN, "refund": OUT, "expenditure": OUT, "fee": OUT, "match": IN, "match_return": OUT,
-              "commitment": HELD, "release": HELD}
+              "commitment": HELD, "release": HELD, "settlement": SETTLED}
 
 
 class UnbalancedEntry(ValueError):

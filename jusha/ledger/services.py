@@ -181,6 +181,20 @@ def _project_total_add(project_id: int, kind: str, amount: int) -> None:
         cursor.execute(_TOTAL_UPSERT.format(table=table), [project_id, kind, random.randrange(ProjectTotal.SHARDS), amount])
 
 
+def settlement_post(*, reference: str, project, payer_id: int, payee_id: int, amount: Money, memo: str = "") -> JournalEntry:
+    """Cash moves from one organisation's account to another's for money a fund already
+    counts: a sponsor's deposit matched to a project of another organisation (payer the
+    sponsor, payee the project's organisation), or a match returned (the other way). Each
+    organisation's cash then equals what it owes (`ledger_check` proves it). Shown on the
+    project's ledger, not counted again in its figures."""
+    require_positive(amount, currency=project.currency)
+    payer, payee = _accounts(_cash(payer_id, amount.currency), _cash(payee_id, amount.currency))
+    return entry_post(
+        kind=JournalEntry.Kind.SETTLEMENT, reference=reference, project=project,
+        lines=[(payee, amount), (payer, -amount)], memo=memo,
+    )
+
+
 def gift_journal(*, donation) -> JournalEntry:
     """A paid gift: the organisation's cash goes up, the project's fund owes it to the project."""
     project = donation.project

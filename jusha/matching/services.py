@@ -35,6 +35,7 @@ from jusha.ledger.services import (
     organisation_cash_account,
     pool_account,
     pool_and_fund_accounts,
+    settlement_post,
 )
 from jusha.matching import chunks, rules, states
 from jusha.matching.models import Deposit, GiftContext, Match, Pool
@@ -371,6 +372,9 @@ def _journal_match(match: Match, pool: Pool, amount: int, *, at) -> None:
         lines=[(source, money), (fund, -money)],
         memo=match.donation.receipt_number or "",
     )
+    if pool.sponsor_id != match.project.organisation_id:  # the sponsor's cash goes where the fund is
+        settlement_post(reference=f"match:{match.donation_id}", project=match.project, payer_id=pool.sponsor_id,
+                        payee_id=match.project.organisation_id, amount=money, memo=match.donation.receipt_number or "")
     match.journalled = amount
     _match_fact(match, pool, amount, at)
 
@@ -453,6 +457,10 @@ def match_return_for_refund(*, donation, refund) -> Money:
                 lines=[(fund, money), (source, -money)],
                 memo=donation.receipt_number or "",
             )
+            if pool.sponsor_id != match.project.organisation_id:
+                settlement_post(reference=f"match_return:{refund.pk}", project=match.project,
+                                payer_id=match.project.organisation_id, payee_id=pool.sponsor_id, amount=money,
+                                memo=donation.receipt_number or "")
             _match_return_fact(match, pool, donation=donation, refund=refund, amount=back)
             match.returned += back
             chunks.pool_give_back(pool.pk, back)

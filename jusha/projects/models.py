@@ -162,6 +162,7 @@ class ProjectTotal(models.Model):
         MATCH_RETURN = "match_return", _("Match returned to its pool")
         COMMITMENT = "commitment", _("Committed to a delivery batch")
         RELEASE = "release", _("Batch commitment used")
+        SETTLEMENT = "settlement", _("Sponsor's cash moved for a match")
 
     SHARDS = 8
 
