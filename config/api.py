@@ -3,14 +3,22 @@
 Errors follow the conventions: {"detail": "<localised message>", "code": "<stable_code>"}.
 """
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jusha.core.errors import DomainError
+from jusha.core.openapi import document_errors
 
-api = NinjaAPI(
+
+class JushaAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = JushaAPI(
     title="Jusha 聚沙 API",
     version="1",
     urls_namespace="api",
@@ -56,6 +64,11 @@ def on_http_error(request, exc: HttpError):
     if exc.status_code == 403 and "CSRF" in detail:
         return error_response(request, 403, _("The CSRF check failed: send the X-CSRFToken header."), "csrf_failed")
     return error_response(request, exc.status_code, detail, codes.get(exc.status_code, "error"))
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    return error_response(request, 413, _("The request body is too large."), "too_large")
 
 
 @api.exception_handler(Http404)
