@@ -8,11 +8,12 @@ from jusha.accounts.schemas import CredentialsIn, MeOut, TokenOut
 from jusha.accounts.services import api_token_create, api_token_revoke
 from jusha.core.errors import NotAuthenticated
 from jusha.core.ratelimit import client_ip, rate_limit
+from jusha.core.openapi import errors
 
 router = Router(tags=["accounts"])
 
 
-@router.post("/auth/token", response={200: TokenOut}, auth=None, summary="Create a personal API token")
+@router.post("/auth/token", response={200: TokenOut}, auth=None, summary="Create a personal API token", openapi_extra=errors(401, 429))
 def token_create(request, payload: CredentialsIn):
     rate_limit("token", client_ip(request))
     user = authenticate(request, email=payload.email, password=payload.password)

@@ -9,6 +9,8 @@ from jusha.campaigns import schemas, selectors, services
 from jusha.campaigns.permissions import access_application, access_campaign
 from jusha.campaigns.schemas import ApplicationIn, CampaignDonationIn, CampaignIn, TransitionIn
 from jusha.core.idempotency import request_fingerprint, require_key
+from jusha.core.pagination import Page
+from jusha.core.openapi import errors
 from jusha.giving.api import open_gift
 
 router = Router(tags=["campaigns"])
@@ -23,9 +25,9 @@ def _detail(campaign) -> dict:
 
 
 @router.get("/campaigns", auth=None, response=dict, summary="Published campaigns")
-def campaign_list(request, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+def campaign_list(request, page: Query[Page]):
     campaigns = selectors.public_campaigns()
-    page = selectors.with_figures(campaigns[offset : offset + limit])
+    page = selectors.with_figures(page.window(campaigns))
     return {"items": [schemas.campaign_item(c) for c in page], "count": campaigns.count()}
 
 
@@ -34,13 +36,13 @@ def campaign_detail(request, slug: str):
     return _detail(access_campaign(user=request.auth, slug=slug))
 
 
-@router.post("/campaigns", auth=member, response={201: dict, codes_4xx: dict}, summary="Create a campaign (staff)")
+@router.post("/campaigns", auth=member, response={201: dict}, summary="Create a campaign (staff)", openapi_extra=errors(409))
 def campaign_create(request, payload: CampaignIn):
     campaign = services.campaign_create(actor=request.auth, **payload.dict())
     return 201, _detail(campaign)
 
 
-@router.post("/campaigns/{slug}/applications", auth=member, response={201: dict, codes_4xx: dict}, summary="Apply")
+@router.post("/campaigns/{slug}/applications", auth=member, response={201: dict}, summary="Apply", openapi_extra=errors(409))
 def application_create(request, slug: str, payload: ApplicationIn):
     from jusha.projects.permissions import access_project
 
@@ -65,7 +67,7 @@ def application_transition(request, slug: str, application_id: int, payload: Tra
     return 200, schemas.application_out(application)
 
 
-@router.post("/campaigns/{slug}/donations", auth=anyone, response={201: dict, codes_4xx: dict}, summary="Give")
+@router.post("/campaigns/{slug}/donations", auth=anyone, response={201: dict}, summary="Give", openapi_extra=errors(409, 429, idempotent=True))
 def campaign_donation(request, slug: str, payload: CampaignDonationIn):
     """Open a gift to a project of an open campaign; its match is decided when it is paid.
     Requires `Idempotency-Key`; answers as `POST /projects/{slug}/donations` does."""

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from jusha.core.errors import NotFound
+from jusha.core.pagination import Page
 from jusha.fulfilment.schemas import BatchDetailOut, BatchListOut, batch_detail_out, batch_out
 from jusha.fulfilment.selectors import project_batches, with_timeline
 from jusha.projects.models import Project
@@ -20,11 +21,11 @@ def _public_project(slug: str) -> Project:
 
 
 @router.get("/projects/{slug}/batches", response=BatchListOut, auth=None, summary="A project's delivery batches")
-def list_batches(request, slug: str, limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+def list_batches(request, slug: str, page: Query[Page]):
     """Newest first. `late` says the batch is past the deadline of its current status."""
     project = _public_project(slug)
     batches = project_batches(project)
-    page = with_timeline(batches[offset : offset + limit])
+    page = with_timeline(page.window(batches))
     for batch in page:
         batch.project = project
     return {"items": [batch_out(request, b) for b in page], "count": batches.count()}

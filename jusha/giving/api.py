@@ -13,6 +13,7 @@ from jusha.core.errors import NotFound
 from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
 from jusha.core.money import money_in
 from jusha.core.ratelimit import client_ip, rate_limit
+from jusha.core.openapi import errors
 from jusha.giving import permissions, schemas, services
 from jusha.giving.schemas import DonationIn, RefundIn
 from jusha.payments.sandbox import SandboxProvider
@@ -42,7 +43,7 @@ def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref:
     return status, body
 
 
-@router.post("/projects/{slug}/donations", auth=anyone, response={201: dict, codes_4xx: dict})
+@router.post("/projects/{slug}/donations", auth=anyone, response={201: dict}, openapi_extra=errors(409, 429, idempotent=True))
 def donation_create(request, slug: str, payload: DonationIn):
     """Open a gift. Requires `Idempotency-Key`. Answers with the pay page to send the payer to,
     and the `access_token` that opens the gift's receipt (shown once)."""
@@ -64,7 +65,7 @@ def donation_detail(request, donation_id: uuid.UUID, access_token: str = ""):
     return schemas.donation_out(donation, private=private)
 
 
-@router.post("/donations/{donation_id}/refunds", auth=member, response={201: dict, codes_4xx: dict})
+@router.post("/donations/{donation_id}/refunds", auth=member, response={201: dict}, openapi_extra=errors(409, idempotent=True))
 def donation_refund(request, donation_id: uuid.UUID, payload: RefundIn):
     """Refund (part of) a gift to its original payment method. Finance members only.
     Requires `Idempotency-Key`."""
@@ -90,7 +91,7 @@ class CompleteIn(Schema):
     result: str
 
 
-@router.post("/sandbox/payments/{donation_id}/complete", auth=None, response={200: dict}, tags=["payments"])
+@router.post("/sandbox/payments/{donation_id}/complete", auth=None, response={200: dict}, tags=["payments"], openapi_extra=errors(409))
 def sandbox_complete(request, donation_id: uuid.UUID, payload: CompleteIn):
     """Sandbox only: act as the payer on the hosted page. The sandbox sends its signed
     notification and answers after the platform has handled it."""

@@ -11,9 +11,13 @@ from ninja.responses import codes_4xx
 from jusha.accounts.auth import anyone, member
 from jusha.core.errors import Invalid
 from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
+from jusha.core.pagination import page_query
+from jusha.core.openapi import errors
 from jusha.matching import schemas, services
 from jusha.matching.permissions import access_match_for_review, access_pool
 from jusha.matching.schemas import DecisionIn, DepositIn, PoolIn
+
+MatchesPage = page_query(default=100, maximum=500)
 
 router = Router(tags=["matching"])
 
@@ -41,7 +45,7 @@ def _refs(payload: PoolIn) -> dict:
     return {"sponsor": sponsor, "campaign": campaign, "projects": projects}
 
 
-@router.post("/pools", auth=member, response={201: dict, codes_4xx: dict}, summary="Set up a matching pool")
+@router.post("/pools", auth=member, response={201: dict}, summary="Set up a matching pool", openapi_extra=errors(409))
 def pool_create(request, payload: PoolIn):
     """A draft pool, by the sponsor's owners or finance members (or staff). Its rules are
     fixed from now on, and its seed's SHA-256 is published."""
@@ -56,14 +60,14 @@ def pool_detail(request, pool_id: int):
 
 
 @router.get("/pools/{pool_id}/matches", auth=anyone, response=dict, summary="Every match of a pool, for audit")
-def pool_matches(request, pool_id: int, limit: int = Query(100, ge=1, le=500), offset: int = Query(0, ge=0)):
+def pool_matches(request, pool_id: int, page: Query[MatchesPage]):
     """Once the seed is published, anyone can recompute each random ratio from the donation id."""
     pool = access_pool(user=request.auth, pk=pool_id)
     matches = pool.matches.select_related("donation", "project").order_by("created_at", "id")
-    return {"items": [schemas.match_out(m) for m in matches[offset : offset + limit]], "count": matches.count()}
+    return {"items": [schemas.match_out(m) for m in page.window(matches)], "count": matches.count()}
 
 
-@router.post("/pools/{pool_id}/deposits", auth=member, response={201: dict, codes_4xx: dict}, summary="Deposit")
+@router.post("/pools/{pool_id}/deposits", auth=member, response={201: dict}, summary="Deposit", openapi_extra=errors(409, idempotent=True))
 def pool_deposit(request, pool_id: int, payload: DepositIn):
     """Staff record money received from the sponsor. Requires `Idempotency-Key`."""
     key = require_key(request.headers)
@@ -82,21 +86,21 @@ def pool_deposit(request, pool_id: int, payload: DepositIn):
     return status, body
 
 
-@router.post("/pools/{pool_id}/activate", auth=member, response={200: dict, codes_4xx: dict}, summary="Activate a pool")
+@router.post("/pools/{pool_id}/activate", auth=member, response={200: dict}, summary="Activate a pool", openapi_extra=errors(409))
 def pool_activate(request, pool_id: int):
     """Staff: only a fully deposited pool whose window is not over."""
     pool = access_pool(user=request.auth, pk=pool_id)
     return 200, schemas.pool_out(services.pool_transition(pool=pool, target="active", actor=request.auth))
 
 
-@router.post("/matches/{donation_id}/release", auth=member, response={200: dict, codes_4xx: dict}, summary="Release")
+@router.post("/matches/{donation_id}/release", auth=member, response={200: dict}, summary="Release", openapi_extra=errors(409))
 def match_release(request, donation_id: uuid.UUID, payload: DecisionIn):
     match = access_match_for_review(user=request.auth, donation_id=donation_id)
     match = services.match_release(match=match, actor=request.auth, note=payload.note)
     return 200, schemas.match_out(match)
 
 
-@router.post("/matches/{donation_id}/reject", auth=member, response={200: dict, codes_4xx: dict}, summary="Reject")
+@router.post("/matches/{donation_id}/reject", auth=member, response={200: dict}, summary="Reject", openapi_extra=errors(409))
 def match_reject(request, donation_id: uuid.UUID, payload: DecisionIn):
     match = access_match_for_review(user=request.auth, donation_id=donation_id)
     match = services.match_reject(match=match, actor=request.auth, note=payload.note)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from jusha.core.errors import Invalid, NotFound
+from jusha.core.pagination import Page
 from jusha.projects import states
 from jusha.projects.contributions import api_detail_fields
 from jusha.projects.models import Cause, Project
@@ -41,8 +42,7 @@ def _item(request, project: Project) -> dict:
 @router.get("/projects", response=ProjectListOut, auth=None, summary="Public projects")
 def list_projects(
     request,
-    limit: int = Query(20, ge=1, le=100),
-    offset: int = Query(0, ge=0),
+    page: Query[Page],
     cause: str = Query("", description="A cause, e.g. elders"),
     region: str = Query("", description="A GB/T 2260 code; a province matches everything in it"),
     status: str = Query("", description="fundraising, funded, executing or completed"),
@@ -55,7 +55,7 @@ def list_projects(
     if status and status not in states.PUBLIC:
         raise Invalid(_("Status must be one of fundraising, funded, executing, completed."), code="invalid_status")
     projects = project_search(cause=cause, region=region, status=status, q=q)
-    page = project_cards(projects[offset : offset + limit])
+    page = project_cards(page.window(projects))
     return {"items": [_item(request, p) for p in page], "count": projects.count()}
 
 
