@@ -1,14 +1,11 @@
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from jusha.core.errors import NotFound
+from jusha.ledger.permissions import access_ledger_project
 from jusha.ledger.schemas import ledger_rows
-from jusha.ledger.selectors import project_entries
-from jusha.projects.models import Project
+from jusha.ledger.selectors import project_entries, with_expenditures
 
 router = Router(tags=["ledger"])
-PUBLIC = ("fundraising", "funded", "executing", "completed", "cancelled")
 
 
 class Page(Schema):
@@ -20,9 +17,8 @@ class Page(Schema):
 def project_ledger(request, slug: str, page: Query[Page]):
     """Every movement of the project's money, newest first: gifts in; refunds and
     expenditures (with budget line and voucher) out."""
-    project = Project.objects.filter(slug=slug, status__in=PUBLIC).first()
-    if project is None:
-        raise NotFound(_("No such project."), code="not_found")
+    project = access_ledger_project(user=request.user, slug=slug)
     entries = project_entries(project)
-    items = ledger_rows(entries[page.offset : page.offset + page.limit], media_url=lambda f: request.build_absolute_uri(f.url))
+    shown = with_expenditures(entries[page.offset : page.offset + page.limit])
+    items = ledger_rows(shown, media_url=lambda f: request.build_absolute_uri(f.url))
     return {"items": items, "count": entries.count()}
