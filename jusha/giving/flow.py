@@ -17,10 +17,10 @@ from jusha.core.money import Money
 from jusha.giving.models import Donation
 from jusha.ledger.models import Expenditure
 from jusha.projects.models import BudgetLine, Project
+from jusha.projects.visibility import public_q
 from jusha.transparency import sankey
 
 PAID = ("paid", "partially_refunded", "refunded")
-PUBLIC = ("fundraising", "funded", "executing", "completed", "cancelled")
 BANDS = [(0, 10_000), (10_000, 100_000), (100_000, None)]  # fen: under ¥100, ¥100–1,000, ¥1,000 and more
 TOP_PROJECTS = 8
 TOP_LINES = 12
@@ -57,7 +57,7 @@ def _net_by_band(projects) -> dict[int, list[int]]:
 
 
 def fund_flow(*, project: Project | None = None) -> Flow:
-    projects = Project.objects.filter(status__in=PUBLIC)
+    projects = Project.objects.filter(public_q())
     if project is not None:
         projects = projects.filter(pk=project.pk)
     expenditures = Expenditure.objects.filter(project__in=projects)
