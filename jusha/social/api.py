@@ -1,14 +1,13 @@
 """Sharing API: make a share link, read its figures (its owner only), read a project's relay."""
 
-from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import codes_4xx
 
 from jusha.accounts.auth import anyone, member
-from jusha.core.errors import NotFound
 from jusha.core.ratelimit import rate_limit
 from jusha.projects.permissions import access_project
 from jusha.social import schemas, selectors, services
+from jusha.social.permissions import access_link, access_own_link
 from jusha.social.visitors import remembered_ref, visitor_of
 
 router = Router(tags=["social"])
@@ -33,9 +32,7 @@ def share_link_create(request, slug: str):
 def share_link_detail(request, code: str):
     """A link's figures, for its owner (a member, or the guest browser that made it).
     To anyone else the link does not exist: 404."""
-    link = selectors.link_by_code(code)
-    if link is None or not visitor_of(request).owns(link):
-        raise NotFound(_("No such share link."), code="not_found")
+    link = access_own_link(visitor=visitor_of(request), code=code)
     return 200, schemas.figures_out(link, selectors.link_figures(link))
 
 
@@ -43,9 +40,7 @@ def share_link_detail(request, code: str):
 def share_link_report(request, code: str, payload: schemas.ReportIn):
     """Report a link (spam, an offensive name). Enough reports suspend its sharer's links
     until staff review them."""
-    link = selectors.link_by_code(code)
-    if link is None:
-        raise NotFound(_("No such share link."), code="not_found")
+    link = access_link(code=code, public_only=False)
     services.share_link_report(link=link, reporter=request.auth, reason=payload.reason)
     return 201, {"status": "received"}
 
