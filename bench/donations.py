@@ -63,7 +63,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from jusha.giving.models import Donation
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.projects.models import Project
 
 problems = []

@@ -65,7 +65,7 @@ from jusha.fulfilment.models import Batch
 from jusha.giving.models import Donation
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 
 problems, latencies, batches_total = [], [], 0
 commitments = set(JournalEntry.objects.filter(kind="commitment").values_list("reference", flat=True))

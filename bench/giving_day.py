@@ -181,7 +181,7 @@ VERIFY = """
 from collections import Counter, defaultdict
 from jusha.giving.models import Donation
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.matching.models import Match, Pool
 from jusha.projects.models import Project
 

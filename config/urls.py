@@ -6,9 +6,10 @@ from config.api import api
 from jusha.core import views as core_views
 from jusha.giving import transparency_urls as giving_log_urls
 from jusha.transparency import urls as log_urls
+from jusha.projects import views as project_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", project_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

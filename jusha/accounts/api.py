@@ -3,11 +3,11 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from jusha.accounts.auth import TokenAuth, member
+from jusha.accounts.contributions import me_fields
 from jusha.accounts.schemas import CredentialsIn, MeOut, TokenOut
 from jusha.accounts.services import api_token_create, api_token_revoke
 from jusha.core.errors import NotAuthenticated
 from jusha.core.ratelimit import client_ip, rate_limit
-from jusha.organisations.selectors import memberships_of
 
 router = Router(tags=["accounts"])
 
@@ -31,10 +31,7 @@ def token_revoke(request):
 @router.get("/me", response=MeOut, auth=member, summary="The caller's account")
 def me(request):
     user = request.auth
-    return {
-        "email": user.email,
-        "display_name": user.display_name,
-        "organisations": [
-            {"slug": m.organisation.slug, "name": m.organisation.name, "role": m.role} for m in memberships_of(user)
-        ],
-    }
+    answer = {"email": user.email, "display_name": user.display_name}
+    for fields in me_fields.collect(user):  # organisations
+        answer.update(fields)
+    return answer

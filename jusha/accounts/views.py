@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jusha.accounts.contributions import me_sections
 from jusha.accounts.forms import ApiTokenForm, LoginForm, SignUpForm
 from jusha.accounts.permissions import access_api_token
 from jusha.accounts.selectors import api_tokens_active
 from jusha.accounts.services import api_token_create, api_token_revoke, user_sign_up
 from jusha.core.errors import DomainError, NotFound, RateLimited
 from jusha.core.ratelimit import client_ip, rate_limit
-from jusha.organisations.selectors import invitations_for_user, memberships_of
+from jusha.core.sections import collect_sections
 
 SIGNUP_FIELDS = {"email_taken": "email", "email_reserved": "email", "password_invalid": "password1"}
 
@@ -83,8 +84,7 @@ def signup(request):
 
 def _me_context(request, **extra) -> dict:
     return {
-        "memberships": memberships_of(request.user),
-        "invitations": invitations_for_user(request.user),
+        "sections": collect_sections(me_sections, request.user),  # invitations, organisations
         "tokens": api_tokens_active(request.user),
         "token_form": ApiTokenForm(),
         **extra,

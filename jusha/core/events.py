@@ -117,10 +117,14 @@ class GiftRefunded:
 
 @dataclass(frozen=True)
 class ProjectCancelled:
-    """A project was cancelled (by its organisation or by staff), in that transaction."""
+    """A project was cancelled (by its organisation, by staff or by the platform when its
+    fundraising ended short), in that transaction. `reason`: the one given (may be empty);
+    `raised`: what it had raised (paid gifts minus refunds) when it was cancelled."""
 
     project: object
     actor: object = None
+    reason: str = ""
+    raised: int = 0
 
 
 @dataclass(frozen=True)

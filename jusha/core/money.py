@@ -112,6 +112,23 @@ class Money:
         return self.display()
 
 
+def money_in(amount, currency: str) -> Money:
+    """An amount and currency as a request gave them, as Money; a refusal a caller can read
+    (Invalid, 422) when either is not money."""
+    from django.utils.translation import gettext as _
+
+    from jusha.core.errors import Invalid
+
+    try:
+        check_currency(currency)
+    except MoneyError as exc:
+        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency") from exc
+    try:
+        return Money(amount, currency)
+    except MoneyError as exc:
+        raise Invalid(_("The amount must be a positive whole number of fen (1 yuan = 100)."), code="invalid_amount") from exc
+
+
 def allocate(total: int, weights: list[int]) -> list[int]:
     """Split `total` minor units in proportion to `weights`, exactly (largest remainder).
 

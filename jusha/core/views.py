@@ -3,7 +3,6 @@ import mimetypes
 from django.conf import settings
 from django.db import connection
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import render
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
 
@@ -17,12 +16,6 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means unhealthy
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-def home(request):
-    from jusha.projects.selectors import home_projects
-
-    return render(request, "core/home.html", home_projects())
 
 
 @require_GET

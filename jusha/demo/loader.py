@@ -202,7 +202,7 @@ class Demo:
         return rng.randint(100, 20000)
 
     def gifts_to(self, project, count: int, *, fill: bool = False) -> None:
-        from jusha.ledger.selectors import project_sums
+        from jusha.projects.selectors import project_sums
 
         for i in range(count):
             self.give(project, self.amount(), donor=self.donor if i % 40 == 0 else None)
@@ -334,7 +334,7 @@ class Demo:
         released by staff)."""
         from jusha.campaigns.services import application_submit, application_transition, campaign_create
         from jusha.giving.services import project_accepting
-        from jusha.ledger.selectors import project_sums
+        from jusha.projects.selectors import project_sums
         from jusha.matching.models import Match
         from jusha.matching.selectors import pool_figures
         from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition

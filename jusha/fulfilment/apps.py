@@ -15,3 +15,32 @@ class FulfilmentConfig(AppConfig):
         # The gift path (docs/architecture.md gives the order of every subscriber).
         events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT)
         ledger_checks.register(checks.batch_problems, order=600)
+        _subscribe_project_cancelled()
+        _contribute_to_project_pages()
+        _contribute_to_organisation_pages()
+
+
+def _subscribe_project_cancelled():
+    """A cancelled project's batches not yet purchased are cancelled with it, in the
+    cancelling transaction (before giving queues the refunds after commit)."""
+    from jusha.core.events import IN_TRANSACTION, project_cancelled
+    from jusha.fulfilment.services import batches_cancel_for_project
+
+    project_cancelled.subscribe(batches_cancel_for_project, order=10, phase=IN_TRANSACTION)
+
+
+def _contribute_to_project_pages():
+    """The project page shows the delivery batches; the project API the batch size."""
+    from jusha.fulfilment import schemas, sections
+    from jusha.projects import contributions as project
+
+    project.detail_sections.register(sections.project_page, order=40)
+    project.api_detail_fields.register(schemas.project_detail_fields, order=40)
+
+
+def _contribute_to_organisation_pages():
+    """The members' dashboard shows each organisation's batches waiting for action."""
+    from jusha.fulfilment import sections
+    from jusha.organisations import contributions as organisation
+
+    organisation.dashboard_sections.register(sections.organisation_dashboard, order=20)

@@ -68,7 +68,7 @@ def batch_confirmations(batch) -> list:
 def project_fulfilment(project) -> dict:
     """What the project page shows: the plan, the money towards the next batch, the latest
     batches with their timeline, and whether the viewer may plan. Three queries."""
-    from jusha.ledger.selectors import project_sums
+    from jusha.projects.selectors import project_sums
 
     plan = BatchPlan.objects.filter(project=project).first()
     batches = with_timeline(project_batches(project)[:10])
@@ -86,7 +86,7 @@ def project_fulfilment(project) -> dict:
 
 def batch_due(project_id: int) -> bool:
     """Whether the project's uncommitted funds cover a batch of its plan (two queries)."""
-    from jusha.ledger.selectors import project_sums
+    from jusha.projects.selectors import project_sums
 
     plan = BatchPlan.objects.filter(project_id=project_id).values_list("batch_size", "project__unit_cost").first()
     if plan is None or not plan[1]:

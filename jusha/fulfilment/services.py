@@ -26,7 +26,7 @@ from jusha.core.uploads import clean_image
 from jusha.fulfilment import rules, states
 from jusha.transparency.services import fact_queue
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.ledger.services import commitment_post, commitment_release, expenditure_record, project_funds_lock
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
@@ -233,6 +233,12 @@ def batches_cancel_unpurchased(*, project) -> int:
             "currency": batch.currency,
         })
     return len(batches)
+
+
+def batches_cancel_for_project(event) -> None:
+    """Subscriber of `core.events.project_cancelled` (in the cancelling transaction): a
+    cancelled project's batches not yet purchased are cancelled with it."""
+    batches_cancel_unpurchased(project=event.project)
 
 
 @transaction.atomic

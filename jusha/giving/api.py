@@ -9,23 +9,15 @@ from ninja.responses import codes_4xx
 
 from jusha.accounts.auth import anyone, member, token_user
 from jusha.core.client import ClientContext
-from jusha.core.errors import Invalid, NotFound
+from jusha.core.errors import NotFound
 from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
-from jusha.core.money import Money, MoneyError
+from jusha.core.money import money_in
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.giving import permissions, schemas, services
 from jusha.giving.schemas import DonationIn, RefundIn
 from jusha.payments.sandbox import SandboxProvider
 
 router = Router(tags=["donations"])
-
-
-def money_in(amount: int, currency: str) -> Money:
-    """An amount and currency from a request body, as Money (422 for an unknown currency)."""
-    try:
-        return Money(amount, currency)
-    except MoneyError as exc:
-        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency") from exc
 
 
 def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref: str = "", context=None):

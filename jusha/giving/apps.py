@@ -18,3 +18,22 @@ class GivingConfig(AppConfig):
         )
         ledger_checks.register(checks.gift_problems, order=200)
         ledger_checks.register(checks.refund_problems, order=300)
+        _subscribe_project_cancelled()
+        _contribute_to_project_pages()
+
+
+def _subscribe_project_cancelled():
+    """A cancelled project that had raised money refunds every gift, once it has committed."""
+    from jusha.core.events import AFTER_COMMIT, project_cancelled
+    from jusha.giving.tasks import refund_all_gifts_of_cancelled
+
+    project_cancelled.subscribe(refund_all_gifts_of_cancelled, order=10, phase=AFTER_COMMIT)
+
+
+def _contribute_to_project_pages():
+    """Project cards count the donors; the project page shows the donors' wall."""
+    from jusha.giving import sections, selectors
+    from jusha.projects import contributions as project
+
+    project.card_figures.register(selectors.project_card_figures, order=10)
+    project.detail_sections.register(sections.project_page, order=60)

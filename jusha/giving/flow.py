@@ -17,6 +17,7 @@ from jusha.core.money import Money
 from jusha.giving.models import Donation
 from jusha.ledger.models import Expenditure
 from jusha.projects.models import BudgetLine, Project
+from jusha.projects.selectors import project_sums
 from jusha.projects.visibility import public_q
 from jusha.transparency import sankey
 
@@ -63,8 +64,12 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     expenditures = Expenditure.objects.filter(project__in=projects)
     gifts = _net_by_band(projects)
     raised = {pid: sum(bands) for pid, bands in gifts.items()}
+    # Sponsors' matches (net of what went back to their pools), from the journal's totals:
+    # the same money the log's match and match_return facts carry.
+    sums = project_sums(list(raised))
+    matched = {pid: sums[pid].matched for pid in raised if sums[pid].matched > 0}
     spent = dict(expenditures.values_list("budget_line_id").annotate(total=Sum("amount")).order_by())
-    top = sorted(raised, key=lambda pid: (-raised[pid], pid))[:TOP_PROJECTS]
+    top = sorted(raised, key=lambda pid: (-raised[pid] - matched.get(pid, 0), pid))[:TOP_PROJECTS]
     drawn_projects = {pk: (slug, title) for pk, slug, title in projects.filter(pk__in=top).values_list("pk", "slug", "title")}
     titles = {pk: title for pk, (_slug, title) in drawn_projects.items()}
     other_project, other_line, held, other_spending = ("project", "other"), ("line", "other"), ("held",), ("exp", "other")
@@ -78,6 +83,10 @@ def fund_flow(*, project: Project | None = None) -> Flow:
         nodes.append((("band", i), _band_label(low, high), 0))
         for pid, bands in gifts.items():
             links[(("band", i), project_key(pid))] += bands[i]
+    if matched:
+        nodes.append((("matched",), _("Matched by sponsors"), 0))
+        for pid, value in matched.items():
+            links[(("matched",), project_key(pid))] += value
     nodes += [(("project", pid), titles[pid], 1) for pid in top] + [(other_project, _("Other projects"), 1)]
 
     # Projects -> budget lines (what was spent on each), and what is held, not yet spent.
@@ -90,7 +99,7 @@ def fund_flow(*, project: Project | None = None) -> Flow:
         spent_by_project[project_key(pid)] += spent[pk]
     raised_by_project = defaultdict(int)
     for pid, value in raised.items():
-        raised_by_project[project_key(pid)] += value
+        raised_by_project[project_key(pid)] += value + matched.get(pid, 0)
     for key, value in raised_by_project.items():
         links[(key, held)] += max(0, value - spent_by_project[key])
     for pk, (pid, title) in drawn_lines.items():

@@ -34,3 +34,8 @@ def project_donations_for_finance(project):
     """Every gift to a project that reached the provider (not those still awaiting payment),
     newest first: the finance members' list."""
     return Donation.objects.filter(project=project).exclude(status=Donation.Status.PENDING).select_related("donor").order_by("-created_at")
+
+
+def project_card_figures(project_ids) -> dict:
+    """What a project's card shows from the gifts: its number of donors (counted gifts)."""
+    return {"donors": donor_counts(project_ids)}

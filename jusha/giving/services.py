@@ -24,7 +24,7 @@ from jusha.giving import permissions, rules, tasks
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.schemas import receipt_path
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.ledger.services import gift_journal, project_funds_lock, refund_journal
 from jusha.organisations.permissions import roles_for
 from jusha.payments.providers import ProviderError, default_provider_name, get_provider
@@ -153,7 +153,7 @@ def donation_open(
     )
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
-    with transaction.atomic(savepoint=False):  # inside a caller's transaction (the demo's): no savepoint to pay for
+    with transaction.atomic():
         donation.save(force_insert=True)
         events.gift_opened.announce(events.GiftOpened(donation=donation, client=client, ref=ref or "", context=context or {}))
         if within is not None:

@@ -52,3 +52,19 @@ def refund_overflow(donation_id: str) -> None:
         actor=None,
         automatic=True,
     )
+
+
+@task()
+def refund_all_gifts(project_id: int, reason: str) -> int:
+    """A cancelled project hands back every gift it still holds."""
+    from jusha.giving.services import donations_refund_all
+    from jusha.projects.models import Project
+
+    return donations_refund_all(project=Project.objects.get(pk=project_id), reason=reason)
+
+
+def refund_all_gifts_of_cancelled(event) -> None:
+    """Subscriber of `core.events.project_cancelled` (after commit): a project cancelled
+    after raising money queues the refund of every gift."""
+    if event.raised > 0:
+        refund_all_gifts.enqueue(event.project.pk, event.reason or "The project was cancelled.")

@@ -19,7 +19,8 @@ from collections import defaultdict
 from django.db.models import Count, Q, Sum
 
 from jusha.core.events import Contributions
-from jusha.ledger.models import Expenditure, JournalEntry, Posting, ProjectTotal
+from jusha.ledger.models import Expenditure, JournalEntry, Posting
+from jusha.projects.models import ProjectTotal
 
 ledger_checks = Contributions("ledger checks")
 """provider() -> [problem]: one check of the journal against an app's own rows."""

@@ -127,27 +127,3 @@ class Expenditure(AppendOnlyModel):
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="expenditure_positive")]
 
-
-class ProjectTotal(models.Model):
-    """Sharded running totals of a project's journal entries, per kind: what `raised`,
-    `matched` and `available` are read from on every gift and page, without summing the
-    journal and without one row that every gift to a hot project must lock.
-
-    Each entry adds its amount to one of SHARDS rows chosen at random, in the entry's own
-    transaction (an increment in the database, never a read-modify-write in Python), so
-    concurrent gifts to one project rarely touch the same row. A total is the sum of its
-    shards. `manage.py ledger_check` proves every total equal to the journal."""
-
-    SHARDS = 8
-
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=16, choices=JournalEntry.Kind.choices)
-    shard = models.PositiveSmallIntegerField()
-    amount = models.BigIntegerField(default=0)
-    entries = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["project", "kind", "shard"], name="project_total_shard")]
-
-    def __str__(self):
-        return f"{self.project_id} {self.kind}[{self.shard}] {self.amount}"

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from jusha.ledger import rules
+from jusha.ledger.selectors import budget_lines_with_spent
 
 
 def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
@@ -33,3 +34,12 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
             )
         rows.append(row)
     return rows
+
+
+def project_detail_fields(project) -> dict:
+    """The project API's budget lines, each with what it has spent."""
+    return {
+        "budget_lines": [
+            {"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in budget_lines_with_spent(project)
+        ],
+    }

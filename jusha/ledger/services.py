@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.uploads import clean_voucher
 from jusha.ledger import rules
-from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting, ProjectTotal
+from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+from jusha.projects.models import ProjectTotal
 from jusha.transparency.services import fact_queue
 
 

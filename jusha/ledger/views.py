@@ -13,7 +13,8 @@ from jusha.ledger import services
 from jusha.ledger.forms import ExpenditureForm
 from jusha.ledger.permissions import access_ledger_project, access_spending_project
 from jusha.ledger.schemas import ledger_rows
-from jusha.ledger.selectors import budget_lines_with_spent, project_entries, project_sums, with_expenditures
+from jusha.ledger.selectors import budget_lines_with_spent, project_entries, with_expenditures
+from jusha.projects.selectors import project_sums
 
 
 @domain_errors

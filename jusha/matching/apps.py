@@ -29,3 +29,12 @@ class MatchingConfig(AppConfig):
         events.campaign_changed.subscribe(selectors.active_pools_changed_by, order=10, phase=events.IN_TRANSACTION)
         events.campaign_changed.subscribe(selectors.active_pools_changed_by, order=10, phase=events.AFTER_COMMIT)
         ledger_checks.register(checks.match_problems, order=700)
+        _contribute_to_project_pages()
+
+
+def _contribute_to_project_pages():
+    """The project page shows what sponsors matched, beside the progress."""
+    from jusha.matching import sections
+    from jusha.projects import contributions as project
+
+    project.detail_sections.register(sections.project_page, order=20)

@@ -254,7 +254,7 @@ def campaign_window_problems(campaign, window) -> list[str]:
 def project_matching(project) -> dict:
     """For the project page: matched so far (net, from the journal), held for review, and
     whether a pool is matching its gifts right now."""
-    from jusha.ledger.selectors import project_sums
+    from jusha.projects.selectors import project_sums
     
     held = Match.objects.filter(project=project, status=states.HELD).aggregate(t=Sum(F("amount") - F("returned")))["t"]
     live = eligible_pools(project, timezone.now()) if project.status == "fundraising" else []

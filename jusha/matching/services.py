@@ -42,6 +42,7 @@ from jusha.matching.selectors import active_pools_changed, eligible_pools
 from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
+from jusha.transparency.services import fact_queue
 
 PAID_STATUSES = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
 
@@ -73,6 +74,48 @@ def _staff_roles(actor) -> set[str]:
 
 def _lock(pool) -> Pool:
     return chunks.pool_lock(pool.pk)
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).isoformat()
+
+
+# --- public facts -----------------------------------------------------------------------
+# Every entry matching posts to the journal is also a public fact in the transparency log,
+# queued in the same transaction (docs/transparency.md): a deposit into a pool, a match
+# journalled to a project, and a match returned to its pool. A match held for review moves
+# nothing in the journal, so it is no fact until staff release it (then it is a match fact);
+# a held match given back (rejected, or its gift refunded) moved nothing either. So the
+# match facts of a project minus its match_return facts are what the journal says it was
+# matched. Only public bodies and public records: the sponsor organisation, the pool, the
+# project, the donation's id and receipt number (as in its gift fact), never the donor.
+
+
+def _pool_fields(pool) -> dict:
+    return {"pool": pool.pk, "sponsor": pool.sponsor.slug, "currency": pool.currency}
+
+
+def _deposit_fact(deposit: Deposit, pool: Pool) -> None:
+    fact_queue(kind="pool_deposit", public={
+        "id": str(deposit.pk), **_pool_fields(pool), "amount": deposit.amount,
+        "deposited_at": _local(deposit.created_at),
+    })
+
+
+def _match_fact(match: Match, pool: Pool, amount: int, at) -> None:
+    fact_queue(kind="match", public={
+        "id": str(match.pk), **_pool_fields(pool), "donation": str(match.donation_id),
+        "receipt": match.donation.receipt_number, "project": match.project.slug, "amount": amount,
+        "ratio_bp": match.ratio_bp, "matched_at": _local(at),
+    })
+
+
+def _match_return_fact(match: Match, pool: Pool, *, donation, refund, amount: int) -> None:
+    fact_queue(kind="match_return", public={
+        "id": str(refund.pk), "match": str(match.pk), **_pool_fields(pool), "donation": str(donation.pk),
+        "receipt": donation.receipt_number, "project": match.project.slug, "amount": amount,
+        "returned_at": _local(timezone.now()),
+    })
 
 
 def thresholds() -> rules.Thresholds:
@@ -165,6 +208,7 @@ def pool_deposit(*, pool, amount, reference: str, actor) -> Deposit:
         lines=[(organisation_cash_account(pool.sponsor_id, pool.currency), amount), (pool_account(pool), -amount)],
         memo=f"pool {pool.pk} deposit {reference}", actor=actor,
     )
+    _deposit_fact(deposit, pool)
     Pool.objects.filter(pk=pool.pk).update(deposited=F("deposited") + amount)
     audit_record(actor=actor, action="pool.deposit", target=pool, data={"amount": amount, "reference": reference})
     return deposit
@@ -302,7 +346,8 @@ def _committed(queryset) -> int:
     return queryset.aggregate(total=Sum(F("amount") - F("returned")))["total"] or 0
 
 
-def _journal_match(match: Match, pool: Pool, amount: int) -> None:
+def _journal_match(match: Match, pool: Pool, amount: int, *, at) -> None:
+    """The match entry (the pool's money to the project's fund) and its public fact."""
     source, fund = pool_and_fund_accounts(pool, match.project)
     entry_post(
         kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project, currency=pool.currency,
@@ -310,6 +355,7 @@ def _journal_match(match: Match, pool: Pool, amount: int) -> None:
         memo=match.donation.receipt_number or "",
     )
     match.journalled = amount
+    _match_fact(match, pool, amount, at)
 
 
 def match_gift(*, donation) -> Match | None:
@@ -346,7 +392,7 @@ def match_gift(*, donation) -> Match | None:
             day=day, signals=found,
         )
         if not found:
-            _journal_match(match, pool, amount)
+            _journal_match(match, pool, amount, at=donation.paid_at)
         return match
     return None
 
@@ -365,7 +411,7 @@ def match_return_for_refund(*, donation, refund) -> int:
     in proportion. What stays is floor(match × (gift − refunded) / gift), so a full refund
     returns all of it; a match the project has already spent is not clawed back. Returns
     the fen journalled back to the pool (a held match is only un-reserved)."""
-    from jusha.ledger.selectors import project_sums
+    from jusha.projects.selectors import project_sums
 
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
@@ -390,6 +436,7 @@ def match_return_for_refund(*, donation, refund) -> int:
                 lines=[(fund, back), (source, -back)],
                 memo=donation.receipt_number or "",
             )
+            _match_return_fact(match, pool, donation=donation, refund=refund, amount=back)
             match.returned += back
             chunks.pool_give_back(pool.pk, back)
     if match.net == 0:
@@ -418,7 +465,7 @@ def match_release(*, match, actor, note: str = "") -> Match:
     """Staff found nothing wrong: the reserved match is journalled to the project."""
     pool, locked = _decide(match, actor=actor, target=states.RELEASED, note=note)
     amount = locked.net
-    _journal_match(locked, pool, amount)
+    _journal_match(locked, pool, amount, at=locked.decided_at)
     locked.status = states.RELEASED
     locked.save(update_fields=["status", "journalled", "decided_by", "decided_at", "decision_note"])
     data = {"amount": amount, "note": locked.decision_note}

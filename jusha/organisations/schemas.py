@@ -3,6 +3,8 @@ from datetime import datetime
 from ninja import Schema
 from pydantic import Field
 
+from jusha.organisations.selectors import memberships_of
+
 
 class OrganisationIn(Schema):
     name: str = Field(min_length=1, max_length=120)
@@ -31,3 +33,12 @@ class OrganisationOut(Schema):
     verification: str
     rejection_reason: str = ""
     verified_at: datetime | None
+
+
+def account_fields(user) -> dict:
+    """`GET /api/v1/me`: the caller's organisations, each with their role in it."""
+    return {
+        "organisations": [
+            {"slug": m.organisation.slug, "name": m.organisation.name, "role": m.role} for m in memberships_of(user)
+        ],
+    }

@@ -8,12 +8,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from jusha.organisations.models import Invitation, Membership, Organisation
-from jusha.projects.models import Project
 
 INVITATION_TTL = timedelta(days=14)
-PUBLIC_PROJECT_STATUSES = ("fundraising", "funded", "executing", "completed")
-PROJECT_STATUSES_NEEDING_EDITORS = ("draft", "changes_requested")
-PROJECT_ROLES = {"owner", "editor"}
 
 
 def organisation_can_publish(org: Organisation) -> bool:
@@ -54,56 +50,35 @@ def invitations_for_user(user) -> list[Invitation]:
     return list(Invitation.objects.filter(_pending(), email__iexact=user.email).select_related("organisation"))
 
 
-def public_projects(org: Organisation) -> list:
-    return list(
-        Project.objects.filter(organisation=org, status__in=PUBLIC_PROJECT_STATUSES).only(
-            "slug", "title", "summary", "status", "organisation_id"
-        )
-    )
-
-
 def dashboard_for(user) -> list[dict]:
-    """For each of the user's organisations, what needs their action. Three queries in all."""
+    """For each of the user's organisations, what needs their action: the organisation's
+    own part (invitations not yet accepted, for owners); the apps above add theirs
+    (contributions.dashboard_sections). Two queries here."""
     memberships = memberships_of(user)
-    project_orgs = [m.organisation_id for m in memberships if m.role in PROJECT_ROLES]
     owner_orgs = [m.organisation_id for m in memberships if m.role == Membership.Role.OWNER]
-    projects, invitations = defaultdict(list), defaultdict(list)
-    if project_orgs:
-        for project in Project.objects.filter(
-            organisation_id__in=project_orgs, status__in=PROJECT_STATUSES_NEEDING_EDITORS
-        ).only("slug", "title", "status", "review_note", "organisation_id"):
-            projects[project.organisation_id].append(project)
+    invitations = defaultdict(list)
     if owner_orgs:
         for invitation in Invitation.objects.filter(_pending(), organisation_id__in=owner_orgs):
             invitations[invitation.organisation_id].append(invitation)
     return [
         {
             "organisation": m.organisation,
+            "membership": m,
             "role": m.role,
             "role_label": m.get_role_display(),
             "is_owner": m.role == Membership.Role.OWNER,
-            "edits_projects": m.role in PROJECT_ROLES,
-            "projects": projects[m.organisation_id],
             "invitations": invitations[m.organisation_id],
         }
         for m in memberships
     ]
 
 
-def staff_queue() -> dict:
-    """What needs platform staff: organisations waiting for verification, projects in review."""
-    return {
-        "organisations": list(
-            Organisation.objects.filter(verification=Organisation.Verification.SUBMITTED)
-            .annotate(
-                submitted_at=Max("verification_changes__created_at", filter=Q(verification_changes__target="submitted"))
-            )
-            .order_by("submitted_at")
-        ),
-        "projects": list(
-            Project.objects.filter(status="in_review")
-            .select_related("organisation")
-            .only("slug", "title", "created_at", "organisation__slug", "organisation__name")
-            .order_by("created_at")
-        ),
-    }
+def organisations_awaiting_verification() -> list[Organisation]:
+    """What needs platform staff here: organisations waiting for verification, oldest first."""
+    return list(
+        Organisation.objects.filter(verification=Organisation.Verification.SUBMITTED)
+        .annotate(
+            submitted_at=Max("verification_changes__created_at", filter=Q(verification_changes__target="submitted"))
+        )
+        .order_by("submitted_at")
+    )

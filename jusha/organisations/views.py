@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jusha.core.errors import DomainError, Forbidden, NotFound
-from jusha.organisations import permissions, selectors, services
+from jusha.core.sections import collect_sections, group_sections
+from jusha.organisations import contributions, permissions, selectors, services
 from jusha.organisations.forms import InvitationForm, OrganisationForm, RejectForm, RoleForm
 from jusha.organisations.models import Membership
 
@@ -58,7 +59,7 @@ def detail(request, slug):
     return render(
         request,
         "organisations/detail.html",
-        {"organisation": organisation, "projects": selectors.public_projects(organisation)},
+        {"organisation": organisation, "sections": collect_sections(contributions.detail_sections, organisation)},
     )
 
 
@@ -204,7 +205,11 @@ def invitation(request, token):
 
 @login_required
 def dashboard(request):
-    return render(request, "organisations/dashboard.html", {"entries": selectors.dashboard_for(request.user)})
+    entries = selectors.dashboard_for(request.user)
+    contributed = contributions.dashboard_sections.collect([entry["membership"] for entry in entries])
+    for entry in entries:  # each organisation's projects, batches... waiting for the user
+        entry["sections"] = group_sections(found.get(entry["organisation"].pk) for found in contributed)
+    return render(request, "organisations/dashboard.html", {"entries": entries})
 
 
 def _staff_only(request):
@@ -215,7 +220,10 @@ def _staff_only(request):
 @login_required
 def staff_dashboard(request):
     _staff_only(request)
-    return render(request, "organisations/staff_dashboard.html", selectors.staff_queue())
+    return render(request, "organisations/staff_dashboard.html", {
+        "organisations": selectors.organisations_awaiting_verification(),
+        "sections": collect_sections(contributions.staff_sections),  # projects in review
+    })
 
 
 @login_required

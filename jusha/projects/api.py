@@ -6,6 +6,7 @@ from ninja import Query, Router
 
 from jusha.core.errors import Invalid, NotFound
 from jusha.projects import states
+from jusha.projects.contributions import api_detail_fields
 from jusha.projects.models import Cause, Project
 from jusha.projects.regions import is_valid_region, region_label
 from jusha.projects.schemas import ProjectDetailOut, ProjectListOut
@@ -60,22 +61,19 @@ def list_projects(
 
 @router.get("/projects/{slug}", response=ProjectDetailOut, auth=None, summary="One public project")
 def get_project(request, slug: str):
-    from jusha.fulfilment.selectors import batch_size_of
-    from jusha.ledger.selectors import budget_lines_with_spent
-
     project = Project.objects.select_related("organisation").filter(slug=slug).first()
     if project is None or not is_public(project):
         raise NotFound(_("There is no such project."))
     project_cards([project])
+    contributed = {}
+    for fields in api_detail_fields.collect(project):  # budget lines with their spending, batch size
+        contributed.update(fields)
     return {
         **_item(request, project),
         "story": project.story,
-        "budget_lines": [
-            {"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in budget_lines_with_spent(project)
-        ],
         "unit": project.unit_name,
         "unit_cost": project.unit_cost,
-        "batch_size": batch_size_of(project),
+        **contributed,
         "beneficiary_count": project.beneficiary_count,
         "shortfall_rule": project.shortfall_rule,
         "overflow_rule": project.overflow_rule,

@@ -130,3 +130,46 @@ class StatusChange(models.Model):
         verbose_name = _("project status change")
         verbose_name_plural = _("project status changes")
         ordering = ["created_at", "id"]
+
+
+class ProjectTotal(models.Model):
+    """Sharded running totals of a project's journal entries, per kind: what `raised`,
+    `matched` and `available` are read from on every gift and page, without summing the
+    journal and without one row that every gift to a hot project must lock.
+
+    The figures belong to the project (every app above reads them through
+    `projects.selectors.project_sums`); the ledger writes them: each journal entry adds its
+    amount to one of SHARDS rows chosen at random, in the entry's own transaction (an
+    increment in the database, never a read-modify-write in Python), so concurrent gifts to
+    one project rarely touch the same row. A total is the sum of its shards.
+    `manage.py ledger_check` proves every total equal to the journal.
+
+    The table keeps the name it had when the ledger owned the model (a state-only move)."""
+
+    class Kind(models.TextChoices):
+        """The journal's entry kinds (ledger.models.JournalEntry.Kind): the same values."""
+
+        GIFT = "gift", _("Gift received")
+        REFUND = "refund", _("Refund")
+        EXPENDITURE = "expenditure", _("Expenditure")
+        FEE = "fee", _("Fee")
+        POOL_DEPOSIT = "pool_deposit", _("Matching pool deposit")
+        MATCH = "match", _("Matched by a sponsor")
+        MATCH_RETURN = "match_return", _("Match returned to its pool")
+        COMMITMENT = "commitment", _("Committed to a delivery batch")
+        RELEASE = "release", _("Batch commitment used")
+
+    SHARDS = 8
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    shard = models.PositiveSmallIntegerField()
+    amount = models.BigIntegerField(default=0)
+    entries = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "ledger_projecttotal"
+        constraints = [models.UniqueConstraint(fields=["project", "kind", "shard"], name="project_total_shard")]
+
+    def __str__(self):
+        return f"{self.project_id} {self.kind}[{self.shard}] {self.amount}"

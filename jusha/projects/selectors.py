@@ -1,18 +1,74 @@
-"""Reads of projects. Figures are derived from the journal and the gifts, in a constant
-number of queries however many projects are shown."""
+"""Reads of projects. Figures are derived from the journal (the running totals the ledger
+keeps) and from what other apps contribute (the donors), in a constant number of queries
+however many projects are shown."""
 
 from __future__ import annotations
 
 import math
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from jusha.projects import states
+from jusha.projects.contributions import card_figures
 from jusha.projects.rules import gift_refusal
-from jusha.projects.models import Project
+from jusha.projects.models import Project, ProjectTotal
 from jusha.projects.regions import region_prefix
+
+
+# --- running totals (written by the ledger with each journal entry) -------------------
+
+@dataclass(frozen=True)
+class ProjectSums:
+    gifts: int = 0
+    refunds: int = 0
+    spent: int = 0
+    committed: int = 0  # set aside for delivery batches
+    released: int = 0  # taken back from them as each batch's purchase is recorded
+    matched: int = 0  # matched from sponsors' pools, net of matches returned to them
+
+    @property
+    def raised(self) -> int:
+        """Paid gifts minus refunds (matching is reported apart)."""
+        return self.gifts - self.refunds
+
+    @property
+    def held_for_batches(self) -> int:
+        """Committed to delivery batches whose purchase is not recorded yet."""
+        return self.committed - self.released
+
+    @property
+    def available(self) -> int:
+        """Raised (and matched), not spent and not held for a batch: what refunds, expenditures and new
+        batches may still draw on."""
+        return self.raised + self.matched - self.spent - self.held_for_batches
+
+
+def project_sums(project_ids) -> dict[int, ProjectSums]:
+    """One grouped query for any number of projects, over their sharded running totals
+    (a few rows per project and kind, however many gifts it has; `ledger_check` proves
+    them equal to the journal)."""
+    project_ids = list(project_ids)
+    totals: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        ProjectTotal.objects.filter(project_id__in=project_ids)
+        .values_list("project_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for project_id, kind, total in rows:
+        totals[project_id][kind] = total or 0
+    return {
+        pid: ProjectSums(
+            gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
+            committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
+            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0),
+        )
+        for pid in project_ids
+    }
 
 
 def is_public(project: Project) -> bool:
@@ -45,18 +101,18 @@ def project_search(*, cause: str = "", region: str = "", status: str = "", q: st
 def project_cards(projects, *, now=None) -> list[Project]:
     """The projects as a list, each with `raised`, `donors`, `remaining`, `percent` (of
     the goal, floored), `bar` (percent capped to 0..100), `days_left` (None unless
-    fundraising) and `accepting` attached: two queries for any number of projects."""
-    from jusha.giving.selectors import donor_counts
-    from jusha.ledger.selectors import project_sums
-
+    fundraising) and `accepting` attached, and the figures other apps contribute
+    (`contributions.card_figures`: `donors`): two queries for any number of projects."""
     projects = list(projects)
     ids = [p.pk for p in projects]
     sums = project_sums(ids) if ids else {}
-    donors = donor_counts(ids) if ids else {}
+    for figures in card_figures.collect(ids) if ids else ():
+        for name, values in figures.items():
+            for p in projects:
+                setattr(p, name, values[p.pk])
     now = now or timezone.now()
     for p in projects:
         p.raised = sums[p.pk].raised
-        p.donors = donors[p.pk]
         p.remaining = max(p.goal - p.raised, 0)
         p.percent = p.raised * 100 // p.goal if p.goal > 0 else 0
         p.bar = max(0, min(100, p.percent))
@@ -67,11 +123,10 @@ def project_cards(projects, *, now=None) -> list[Project]:
     return projects
 
 
-def _journal_total(kind: str):
-    from jusha.ledger.models import JournalEntry
-
+def _total(kind: str):
+    """A project's running total of one kind of journal entry, as a subquery over its shards."""
     total = (
-        JournalEntry.objects.filter(project=OuterRef("pk"), kind=kind)
+        ProjectTotal.objects.filter(project=OuterRef("pk"), kind=kind)
         .order_by()
         .values("project")
         .annotate(total=Sum("amount"))
@@ -86,7 +141,7 @@ def largest_unmet_needs(exclude_id=None, limit: int = 3) -> list[Project]:
     projects = (
         public_projects()
         .filter(status=states.FUNDRAISING, ends_at__gt=timezone.now())
-        .annotate(need=F("goal") - _journal_total("gift") + _journal_total("refund"))
+        .annotate(need=F("goal") - _total(ProjectTotal.Kind.GIFT) + _total(ProjectTotal.Kind.REFUND))
         .filter(need__gt=0)
         .order_by("-need", "ends_at", "pk")
     )
@@ -104,3 +159,33 @@ def home_projects() -> dict:
         public_projects().filter(status=states.FUNDRAISING)[:6]
     )
     return {"featured": featured, "most_needed": most_needed(limit=3)}
+
+
+def organisation_projects(organisation) -> list[Project]:
+    """An organisation's public projects, for its page."""
+    return list(
+        Project.objects.filter(organisation=organisation, status__in=states.PUBLIC).only(
+            "slug", "title", "summary", "status", "organisation_id"
+        )
+    )
+
+
+def projects_waiting_for_editors(organisation_ids) -> dict[int, list[Project]]:
+    """Drafts and projects sent back for changes, by organisation, in one query."""
+    waiting: dict[int, list[Project]] = defaultdict(list)
+    if organisation_ids:
+        for project in Project.objects.filter(organisation_id__in=organisation_ids, status__in=states.EDITABLE).only(
+            "slug", "title", "status", "review_note", "organisation_id"
+        ):
+            waiting[project.organisation_id].append(project)
+    return waiting
+
+
+def projects_in_review() -> list[Project]:
+    """Projects waiting for platform staff to review them, oldest first."""
+    return list(
+        Project.objects.filter(status=states.IN_REVIEW)
+        .select_related("organisation")
+        .only("slug", "title", "created_at", "organisation__slug", "organisation__name")
+        .order_by("created_at")
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.events import ProjectCancelled, project_cancelled
 from jusha.core.money import EXPONENTS, Money
 from jusha.core.richtext import checked_text, plain_text, sanitize_html
 from jusha.core.statemachine import SYSTEM
@@ -24,6 +25,7 @@ from jusha.projects import states
 from jusha.projects.models import BudgetLine, Cause, Project, ProjectUpdate, StatusChange, UpdatePhoto
 from jusha.projects.permissions import user_roles
 from jusha.projects.regions import is_valid_region
+from jusha.projects.selectors import project_sums
 
 logger = logging.getLogger("jusha.projects")
 
@@ -222,8 +224,6 @@ def _facts(project: Project, source: str, target: str, *, reason: str, report: s
         facts["organisation_verified"] = organisation_can_publish(project.organisation)
         facts["budget_total"] = project.budget_lines.aggregate(total=Sum("amount"))["total"] or 0
     if source in (states.FUNDRAISING, states.FUNDED, states.EXECUTING):
-        from jusha.ledger.selectors import project_sums
-
         facts["raised"] = project_sums([project.pk])[project.pk].raised
     return states.Facts(**facts)
 
@@ -233,8 +233,10 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
     """Move a project to `target` on behalf of `actor` (None: the platform itself).
 
     Locks the row, checks the table (who) and the guards (when), and writes the change
-    with its StatusChange row, and an audit row when staff act. Cancelling a project
-    that holds gifts refunds them, after commit. Refused: TransitionRefused, nothing changed.
+    with its StatusChange row, and an audit row when staff act. Cancelling announces
+    `core.events.project_cancelled` (fulfilment cancels the batches not yet purchased, in
+    this transaction; giving refunds the gifts, after commit). Refused: TransitionRefused,
+    nothing changed.
     """
     locked = _lock(project)
     roles = {SYSTEM} if actor is None else user_roles(actor, locked.organisation)
@@ -270,14 +272,9 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
             data={"from": source, "to": target, "reason": reason},
         )
     if target == states.CANCELLED:
-        from jusha.fulfilment.services import batches_cancel_unpurchased
-
-        batches_cancel_unpurchased(project=locked)  # their money is the donors' again
-    if target == states.CANCELLED and facts.raised > 0:
-        from jusha.projects import tasks
-
-        project_id, why = locked.pk, reason or "The project was cancelled."
-        transaction.on_commit(lambda: tasks.refund_all_gifts.enqueue(project_id, why))
+        # The apps above act on it: delivery batches not yet purchased are cancelled in this
+        # transaction (their money is the donors' again), the gifts refunded after commit.
+        project_cancelled.announce(ProjectCancelled(project=locked, actor=actor, reason=reason, raised=facts.raised))
     _sync(project, locked)
     return locked
 
@@ -286,8 +283,6 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
 def project_mark_funded_if_full(*, project_id: int) -> Project | None:
     """After each paid gift: a fundraising project whose gifts reach the goal is funded.
     The row lock makes concurrent calls (one per gift) change it once."""
-    from jusha.ledger.selectors import project_sums
-
     # Checked first without a lock: on the gift path the row is locked only when it fills.
     unlocked = Project.objects.filter(pk=project_id).only("status", "goal").first()
     if unlocked is None or unlocked.status != states.FUNDRAISING:
@@ -303,8 +298,6 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
 
 
 def _close_one(project_id: int, now) -> str | None:
-    from jusha.ledger.selectors import project_sums
-
     project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING or project.ends_at > now:
         return None  # closed meanwhile by someone else

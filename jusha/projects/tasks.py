@@ -2,22 +2,13 @@
 
 from django_tasks import task
 
-
-@task()
-def refund_all_gifts(project_id: int, reason: str) -> int:
-    """A cancelled project hands back every gift it still holds (giving does the refunds)."""
-    from jusha.giving.services import donations_refund_all
-    from jusha.projects.models import Project
-
-    return donations_refund_all(project=Project.objects.get(pk=project_id), reason=reason)
+from jusha.projects.selectors import project_sums
 
 
 def on_gift_paid(paid) -> None:
     """core.events.gift_paid, after commit: funded once gifts reach the goal. Read after
     commit, so that of two gifts that fill the project together, the one that commits last
     sees both; most gifts do not fill it, and the worker is not woken for them."""
-    from jusha.ledger.selectors import project_sums
-
     project = paid.donation.project
     if project_sums([project.pk])[project.pk].raised >= project.goal:
         project_check_full.enqueue(project.pk)

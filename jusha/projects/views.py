@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST, require_safe
 
 from jusha.core.errors import Conflict, Invalid, TooLarge, TransitionRefused
 from jusha.core.pages import domain_errors
+from jusha.core.sections import collect_sections
 from jusha.projects import services, states
+from jusha.projects.contributions import detail_sections
 from jusha.projects.forms import BudgetFormSet, FilterForm, ProjectForm, TransitionForm, UpdateForm
 from jusha.projects.permissions import access_project
-from jusha.projects.selectors import is_public, largest_unmet_needs, project_cards, project_search
+from jusha.projects.selectors import home_projects, is_public, largest_unmet_needs, project_cards, project_search
 
 PAGE_SIZE = 12
 
@@ -59,21 +61,21 @@ def _actions(project) -> list[dict]:
     return actions
 
 
+def home(request):
+    """The front page: featured projects and those that need help most."""
+    return render(request, "core/home.html", home_projects())
+
+
 @require_safe
 @domain_errors
 def project_detail(request, slug):
-    from jusha.giving.selectors import donor_wall
-    from jusha.ledger.selectors import budget_lines_with_spent, project_entries
-
     project = access_project(user=request.user, slug=slug)
     project_cards([project])
     members = bool(project.viewer_roles & states.MEMBERS)
     closed = is_public(project) and not project.accepting
     return render(request, "projects/detail.html", {
         "project": project,
-        "budget_lines": budget_lines_with_spent(project),
-        "entries": project_entries(project)[:10],
-        "wall": donor_wall(project),
+        "sections": collect_sections(detail_sections, project),  # donors, ledger, matching, batches, sharing
         "updates": project.updates.prefetch_related("photos")[:20],
         "actions": _actions(project),
         "can_edit": members and project.status in states.EDITABLE,

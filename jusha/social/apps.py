@@ -15,3 +15,12 @@ class SocialConfig(AppConfig):
         events.gift_opened.subscribe(services.on_gift_opened, order=20)
         events.gift_paid.subscribe(services.on_gift_changed, order=10)
         events.gift_refunded.subscribe(services.on_gift_changed, order=10)
+        _contribute_to_project_pages()
+
+
+def _contribute_to_project_pages():
+    """The project page carries the sharing card's meta tags and the pass-it-on box."""
+    from jusha.projects import contributions as project
+    from jusha.social import sections
+
+    project.detail_sections.register(sections.project_page, order=30)

@@ -16,7 +16,7 @@ from jusha.giving.models import Donation
 from jusha.giving.services import donation_open
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.matching.models import Match
 from jusha.payments.models import PaymentEvent
 from tests.factories import make_pool, make_project

@@ -15,7 +15,7 @@ from jusha.giving.models import Donation
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.payments.sandbox import SandboxProvider
 from tests.fulfilment.conftest import COST, member, warm_project
 

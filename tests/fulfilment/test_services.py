@@ -15,7 +15,7 @@ from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, Stat
 from jusha.giving.services import donation_refund
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import Expenditure, JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.ledger.services import expenditure_record
 from jusha.projects.services import project_create
 from tests.factories import give, image_upload, jpeg_with_gps, make_project

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from jusha.giving.models import Donation
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.payments import signing
 from jusha.payments.models import PaymentEvent
 from tests.factories import give, make_project

@@ -18,7 +18,8 @@ from jusha.core.money import Money
 from jusha.giving.services import donation_refund
 from jusha.ledger import checks
 from jusha.ledger.maintenance import ledger_unlocked
-from jusha.ledger.models import Expenditure, JournalEntry, Posting, ProjectTotal
+from jusha.ledger.models import Expenditure, JournalEntry, Posting
+from jusha.projects.models import ProjectTotal
 from jusha.ledger.services import expenditure_record
 from jusha.matching import checks as matching_checks
 from tests.factories import give, image_upload, make_member, make_pool, make_project

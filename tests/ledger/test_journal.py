@@ -15,7 +15,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid, TooLarge
 from jusha.giving.models import Donation, Refund
 from jusha.giving.services import donation_refund
 from jusha.ledger.models import AppendOnlyError, Expenditure, JournalEntry, Posting
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.ledger.services import expenditure_record, gift_journal
 from tests.factories import give, image_upload, make_member, make_org, make_project, make_user
 

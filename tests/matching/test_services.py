@@ -15,7 +15,7 @@ from jusha.core.models import AuditLog
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
-from jusha.ledger.selectors import project_sums
+from jusha.projects.selectors import project_sums
 from jusha.matching import services
 from jusha.matching.models import Deposit, Match, Pool
 from jusha.matching.selectors import pool_figures

@@ -406,7 +406,7 @@ def test_ended_short_with_refund_rule_is_cancelled_and_every_gift_refunded(org):
     if not hasattr(giving_services, "donations_refund_all"):
         pytest.skip("jusha.giving.services.donations_refund_all is not written yet (giving engineer)")
     from jusha.giving.models import Donation
-    from jusha.ledger.selectors import project_sums
+    from jusha.projects.selectors import project_sums
 
     project = make_project(org, goal=100_000, shortfall_rule="refund")
     first, second = give(project, 20_000), give(project, 5_000)

@@ -23,13 +23,6 @@ def region(code) -> str:
 
 
 @register.filter
-def direction(kind) -> str:
-    from jusha.ledger.rules import DIRECTIONS
-
-    return DIRECTIONS.get(kind, "")
-
-
-@register.filter
 def richtext(html) -> str:
     """Stories, updates and reports are sanitised when written; again here, in case a row
     came from elsewhere (fixtures, imports, the shell)."""

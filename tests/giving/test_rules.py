@@ -1,0 +1,74 @@
+"""The pure rules of giving, alone: amounts, what may be refunded, the status a refund
+leaves, receipt numbers and access tokens."""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from jusha.giving import rules
+
+RECEIPT = re.compile(r"^JS(\d{4})-([0-9A-HJKMNP-TV-Z]{8})-([0-9A-HJKMNP-TV-Z]{8})$")  # Crockford: no I, L, O, U
+
+
+@pytest.mark.parametrize("amount", [1, 100, 5000, 100_000_000])
+def test_a_whole_number_of_fen_within_the_limits_is_a_gift(amount):
+    assert rules.check_amount(amount, minimum=1, maximum=100_000_000) == amount
+
+
+@pytest.mark.parametrize("amount", [True, False, 1.0, 50.5, "100", Decimal("100"), None, 0, -1, -5000])
+def test_anything_but_a_positive_whole_number_is_refused(amount):
+    with pytest.raises(rules.AmountError) as refused:
+        rules.check_amount(amount, minimum=1, maximum=100_000_000)
+    assert refused.value.code == "invalid_amount"
+
+
+def test_the_limits_are_inclusive_and_say_which_side_was_crossed():
+    assert rules.check_amount(100, minimum=100, maximum=200) == 100
+    assert rules.check_amount(200, minimum=100, maximum=200) == 200
+    for amount, code in ((99, "amount_too_small"), (201, "amount_too_large")):
+        with pytest.raises(rules.AmountError) as refused:
+            rules.check_amount(amount, minimum=100, maximum=200)
+        assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    "amount,refunded,available,expected",
+    [
+        (5000, 0, 100_000, 5000),  # all of it
+        (5000, 2000, 100_000, 3000),  # what is left of it
+        (5000, 5000, 100_000, 0),  # nothing left
+        (5000, 0, 1200, 1200),  # the project spent the rest: spent money is not handed back
+        (5000, 4000, 1200, 1000),  # the smaller of the two
+        (5000, 0, 0, 0),
+        (5000, 0, -300, 0),  # never negative
+    ],
+)
+def test_refundable_is_what_is_left_of_the_gift_and_still_held(amount, refunded, available, expected):
+    assert rules.refundable(amount=amount, refunded=refunded, project_available=available) == expected
+
+
+@pytest.mark.parametrize(
+    "refunded_total,status",
+    [(1, "partially_refunded"), (4999, "partially_refunded"), (5000, "refunded"), (5001, "refunded")],
+)
+def test_status_after_refund(refunded_total, status):
+    assert rules.status_after_refund(amount=5000, refunded_total=refunded_total) == status
+
+
+def test_receipt_numbers_carry_the_year_and_80_random_bits():
+    numbers = {rules.new_receipt_number(2026) for _ in range(2000)}
+    assert len(numbers) == 2000  # not guessable, so never repeated in practice
+    for number in numbers:
+        found = RECEIPT.match(number)
+        assert found and found.group(1) == "2026", number
+        assert len(number) <= 24  # fits Donation.receipt_number
+    assert RECEIPT.match(rules.new_receipt_number(2031)).group(1) == "2031"
+    used = {c for n in numbers for c in n.split("-", 1)[1].replace("-", "")}
+    assert len(used) == 32  # the whole alphabet is drawn on
+
+
+def test_access_tokens_are_long_random_and_url_safe():
+    tokens = {rules.new_access_token() for _ in range(500)}
+    assert len(tokens) == 500
+    assert all(len(t) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", t) for t in tokens)

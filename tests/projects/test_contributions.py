@@ -1,0 +1,27 @@
+"""The apps above projects add to its pages and answers through explicit, ordered
+providers (core.sections); projects names none of them."""
+
+from jusha.projects import contributions as project
+
+
+def names(contributions) -> list[str]:
+    return [f"{p.__module__}.{p.__qualname__}" for p in contributions.providers()]
+
+
+def test_the_project_page_sections_in_page_order():
+    assert names(project.detail_sections) == [
+        "jusha.matching.sections.project_page",  # matched, beside the progress
+        "jusha.social.sections.project_page",  # sharing card meta tags; pass it on
+        "jusha.fulfilment.sections.project_page",  # delivery batches, after the story
+        "jusha.ledger.sections.project_page",  # budget and spending; latest ledger entries
+        "jusha.giving.sections.project_page",  # donors' wall
+    ]
+
+
+def test_the_project_answer_and_cards():
+    assert names(project.api_detail_fields) == [
+        "jusha.fulfilment.schemas.project_detail_fields",
+        "jusha.ledger.schemas.project_detail_fields",
+    ]
+    assert names(project.card_figures) == ["jusha.giving.selectors.project_card_figures"]
+
