@@ -3,7 +3,6 @@
 from django.utils import timezone
 
 from jusha.ledger import rules
-from jusha.ledger.selectors import budget_lines_with_spent
 
 
 def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
@@ -36,10 +35,6 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
     return rows
 
 
-def project_detail_fields(project) -> dict:
-    """The project API's budget lines, each with what it has spent."""
-    return {
-        "budget_lines": [
-            {"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in budget_lines_with_spent(project)
-        ],
-    }
+def budget_lines_out(lines) -> list[dict]:
+    """Budget lines (selectors.budget_lines_with_spent), each with what it has spent."""
+    return [{"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in lines]
