@@ -5,11 +5,25 @@ from django.utils.translation import gettext as _
 from jusha.core.errors import NotFound
 from jusha.giving.models import Donation
 from jusha.giving.permissions import access_donation, donation_can_view_private
+from jusha.organisations.permissions import MEMBER_ROLES
 from jusha.projects.models import Project
 from jusha.projects.permissions import access_project
 from jusha.projects.selectors import is_public
 from jusha.social import selectors
 from jusha.social.models import ShareLink
+
+
+FIGURES_VIEWERS = MEMBER_ROLES | {"staff"}  # the organisation's view of a project's sharing
+
+
+def access_sharing_figures(*, user, slug: str) -> Project:
+    """A project's sharing figures in aggregate, for its organisation's members and staff."""
+    return access_project(user=user, slug=slug, roles=FIGURES_VIEWERS)
+
+
+def can_see_sharing_figures(project) -> bool:
+    """Whether the viewer (`project.viewer_roles`) may open the project's sharing figures."""
+    return bool(getattr(project, "viewer_roles", set()) & FIGURES_VIEWERS)
 
 
 def access_shared_project(*, user, slug: str) -> Project:

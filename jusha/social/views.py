@@ -14,8 +14,6 @@ from jusha.core import pages
 from jusha.core.errors import DomainError, RateLimited
 from jusha.core.ratelimit import rate_limit
 from jusha.giving.views import SESSION_TOKENS
-from jusha.organisations.permissions import MEMBER_ROLES
-from jusha.projects.permissions import access_project
 from jusha.projects.selectors import project_cards
 from jusha.social import charts, permissions, posters, rules, schemas, selectors, services
 from jusha.social.visitors import remember_ref, remembered_ref, visitor_of
@@ -163,7 +161,7 @@ def relay(request, slug):
 @domain_errors
 def dashboard(request, slug):
     """The organisation's view of a project's sharing: aggregates only (no link's figures)."""
-    project = access_project(user=request.user, slug=slug, roles=MEMBER_ROLES | {"staff"})
+    project = permissions.access_sharing_figures(user=request.user, slug=slug)
     project_cards([project])
     public = selectors.public_relay(selectors.relay_summary(project))
     links_chart, gifts_chart = _depth_charts(public)
