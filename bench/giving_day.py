@@ -161,6 +161,7 @@ def create_alone(client, rng, slugs):
 # per-gift cap, eligible for every project, funded and activated by staff; first the pool
 # data["close"] (the previous phase's) is closed, so only one pool is ever active.
 SEED_POOL = SEED_ORGANISATION + """
+from jusha.core.money import Money
 from jusha.matching.models import Pool
 from jusha.matching.services import pool_create, pool_deposit, pool_transition
 
@@ -168,11 +169,11 @@ if data.get("close"):
     pool_transition(pool=Pool.objects.get(pk=data["close"]), target="closed", actor=staff, reason="bench")
 now = timezone.now()
 pool = pool_create(
-    sponsor=org, actor=owner, name=f"Bench {tag} pool", budget=data["budget"],
-    min_bp=data["ratio_bp"], max_bp=data["ratio_bp"], gift_cap=data["gift_cap"],
+    sponsor=org, actor=owner, name=f"Bench {tag} pool", budget=Money(data["budget"]),
+    min_bp=data["ratio_bp"], max_bp=data["ratio_bp"], gift_cap=Money(data["gift_cap"]),
     starts_at=now - timedelta(hours=1), ends_at=now + timedelta(days=1),
 )
-pool_deposit(pool=pool, amount=data["budget"], reference="BENCH-DEPOSIT-1", actor=staff)
+pool_deposit(pool=pool, amount=Money(data["budget"]), reference="BENCH-DEPOSIT-1", actor=staff)
 pool_transition(pool=pool, target="active", actor=staff)
 emit({"pool": pool.pk})
 """

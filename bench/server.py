@@ -93,16 +93,17 @@ with transaction.atomic():
 # One verified organisation with an owner, and N projects taken to "fundraising" through
 # the real services (create as the owner, submit, approve as staff), as tests/factories do.
 _SEED_PROJECTS = SEED_ORGANISATION + """
+from jusha.core.money import Money
 from jusha.projects.services import project_create, project_transition
 
 projects = []
-goal = data["goal"]
+goal = Money(data["goal"], "CNY")
 for i in range(data["count"]):
-    half = goal // 2
+    half = Money(goal.amount // 2, goal.currency)
     project = project_create(
         organisation=org, actor=owner, title=f"Bench hot project {tag} {i + 1}",
         summary="Warm packs for elders living alone", story="<p>Benchmark project.</p>",
-        cause="elders", region_code="110000", goal=goal, currency="CNY",
+        cause="elders", region_code="110000", goal=goal,
         ends_at=timezone.now() + timedelta(days=30), beneficiary_count=50,
         shortfall_rule="proportional", overflow_rule="keep",
         budget_lines=[("Warm packs", goal - half), ("Delivery", half)],

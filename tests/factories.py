@@ -182,6 +182,7 @@ def make_campaign(*, projects=(), publish=True, **fields):
 
 def make_pool(*, campaign=None, sponsor=None, budget=100_000, min_bp=10_000, max_bp=None, funded=True, active=True, **rules):
     """A matching pool (1:1 by default) funded by a deposit and activated by staff."""
+    from jusha.core.money import Money
     from jusha.matching.services import pool_create, pool_deposit, pool_transition
 
     sponsor = sponsor or make_org(name="Sponsor")
@@ -190,12 +191,16 @@ def make_pool(*, campaign=None, sponsor=None, budget=100_000, min_bp=10_000, max
     if campaign is None:
         rules.setdefault("starts_at", timezone.now() - timedelta(days=1))
         rules.setdefault("ends_at", timezone.now() + timedelta(days=2))
+    for name in ("min_gift", "gift_cap", "donor_daily_cap", "project_cap"):  # fen, as Money
+        if rules.get(name) is not None:
+            rules[name] = Money(rules[name])
+    rules["tranches"] = [Money(t) for t in rules.get("tranches", ())]
     pool = pool_create(
-        sponsor=sponsor, actor=owner, name=f"Pool {next(_seq)}", budget=budget, min_bp=min_bp,
+        sponsor=sponsor, actor=owner, name=f"Pool {next(_seq)}", budget=Money(budget), min_bp=min_bp,
         max_bp=min_bp if max_bp is None else max_bp, campaign=campaign, **rules,
     )
     if funded:
-        pool_deposit(pool=pool, amount=budget, reference="BANK-0001", actor=staff)
+        pool_deposit(pool=pool, amount=Money(budget), reference="BANK-0001", actor=staff)
     if active:
         pool_transition(pool=pool, target="active", actor=staff)
     pool.refresh_from_db()

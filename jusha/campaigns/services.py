@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from jusha.campaigns.selectors import CLOSED_PROJECTS
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound, TransitionRefused
 from jusha.core.events import CampaignChanged, campaign_changed
+from jusha.core.money import require_currency
 from jusha.core.richtext import plain_text, sanitize_html
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
@@ -57,8 +57,7 @@ def campaign_create(
     title, summary = plain_text(title), plain_text(summary)
     if not title or len(title) > 120 or len(summary) > 280:
         raise Invalid(_("Give a title of at most 120 characters (and a summary of at most 280)."), code="invalid_title")
-    if currency not in settings.JUSHA_CURRENCIES:
-        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
+    require_currency(currency)
     _window(starts_at, ends_at, daily_opens, daily_closes)
     if Campaign.objects.filter(slug=slug).exists():
         raise Conflict(_("Another campaign already has this address."), code="slug_taken")

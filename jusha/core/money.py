@@ -2,6 +2,14 @@
 
 Parsing from what people type ("200", "12.5", "0.01") goes through Decimal exactly once,
 and anything that is not an exact number of minor units is refused.
+
+Services take and return Money; the edges convert: forms parse what people type
+(`jusha.core.forms.MoneyField`), API schemas take integers of minor units beside a currency
+(`money_in`), templates show it with the one `money` filter (`jusha.core.templatetags.money_tags`).
+The checks a service makes of an amount it was given live here once: `require_money` (a
+bare number is a programming error) and `require_positive` (a domain refusal, `Invalid`).
+Database columns stay integers beside a currency column; `money_of` reads such a pair
+as Money on a model.
 """
 
 from __future__ import annotations
@@ -9,6 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import Invalid
 
 # ISO 4217 minor-unit exponents for the currencies the platform can hold.
 EXPONENTS = {"CNY": 2, "HKD": 2, "TWD": 2, "MOP": 2, "USD": 2, "EUR": 2, "JPY": 0}
@@ -40,6 +53,13 @@ class Money:
     @classmethod
     def zero(cls, currency: str = "CNY") -> Money:
         return cls(0, currency)
+
+    @classmethod
+    def whole(cls, units: int, currency: str = "CNY") -> Money:
+        """A whole number of major units: Money.whole(200) == Money(20000) (200 yuan)."""
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise MoneyError("whole major units are integers")
+        return cls(units * 10 ** EXPONENTS[check_currency(currency)], currency)
 
     @classmethod
     def parse(cls, text: str, currency: str = "CNY") -> Money:
@@ -94,6 +114,10 @@ class Money:
             raise TypeError("multiply money by whole numbers only")
         return Money(self.amount * factor, self.currency)
 
+    def whole_units(self) -> int:
+        """The whole major units in it, rounded down: Money(123456).whole_units() == 1234."""
+        return self.amount // 10 ** EXPONENTS[self.currency]
+
     def major(self) -> str:
         """The amount in major units as an exact decimal string: 12345 -> "123.45"."""
         exp = EXPONENTS[self.currency]
@@ -101,32 +125,96 @@ class Money:
         whole, frac = divmod(abs(self.amount), 10**exp) if exp else (abs(self.amount), 0)
         return f"{sign}{whole}" + (f".{frac:0{exp}d}" if exp else "")
 
-    def display(self) -> str:
+    def display(self, *, short: bool = False) -> str:
+        """For people: 123456 CNY -> "¥1,234.56". `short` leaves out a fraction of zero
+        ("¥100" rather than "¥100.00"), for round figures such as the bounds of a band."""
         exp = EXPONENTS[self.currency]
         sign = "-" if self.amount < 0 else ""
         whole, frac = divmod(abs(self.amount), 10**exp) if exp else (abs(self.amount), 0)
-        text = f"{whole:,}" + (f".{frac:0{exp}d}" if exp else "")
+        text = f"{whole:,}" + (f".{frac:0{exp}d}" if exp and not (short and frac == 0) else "")
         return f"{sign}{SYMBOLS.get(self.currency, self.currency + ' ')}{text}"
 
     def __str__(self) -> str:
         return self.display()
 
 
+def require_money(value, *, name: str = "amount", currency: str | None = None) -> Money:
+    """A service's amount argument is Money: a bare number (fen? yuan?) is a programming
+    error, refused with TypeError. With `currency`, it must be in that currency (the
+    project's, the pool's): else Invalid "currency_mismatch"."""
+    if not isinstance(value, Money):
+        raise TypeError(f"{name} must be Money, not {type(value).__name__}: convert at the edge")
+    if currency is not None and value.currency != currency:
+        raise Invalid(
+            _("Amounts here are in %(currency)s.") % {"currency": currency}, code="currency_mismatch",
+            extra={"currency": currency},
+        )
+    return value
+
+
+def require_positive(
+    value, *, name: str = "amount", currency: str | None = None, code: str = "invalid_amount", message=None,
+    at_least: Money | None = None, small_code: str | None = None, small_message=None,
+    at_most: Money | None = None, large_code: str | None = None, large_message=None,
+) -> Money:
+    """The one check of an amount a service was given, before it decides anything with it:
+    Money (else TypeError, see `require_money`), in `currency` when given, more than zero
+    (else Invalid `code`), no less than `at_least` and no more than `at_most` when given
+    (else Invalid `small_code` / `large_code`, which default to `code`). The messages
+    default to plain ones; a service names its own field in them where that reads better."""
+    value = require_money(value, name=name, currency=currency)
+    if value.amount <= 0:
+        raise Invalid(message or _("The amount must be more than zero."), code=code)
+    if at_least is not None and value < at_least:
+        raise Invalid(
+            small_message or _("The amount must be at least %(minimum)s.") % {"minimum": at_least.display()},
+            code=small_code or code,
+        )
+    if at_most is not None and value > at_most:
+        raise Invalid(
+            large_message or _("The amount must be at most %(maximum)s.") % {"maximum": at_most.display()},
+            code=large_code or code,
+        )
+    return value
+
+
+def require_currency(currency) -> str:
+    """A currency this site holds money in (settings.JUSHA_CURRENCIES), else Invalid
+    "invalid_currency"."""
+    if not isinstance(currency, str) or currency not in EXPONENTS or currency not in settings.JUSHA_CURRENCIES:
+        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
+    return currency
+
+
 def money_in(amount, currency: str) -> Money:
-    """An amount and currency as a request gave them, as Money; a refusal a caller can read
-    (Invalid, 422) when either is not money."""
-    from django.utils.translation import gettext as _
-
-    from jusha.core.errors import Invalid
-
-    try:
-        check_currency(currency)
-    except MoneyError as exc:
-        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency") from exc
+    """At the API's edge: an integer of minor units beside a currency code, as Money. A
+    currency the site does not hold is refused (Invalid "invalid_currency"), as is an
+    amount that is not a whole number (Invalid "invalid_amount")."""
+    require_currency(currency)
     try:
         return Money(amount, currency)
     except MoneyError as exc:
-        raise Invalid(_("The amount must be a positive whole number of fen (1 yuan = 100)."), code="invalid_amount") from exc
+        raise Invalid(_("Amounts are whole numbers of minor units (fen)."), code="invalid_amount") from exc
+
+
+def money_or_none(amount, currency: str) -> Money | None:
+    """`money_in` for an optional amount (a cap left out stays None)."""
+    return None if amount is None else money_in(amount, currency)
+
+
+class money_of:  # noqa: N801 - used like @property
+    """A model's integer minor-units field read as Money with the model's currency field:
+    `goal_money = money_of("goal")` gives `project.goal_money == Money(project.goal,
+    project.currency)` (None while the field is None). The column stays an integer."""
+
+    def __init__(self, field: str, currency: str = "currency"):
+        self.field, self.currency = field, currency
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = getattr(instance, self.field)
+        return None if value is None else Money(value, getattr(instance, self.currency))
 
 
 def allocate(total: int, weights: list[int]) -> list[int]:

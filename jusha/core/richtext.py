@@ -31,9 +31,9 @@ def plain_text(text: str) -> str:
     return html.unescape(nh3.clean(text or "", tags=set())).strip()
 
 
-def checked_text(value, *, limit: int, label: str, required: bool = True) -> str:
-    """A typed-in field as plain text, refused (Invalid, naming the field) when required and
-    empty or longer than `limit` characters."""
+def text_field(value, *, limit: int, label, required: bool = True) -> str:
+    """What someone typed into a named field, as plain text: required (unless not) and at
+    most `limit` characters, else Invalid with the field's name."""
     text = plain_text(value)
     if required and not text:
         raise Invalid(_("%(field)s is required.") % {"field": label}, code="field_required", extra={"field": label})

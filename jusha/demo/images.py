@@ -6,6 +6,8 @@ import random
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from jusha.core.money import Money
+
 
 def cover(seed: int, palette: tuple[tuple[int, int, int], tuple[int, int, int]]) -> SimpleUploadedFile:
     rng = random.Random(seed)
@@ -32,18 +34,18 @@ def photo(seed: int) -> SimpleUploadedFile:
     return _png(image, f"photo-{seed}.png")
 
 
-def voucher(number: str, amount_fen: int) -> SimpleUploadedFile:
+def voucher(number: str, amount: Money) -> SimpleUploadedFile:
     image = Image.new("RGB", (800, 500), (255, 255, 250))
     draw = ImageDraw.Draw(image)
     draw.rectangle([20, 20, 780, 480], outline=(180, 30, 30), width=4)
-    lines = ["INVOICE / FAPIAO (demo)", f"No. {number}", f"Amount: CNY {amount_fen // 100}.{amount_fen % 100:02d}", "Jusha demo voucher"]
+    lines = ["INVOICE / FAPIAO (demo)", f"No. {number}", f"Amount: {amount.currency} {amount.major()}", "Jusha demo voucher"]
     for i, text in enumerate(lines):
         draw.text((60, 70 + i * 60), text, fill=(20, 20, 20))
     return _png(image, f"voucher-{number}.png")
 
 
-def pdf_voucher(number: str, amount_fen: int) -> SimpleUploadedFile:
-    text = f"Demo invoice {number} CNY {amount_fen // 100}.{amount_fen % 100:02d}"
+def pdf_voucher(number: str, amount: Money) -> SimpleUploadedFile:
+    text = f"Demo invoice {number} {amount.currency} {amount.major()}"
     stream = f"BT /F1 18 Tf 60 700 Td ({text}) Tj ET".encode()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",

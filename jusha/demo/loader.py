@@ -57,8 +57,8 @@ def _user(email: str, *, display_name: str = "", staff: bool = False):
     return user
 
 
-def _fen(yuan: int) -> int:
-    return yuan * 100
+def _yuan(yuan: int) -> Money:
+    return Money.whole(yuan)
 
 
 class Demo:
@@ -114,10 +114,10 @@ class Demo:
                 beneficiaries=0, publish=True, slug=""):
         project = project_create(
             organisation=org, actor=actor, title=title, summary=summary, story=story, cause=cause,
-            region_code=region, goal=_fen(goal_yuan), ends_at=timezone.now() + datetime.timedelta(days=days),
-            beneficiary_count=beneficiaries, unit_name=unit[0], unit_cost=_fen(unit[1]) if unit[1] else None,
+            region_code=region, goal=_yuan(goal_yuan), ends_at=timezone.now() + datetime.timedelta(days=days),
+            beneficiary_count=beneficiaries, unit_name=unit[0], unit_cost=_yuan(unit[1]) if unit[1] else None,
             shortfall_rule=shortfall, overflow_rule=overflow,
-            budget_lines=[(t, _fen(y)) for t, y in lines], cover=images.cover(seed, palette), slug_hint=slug,
+            budget_lines=[(t, _yuan(y)) for t, y in lines], cover=images.cover(seed, palette), slug_hint=slug,
         )
         project_transition(project=project, target="in_review", actor=actor)
         if publish:
@@ -176,13 +176,13 @@ class Demo:
         )
 
     # --- gifts ------------------------------------------------------------------
-    def give(self, project, amount: int, *, donor=None, via=None):
+    def give(self, project, amount: Money, *, donor=None, via=None):
         """One gift through the sandbox; `via`: (share link, visitor) it came through."""
         rng = self.rng
         anonymous = rng.random() < 0.2
         name = "" if anonymous or donor else rng.choice(NAMES)
         donation, _token = donation_open(
-            project=project, amount=Money(amount, project.currency), client=ClientContext(), donor=donor, anonymous=anonymous, name=name,
+            project=project, amount=amount, client=ClientContext(), donor=donor, anonymous=anonymous, name=name,
             message=rng.choice(MESSAGES), email="" if donor else (f"guest{self.gifts}@example.org" if rng.random() < 0.05 else ""),
         )
         if via is not None:
@@ -195,11 +195,11 @@ class Demo:
         donation.refresh_from_db()
         return donation
 
-    def amount(self) -> int:
+    def amount(self) -> Money:
         rng = self.rng
         if rng.random() < 0.75:
-            return rng.choice([1000, 1000, 2000, 2000, 5000, 5000, 10000, 20000])
-        return rng.randint(100, 20000)
+            return Money(rng.choice([1000, 1000, 2000, 2000, 5000, 5000, 10000, 20000]))
+        return Money(rng.randint(100, 20000))
 
     def gifts_to(self, project, count: int, *, fill: bool = False) -> None:
         from jusha.projects.selectors import project_sums
@@ -208,8 +208,8 @@ class Demo:
             self.give(project, self.amount(), donor=self.donor if i % 40 == 0 else None)
         if fill:
             while True:
-                left = project.goal - project_sums([project.pk])[project.pk].raised
-                if left <= 0:
+                left = project.goal_money - Money(project_sums([project.pk])[project.pk].raised, project.currency)
+                if left.amount <= 0:
                     break
                 self.give(project, min(left, self.amount()))
             project_mark_funded_if_full(project_id=project.pk)
@@ -217,14 +217,14 @@ class Demo:
     def spend(self, project, line_index: int, yuan: int, description: str, number: str, *, pdf: bool = False):
         from jusha.ledger.selectors import project_available
 
-        # A small demo (--gifts) raises less: spend what is there, never more.
-        yuan = min(yuan, project_available(project) * 8 // 10 // 100)
+        # A small demo (--gifts) raises less: spend what is there, never more (whole yuan).
+        yuan = min(yuan, project_available(project).times(8).whole_units() // 10)
         if yuan <= 0:
             return
         line = list(project.budget_lines.all())[line_index]
-        voucher = images.pdf_voucher(number, _fen(yuan)) if pdf else images.voucher(number, _fen(yuan))
+        voucher = images.pdf_voucher(number, _yuan(yuan)) if pdf else images.voucher(number, _yuan(yuan))
         expenditure_record(
-            project=project, budget_line=line, amount=_fen(yuan), description=description,
+            project=project, budget_line=line, amount=_yuan(yuan), description=description,
             spent_on=timezone.localdate() - datetime.timedelta(days=self.rng.randint(1, 20)), voucher=voucher,
             actor=self.finance if project.organisation_id == self.org_elders.pk else project.organisation.memberships.get(role="owner").user,
         )
@@ -279,8 +279,8 @@ class Demo:
 
         warm = Project.objects.get(pk=self.warm.pk)
         services.batch_plan_set(project=warm, batch_size=20, actor=self.editor)
-        while project_available(warm) < 5 * 20 * warm.unit_cost:  # companies' teams give the rest
-            self.give(warm, self.rng.choice([20_000, 50_000, 100_000]))
+        while project_available(warm) < warm.unit_cost_money.times(5 * 20):  # companies' teams give the rest
+            self.give(warm, self.rng.choice([_yuan(200), _yuan(500), _yuan(1_000)]))
         line = warm.budget_lines.order_by("position").first()
         stamps = {"created": "created_at", **services.STAMPS}
         # Per batch: days ago it was funded, purchased, shipped, delivered, disclosed; deliveries.
@@ -290,9 +290,9 @@ class Demo:
             if days[1] is not None:
                 invoice = f"SC-2026-2{batch.number:03d}"
                 batch = services.batch_purchase(
-                    batch=batch, actor=self.finance, budget_line=line, amount=20 * _fen(180),
+                    batch=batch, actor=self.finance, budget_line=line, amount=_yuan(180).times(20),
                     description=f"第 {batch.number} 批温暖包 20 个（棉衣、棉鞋、电热毯）", spent_on=timezone.localdate(),
-                    invoice=images.voucher(invoice, 20 * _fen(180)),
+                    invoice=images.voucher(invoice, _yuan(180).times(20)),
                 )  # 180 yuan a pack: the other 20 of each 200 go back to the fund for delivery costs
             if days[2] is not None:
                 batch = services.batch_ship(batch=batch, actor=self.editor, carrier="中国邮政 EMS",
@@ -357,33 +357,38 @@ class Demo:
             application_transition(application=application, target="accepted", actor=self.staff)
         random_pool = pool_create(
             sponsor=self.sponsor, actor=sponsor_owner, campaign=campaign, name="腾达随机配捐（0.5–1.5 倍）",
-            budget=_fen(2_000), min_bp=5_000, max_bp=15_000, min_gift=_fen(1), gift_cap=_fen(100), projects=[self.uniforms],
+            budget=_yuan(2_000), min_bp=5_000, max_bp=15_000, min_gift=_yuan(1), gift_cap=_yuan(100), projects=[self.uniforms],
         )
         fixed_pool = pool_create(
-            sponsor=self.sponsor, actor=sponsor_owner, campaign=campaign, name="腾达 1:1 配捐", budget=_fen(20_000),
-            min_bp=10_000, max_bp=10_000, min_gift=_fen(1), gift_cap=_fen(100), donor_daily_cap=_fen(300),
-            tranches=[_fen(10_000), _fen(6_000), _fen(4_000)],
+            sponsor=self.sponsor, actor=sponsor_owner, campaign=campaign, name="腾达 1:1 配捐", budget=_yuan(20_000),
+            min_bp=10_000, max_bp=10_000, min_gift=_yuan(1), gift_cap=_yuan(100), donor_daily_cap=_yuan(300),
+            tranches=[_yuan(10_000), _yuan(6_000), _yuan(4_000)],
         )
         for number, pool in enumerate((random_pool, fixed_pool), start=1):
-            pool_deposit(pool=pool, amount=pool.budget, reference=f"CMB-2026-0906-{number:02d}", actor=self.staff)
+            pool_deposit(pool=pool, amount=pool.budget_money, reference=f"CMB-2026-0906-{number:02d}", actor=self.staff)
             pool_transition(pool=pool, target="active", actor=self.staff)
 
-        def need(project) -> int:
-            return project.goal - project_sums([project.pk])[project.pk].raised
+        def need(project) -> Money:
+            return project.goal_money - Money(project_sums([project.pk])[project.pk].raised, project.currency)
 
-        # The uniforms' random pool is spent down to its last few yuan (never past them).
-        while (left := pool_figures(random_pool)["remaining"]) > _fen(50) and need(self.uniforms) > _fen(10):
-            amount = min(self.amount(), (left - _fen(30)) * 10_000 // 15_000, need(self.uniforms) - _fen(5))
-            if amount < _fen(1):
+        def remaining(pool) -> Money:
+            return Money(pool_figures(pool)["remaining"], pool.currency)
+
+        # The uniforms' random pool is spent down to its last few yuan (never past them): a gift
+        # at most 1/1.5 of what is left, so even the highest ratio's match fits.
+        while (left := remaining(random_pool)) > _yuan(50) and need(self.uniforms) > _yuan(10):
+            most = Money((left - _yuan(30)).amount * 10_000 // 15_000, left.currency)
+            amount = min(self.amount(), most, need(self.uniforms) - _yuan(5))
+            if amount < _yuan(1):
                 break
             self.give(self.uniforms, amount)
         for _i in range(15):
-            if project_accepting(self.warm)[0] and need(self.warm) > _fen(100):
-                self.give(self.warm, min(self.amount(), need(self.warm) - _fen(50)))
+            if project_accepting(self.warm)[0] and need(self.warm) > _yuan(100):
+                self.give(self.warm, min(self.amount(), need(self.warm) - _yuan(50)))
         # Members giving to their own organisation's project: accepted, matches held for review.
         for member in (self.editor, self.finance):
-            if project_accepting(self.warm)[0] and need(self.warm) > _fen(100):
-                self.give(self.warm, _fen(50), donor=member)
+            if project_accepting(self.warm)[0] and need(self.warm) > _yuan(100):
+                self.give(self.warm, _yuan(50), donor=member)
         held = Match.objects.filter(pool=fixed_pool, status="held").order_by("created_at").first()
         if held is not None:
             match_release(match=held, actor=self.staff, note="核实为志愿者个人捐款，非机构资金回流")
@@ -403,7 +408,7 @@ class Demo:
             for _ in range(times):
                 share_open_record(link=link, visitor=guest())
 
-        first = self.give(self.warm, _fen(100), donor=self.donor)
+        first = self.give(self.warm, _yuan(100), donor=self.donor)
         top = relay_light(donation=first, visitor=Visitor(user=self.donor), shown_name="热心捐赠人")
         links = [top]
         for friends, lights in ((7, 3), (4, 1)):  # gifts through each link of this depth; how many light

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jusha.core.money import money_of
 from jusha.ledger.models import Expenditure
 from jusha.projects.models import Project
 
@@ -65,6 +66,8 @@ class Batch(models.Model):
     unit_cost = models.BigIntegerField()
     cost = models.BigIntegerField()
     currency = models.CharField(max_length=3)
+    unit_cost_money = money_of("unit_cost")
+    cost_money = money_of("cost")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
     # When the money for it was in (the latest gift before it was created), and each step.
     funded_at = models.DateTimeField(null=True)

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Forbidden, Invalid
-from jusha.core.money import Money
+from jusha.core.money import Money, require_money
 from jusha.core.statemachine import SYSTEM
-from jusha.core.richtext import checked_text
+from jusha.core.richtext import text_field
 from jusha.core.uploads import clean_image
 from jusha.fulfilment import rules, states
 from jusha.transparency.services import fact_queue
@@ -63,15 +63,15 @@ def batch_plan_set(*, project, batch_size, actor) -> BatchPlan:
     if code == "invalid_batch_size":
         raise Invalid(_("The batch size must be a whole number of units, more than zero."), code=code)
     if code == "batch_exceeds_goal":
-        cost = Money(project.unit_cost * batch_size, project.currency)
+        unit, goal = project.unit_cost_money, project.goal_money
         raise Invalid(
             _(
                 "A batch of %(size)d × %(unit)s = %(cost)s costs more than the goal of %(goal)s: the project"
                 " might never hold enough for one batch, and its gifts would wait for ever. Choose at most"
                 " %(most)d units per batch."
             ) % {
-                "size": batch_size, "unit": Money(project.unit_cost, project.currency), "cost": cost,
-                "goal": Money(project.goal, project.currency), "most": project.goal // project.unit_cost,
+                "size": batch_size, "unit": unit, "cost": unit.times(batch_size), "goal": goal,
+                "most": goal.amount // unit.amount,
             },
             code=code,
         )
@@ -130,7 +130,7 @@ def batches_create_due(*, project_id: int) -> list[Batch]:
                 currency=project.currency, funded_at=funded_at, created_at=now, status_changed_at=now,
             )
             StatusChange.objects.create(batch=batch, target=states.CREATED, created_at=now)
-            commitment_post(project=project, reference=str(batch.pk), amount=cost, memo=f"#{number}")
+            commitment_post(project=project, reference=str(batch.pk), amount=batch.cost_money, memo=f"#{number}")
             fact_queue(kind="batch", public={
                 "id": str(batch.pk), "project": project.slug, "batch": number, "units": batch.units,
                 "unit": project.unit_name, "cost": cost, "currency": project.currency, "county": project.region_code,
@@ -192,16 +192,18 @@ def _move(batch: Batch, target: str, *, actor, **fields) -> Batch:
 
 
 @transaction.atomic
-def batch_purchase(*, batch, actor, budget_line, amount: int, description: str, spent_on, invoice) -> Batch:
-    """The purchase, by finance or an owner: an expenditure with the supplier's invoice. The
-    batch's commitment goes back to the fund and the expenditure draws on it, so what the
-    invoice did not use is available again (and a dearer one draws on available funds)."""
+def batch_purchase(*, batch, actor, budget_line, amount: Money, description: str, spent_on, invoice) -> Batch:
+    """The purchase, by finance or an owner: an expenditure of `amount` (Money) with the
+    supplier's invoice. The batch's commitment goes back to the fund and the expenditure
+    draws on it, so what the invoice did not use is available again (and a dearer one
+    draws on available funds)."""
+    require_money(amount)
     batch = _locked(batch)
     project = batch.project
     states.check(batch.status, states.PURCHASING, _roles(actor, project))
     project_funds_lock(project)
     commitment_release(
-        project=project, reference=str(batch.pk), amount=batch.cost, memo=f"#{batch.number}", actor=actor
+        project=project, reference=str(batch.pk), amount=batch.cost_money, memo=f"#{batch.number}", actor=actor
     )
     expenditure = expenditure_record(
         project=project, budget_line=budget_line, amount=amount, description=description, spent_on=spent_on,
@@ -225,7 +227,7 @@ def batches_cancel_unpurchased(*, project) -> int:
     for batch in batches:
         states.check(batch.status, states.CANCELLED, {SYSTEM})
         commitment_release(
-            project=project, reference=str(batch.pk), amount=batch.cost, memo=f"#{batch.number} cancelled"
+            project=project, reference=str(batch.pk), amount=batch.cost_money, memo=f"#{batch.number} cancelled"
         )
         _move(batch, states.CANCELLED, actor=None)
         fact_queue(kind="batch_cancelled", public={
@@ -245,7 +247,7 @@ def batches_cancel_for_project(event) -> None:
 def batch_ship(*, batch, actor, carrier: str, tracking_number: str) -> Batch:
     batch = _locked(batch)
     states.check(batch.status, states.SHIPPED, _roles(actor, batch.project))
-    carrier = checked_text(carrier, limit=60, label=_("Carrier"))
+    carrier = text_field(carrier, limit=60, label=_("Carrier"))
     tracking_number = (tracking_number or "").strip()
     if not TRACKING.match(tracking_number):
         raise Invalid(
@@ -271,7 +273,7 @@ def batch_disclose(*, batch, actor, note: str = "") -> Batch:
     """The organisation's closing word on the batch; after it, nothing more is added."""
     batch = _locked(batch)
     states.check(batch.status, states.DISCLOSED, _roles(actor, batch.project))
-    note = checked_text(note, limit=2000, label=_("Note"), required=False)
+    note = text_field(note, limit=2000, label=_("Note"), required=False)
     return _move(batch, states.DISCLOSED, actor=actor, disclosure=note)
 
 
@@ -304,7 +306,7 @@ def delivery_confirm(
             % {"units": batch.units},
             code="more_recipients_than_units",
         )
-    recipient = checked_text(recipient, limit=40, label=_("Recipient pseudonym"))
+    recipient = text_field(recipient, limit=40, label=_("Recipient pseudonym"))
     if LOOKS_LIKE_A_NUMBER.search(recipient):
         raise Invalid(
             _("Use a pseudonym, such as “Elder 07”: never a name, phone or ID number."), code="invalid_pseudonym"
@@ -320,7 +322,7 @@ def delivery_confirm(
         raise Invalid(
             _("The delivery time must be after the shipment and not in the future."), code="invalid_delivered_at"
         )
-    deliverer = checked_text(deliverer, limit=60, label=_("Delivered by"))
+    deliverer = text_field(deliverer, limit=60, label=_("Delivered by"))
     if photo and not photo_consent:
         raise Invalid(_("A photo is shown only with the recipient's consent."), code="photo_without_consent")
     if photo and not others_consented:

@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from jusha.core.audit import audit_record
 from jusha.core.errors import DomainError, Forbidden
-from jusha.core.money import Money
 from jusha.core.pages import domain_errors
 from jusha.fulfilment import services, states
 from jusha.fulfilment.forms import ConfirmForm, DiscloseForm, PlanForm, ShipForm
@@ -90,7 +89,7 @@ def purchase(request, slug, number):
     project = batch.project
     description = _("Delivery batch %(number)d: %(units)d × %(unit)s") % {
         "number": batch.number, "units": batch.units, "unit": project.unit_name or _("unit")}
-    initial = {"amount": Money(batch.cost, batch.currency).major(), "description": description}
+    initial = {"amount": batch.cost_money, "description": description}
     form = ExpenditureForm(request.POST or None, request.FILES or None, project=project, initial=initial)
     status = 0
     if request.method == "POST" and form.is_valid():

@@ -22,7 +22,7 @@ from jusha.projects.visibility import public_q
 from jusha.transparency import sankey
 
 PAID = ("paid", "partially_refunded", "refunded")
-BANDS = [(0, 10_000), (10_000, 100_000), (100_000, None)]  # fen: under ¥100, ¥100–1,000, ¥1,000 and more
+BANDS = [(0, 10_000), (10_000, 100_000), (100_000, None)]  # minor units: under 100, 100 to 1,000, 1,000 and more (yuan)
 TOP_PROJECTS = 8
 TOP_LINES = 12
 TOP_EXPENDITURES = 12
@@ -37,12 +37,15 @@ class Flow:
     projects: list[tuple[str, str]]  # (slug, title) of the projects drawn one by one
 
 
-def _band_label(low: int, high: int | None) -> str:
+def _band_label(low: int, high: int | None, currency: str) -> str:
+    def shown(fen: int) -> str:
+        return Money(fen, currency).display(short=True)
+
     if high is None:
-        return _("Gifts of ¥%(low)s or more") % {"low": f"{low // 100:,}"}
+        return _("Gifts of %(low)s or more") % {"low": shown(low)}
     if not low:
-        return _("Gifts under ¥%(high)s") % {"high": f"{high // 100:,}"}
-    return _("Gifts of ¥%(low)s to ¥%(high)s") % {"low": f"{low // 100:,}", "high": f"{high // 100:,}"}
+        return _("Gifts under %(high)s") % {"high": shown(high)}
+    return _("Gifts of %(low)s to %(high)s") % {"low": shown(low), "high": shown(high)}
 
 
 def _net_by_band(projects) -> dict[int, list[int]]:
@@ -58,6 +61,7 @@ def _net_by_band(projects) -> dict[int, list[int]]:
 
 
 def fund_flow(*, project: Project | None = None) -> Flow:
+    currency = project.currency if project is not None else settings.JUSHA_DEFAULT_CURRENCY
     projects = Project.objects.filter(public_q())
     if project is not None:
         projects = projects.filter(pk=project.pk)
@@ -80,7 +84,7 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     # Donors (by gift size) -> projects.
     nodes, links = [], defaultdict(int)
     for i, (low, high) in enumerate(BANDS):
-        nodes.append((("band", i), _band_label(low, high), 0))
+        nodes.append((("band", i), _band_label(low, high, currency), 0))
         for pid, bands in gifts.items():
             links[(("band", i), project_key(pid))] += bands[i]
     if matched:
@@ -118,7 +122,6 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     nodes.append((other_spending, _("Other expenditures"), 3))
 
     drawn = sankey.layout(nodes, [(source, target, value) for (source, target), value in links.items()])
-    currency = project.currency if project is not None else settings.JUSHA_DEFAULT_CURRENCY
     rows = [{"source": link.source.label, "target": link.target.label, "amount": link.value,
              "display": Money(link.value, currency).display()}
             for link in sorted(drawn.links, key=lambda link: (link.source.column, -link.value))]

@@ -1,4 +1,5 @@
-"""Pure rules of giving: amounts, what may be refunded, tokens and receipt numbers."""
+"""Pure rules of giving: what may be refunded, tokens and receipt numbers (amounts are
+checked by jusha.core.money.require_positive, the one check every service uses)."""
 
 from __future__ import annotations
 
@@ -6,25 +7,6 @@ import secrets
 
 # Receipt numbers: a prefix and 16 characters of Crockford base32 (80 random bits).
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-class AmountError(ValueError):
-    def __init__(self, message: str, code: str):
-        super().__init__(message)
-        self.code = code
-
-
-def check_amount(amount, *, minimum: int, maximum: int) -> int:
-    """A gift amount is a whole number of minor units within the site's limits."""
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        raise AmountError("amount must be a whole number of minor units (fen)", "invalid_amount")
-    if amount <= 0:
-        raise AmountError("amount must be positive", "invalid_amount")
-    if amount < minimum:
-        raise AmountError("amount is below the minimum gift", "amount_too_small")
-    if amount > maximum:
-        raise AmountError("amount is above the maximum gift", "amount_too_large")
-    return amount
 
 
 def refundable(*, amount: int, refunded: int, project_available: int) -> int:

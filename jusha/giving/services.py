@@ -17,7 +17,7 @@ from jusha.core import events
 from jusha.core.audit import audit_record
 from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
-from jusha.core.money import Money
+from jusha.core.money import Money, require_currency, require_money, require_positive
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import permissions, rules, tasks
@@ -71,21 +71,16 @@ def unmet_need_slugs(project: Project) -> list[str]:
 def _checked_gift(*, project: Project, amount: Money, message: str, name: str, email: str) -> tuple[str, str, str]:
     """Refuse what cannot be a gift to this project (Invalid or Conflict, nothing written);
     returns the cleaned message, name and email."""
-    if not isinstance(amount, Money):
-        raise TypeError("donation_open takes amount=Money(...)")
-    if amount.currency not in settings.JUSHA_CURRENCIES:
-        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
+    require_currency(require_money(amount).currency)
     if amount.currency != project.currency:
         raise Invalid(_("This project takes gifts in %(currency)s.") % {"currency": project.currency}, code="invalid_currency")
-    try:
-        rules.check_amount(amount.amount, minimum=settings.JUSHA_MIN_GIFT, maximum=settings.JUSHA_MAX_GIFT)
-    except rules.AmountError as exc:
-        messages = {
-            "invalid_amount": _("The amount must be a positive whole number of fen (1 yuan = 100)."),
-            "amount_too_small": _("The amount is below the smallest gift."),
-            "amount_too_large": _("The amount is above the largest gift this site accepts."),
-        }
-        raise Invalid(messages[exc.code], code=exc.code) from exc
+    require_positive(
+        amount, message=_("The amount must be a positive whole number of fen (1 yuan = 100)."),
+        at_least=Money(settings.JUSHA_MIN_GIFT, amount.currency), small_code="amount_too_small",
+        small_message=_("The amount is below the smallest gift."),
+        at_most=Money(settings.JUSHA_MAX_GIFT, amount.currency), large_code="amount_too_large",
+        large_message=_("The amount is above the largest gift this site accepts."),
+    )
     email = (email or "").strip().lower()
     if email:
         try:
@@ -289,18 +284,14 @@ def donation_refund(
 
 @transaction.atomic
 def _refund_record(*, donation: Donation, amount: Money, reason: str, actor, automatic: bool, within) -> Refund:
-    if not isinstance(amount, Money):
-        raise TypeError("donation_refund takes amount=Money(...)")
+    require_money(amount)
     roles = _refund_roles(actor, donation)
     if not (roles & REFUNDERS):
         raise Forbidden(_("Only the organisation's finance members can refund gifts."), code="not_finance")
     reason = plain_text(reason)
     if not reason:
         raise Invalid(_("Say why the gift is refunded."), code="reason_required")
-    if amount.amount <= 0:
-        raise Invalid(_("The refund amount must be a positive whole number of fen."), code="invalid_amount")
-    if amount.currency != donation.currency:
-        raise Invalid(_("A gift is refunded in the currency it was given in."), code="invalid_currency")
+    require_positive(amount, currency=donation.currency, message=_("The refund amount must be a positive whole number of fen."))
     # Lock order everywhere: the project's fund lock, then the donation.
     project_funds_lock(donation.project)
     donation = Donation.objects.select_for_update(of=("self",)).select_related("project__organisation").get(pk=donation.pk)

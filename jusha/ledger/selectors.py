@@ -2,12 +2,15 @@
 
 from django.db.models import Sum
 
+from jusha.core.money import Money
 from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
 from jusha.projects.selectors import project_sums
 
 
-def project_available(project) -> int:
-    return project_sums([project.pk])[project.pk].available
+def project_available(project) -> Money:
+    """What the project holds that refunds, expenditures and new batches may still draw on
+    (`ProjectSums.available`), in its currency."""
+    return Money(project_sums([project.pk])[project.pk].available, project.currency)
 
 
 def project_entries(project):
@@ -35,5 +38,5 @@ def budget_lines_with_spent(project):
     return project.budget_lines.annotate(spent=Sum("expenditures__amount")).order_by("position", "id")
 
 
-def account_balance(account: Account) -> int:
-    return Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0
+def account_balance(account: Account) -> Money:
+    return Money(Posting.objects.filter(account=account).aggregate(total=Sum("amount"))["total"] or 0, account.currency)

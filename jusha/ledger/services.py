@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.money import Money, MoneyError, require_money, require_positive
 from jusha.core.uploads import clean_voucher
 from jusha.ledger import rules
 from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
@@ -105,10 +106,25 @@ def pool_and_fund_accounts(pool, project) -> tuple[Account, Account]:
     return pool_account_, fund
 
 
-def entry_post(*, kind: str, reference: str, project, currency: str, lines: list[tuple[Account, int]], memo: str = "", actor=None) -> JournalEntry:
-    """Post one balanced entry. The (kind, reference) pair is unique: a second posting of
-    the same gift, refund or expenditure fails with Conflict and writes nothing."""
-    total = rules.check_balanced([(account.key, amount, account.currency) for account, amount in lines])
+def _postings(lines: list[tuple[Account, Money]]) -> tuple[str, int]:
+    """The entry's currency and total (sum of debits), from signed Money postings in their
+    accounts' currency. Anything else is a programming error: refused, nothing written."""
+    for account, amount in lines:
+        require_money(amount, name=f"posting to {account.key}")
+        if amount.currency != account.currency:
+            raise MoneyError(f"posting to {account.key} is in {amount.currency}, the account in {account.currency}")
+    currencies = {amount.currency for _account, amount in lines}
+    if len(currencies) != 1:
+        raise rules.UnbalancedEntry(f"an entry is in one currency, not {sorted(currencies)}")
+    total = rules.check_balanced([(account.key, amount.amount, amount.currency) for account, amount in lines])
+    return currencies.pop(), total
+
+
+def entry_post(*, kind: str, reference: str, project, lines: list[tuple[Account, Money]], memo: str = "", actor=None) -> JournalEntry:
+    """Post one balanced entry: signed Money postings (debits positive, credits negative),
+    all in one currency, the entry's. The (kind, reference) pair is unique: a second
+    posting of the same gift, refund or expenditure fails with Conflict and writes nothing."""
+    currency, total = _postings(lines)
     entry = JournalEntry(
         kind=kind, reference=reference, project=project, currency=currency, amount=total, memo=memo[:200],
         created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=timezone.now(),
@@ -118,7 +134,7 @@ def entry_post(*, kind: str, reference: str, project, currency: str, lines: list
         if entry.pk is not None:
             entry._state.adding, entry._state.db = False, connection.alias
             Posting.objects.bulk_create(
-                [Posting(entry=entry, account=account, amount=amount, currency=account.currency) for account, amount in lines]
+                [Posting(entry=entry, account=account, amount=amount.amount, currency=amount.currency) for account, amount in lines]
             )
             if project is not None:
                 _project_total_add(project.pk, kind, total)
@@ -169,12 +185,12 @@ def gift_journal(*, donation) -> JournalEntry:
     """A paid gift: the organisation's cash goes up, the project's fund owes it to the project."""
     project = donation.project
     cash, fund = _accounts(_cash(project.organisation_id, donation.currency), _fund(project))
+    amount = Money(donation.amount, donation.currency)
     return entry_post(
         kind=JournalEntry.Kind.GIFT,
         reference=str(donation.pk),
         project=project,
-        currency=donation.currency,
-        lines=[(cash, donation.amount), (fund, -donation.amount)],
+        lines=[(cash, amount), (fund, -amount)],
         memo=donation.receipt_number or "",
     )
 
@@ -182,14 +198,14 @@ def gift_journal(*, donation) -> JournalEntry:
 def refund_journal(*, refund, actor=None) -> JournalEntry:
     """A refund reverses (part of) a gift: fund and cash both go down."""
     project = refund.donation.project
+    amount = Money(refund.amount, refund.currency)
     return entry_post(
         kind=JournalEntry.Kind.REFUND,
         reference=str(refund.pk),
         project=project,
-        currency=refund.currency,
         lines=[
-            (project_fund_account(project), refund.amount),
-            (organisation_cash_account(project.organisation_id, refund.currency), -refund.amount),
+            (project_fund_account(project), amount),
+            (organisation_cash_account(project.organisation_id, refund.currency), -amount),
         ],
         memo=refund.donation.receipt_number or "",
         actor=actor,
@@ -197,8 +213,9 @@ def refund_journal(*, refund, actor=None) -> JournalEntry:
 
 
 @transaction.atomic
-def expenditure_record(*, project, budget_line, amount: int, description: str, spent_on, voucher, actor) -> Expenditure:
-    """Finance members record money spent against a budget line, with its voucher."""
+def expenditure_record(*, project, budget_line, amount: Money, description: str, spent_on, voucher, actor) -> Expenditure:
+    """Finance members record money spent against a budget line, with its voucher. The
+    amount is Money in the project's currency."""
     from jusha.ledger.selectors import project_available
     from jusha.organisations.permissions import roles_for
 
@@ -208,8 +225,7 @@ def expenditure_record(*, project, budget_line, amount: int, description: str, s
         raise Conflict(_("Expenditures can only be recorded while a project is raising or executing."), code="project_not_spending")
     if budget_line.project_id != project.pk:
         raise Invalid(_("The budget line belongs to another project."), code="budget_line_mismatch")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-        raise Invalid(_("The amount must be a positive number of fen."), code="invalid_amount")
+    require_positive(amount, currency=project.currency, message=_("The amount must be a positive number of fen."))
     description = (description or "").strip()
     if not description:
         raise Invalid(_("Describe what the money was spent on."), code="description_required")
@@ -221,8 +237,8 @@ def expenditure_record(*, project, budget_line, amount: int, description: str, s
     expenditure = Expenditure(
         project=project,
         budget_line=budget_line,
-        amount=amount,
-        currency=project.currency,
+        amount=amount.amount,
+        currency=amount.currency,
         description=description[:280],
         spent_on=spent_on,
         voucher_sha256=clean.sha256,
@@ -235,14 +251,13 @@ def expenditure_record(*, project, budget_line, amount: int, description: str, s
         kind=JournalEntry.Kind.EXPENDITURE,
         reference=str(expenditure.pk),
         project=project,
-        currency=project.currency,
         lines=[(fund, amount), (organisation_cash_account(project.organisation_id, project.currency), -amount)],
         memo=description[:200],
         actor=actor,
     )
     fact_queue(kind="expenditure", public={
-        "id": str(expenditure.pk), "project": project.slug, "budget_line": budget_line.pk, "amount": amount,
-        "currency": project.currency, "spent_on": str(spent_on), "voucher_sha256": clean.sha256,
+        "id": str(expenditure.pk), "project": project.slug, "budget_line": budget_line.pk, "amount": amount.amount,
+        "currency": amount.currency, "spent_on": str(spent_on), "voucher_sha256": clean.sha256,
         "description_sha256": hashlib.sha256(expenditure.description.encode()).hexdigest(),
     })
     return expenditure
@@ -271,27 +286,27 @@ def project_funds_lock(project) -> Account:
     return fund
 
 
-def commitment_post(*, project, reference: str, amount: int, memo: str) -> JournalEntry:
+def commitment_post(*, project, reference: str, amount: Money, memo: str) -> JournalEntry:
     """Set money aside for a delivery batch: from the fund to the committed account. The
     caller holds `project_funds_lock` and has seen that much available."""
+    require_positive(amount, currency=project.currency)
     return entry_post(
         kind=JournalEntry.Kind.COMMITMENT,
         reference=reference,
         project=project,
-        currency=project.currency,
         lines=[(project_fund_account(project), amount), (project_committed_account(project), -amount)],
         memo=memo,
     )
 
 
-def commitment_release(*, project, reference: str, amount: int, memo: str, actor=None) -> JournalEntry:
+def commitment_release(*, project, reference: str, amount: Money, memo: str, actor=None) -> JournalEntry:
     """Hand a batch's commitment back to the fund as its purchase is recorded: the purchase
     expenditure draws on it, and what the invoice did not use is available again."""
+    require_positive(amount, currency=project.currency)
     return entry_post(
         kind=JournalEntry.Kind.RELEASE,
         reference=reference,
         project=project,
-        currency=project.currency,
         lines=[(project_committed_account(project), amount), (project_fund_account(project), -amount)],
         memo=memo,
         actor=actor,

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jusha.core.admin import ReadOnlyAdmin
 from jusha.core.errors import DomainError
-from jusha.core.money import Money
 from jusha.matching import services
 from jusha.matching.models import Deposit, Match, Pool
 
@@ -48,7 +47,7 @@ class PoolAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
     @admin.display(description=_("budget"), ordering="budget")
     def budget_display(self, obj):
-        return Money(obj.budget, obj.currency).display()
+        return obj.budget_money.display()
 
     @admin.action(description=_("Activate the selected pools (fully deposited only)"))
     def activate(self, request, queryset):

@@ -31,10 +31,8 @@ def _refs(payload: PoolIn) -> dict:
 def pool_create(request, payload: PoolIn):
     """A draft pool, by the sponsor's owners or finance members (or staff). Its rules are
     fixed from now on, and its seed's SHA-256 is published."""
-    data = payload.dict(exclude={"sponsor", "campaign", "projects", "ratio"})
-    pool = services.pool_create(
-        actor=request.auth, min_bp=payload.ratio.min_bp, max_bp=payload.ratio.max_bp, **_refs(payload), **data
-    )
+    refs = _refs(payload)
+    pool = services.pool_create(actor=request.auth, **refs, **payload.rules())
     return 201, schemas.pool_out(selectors.pool_for_answer(pool))
 
 
@@ -59,7 +57,9 @@ def pool_deposit(request, pool_id: int, payload: DepositIn):
 
     def work():
         pool = access_pool(user=request.auth, pk=pool_id)
-        return 201, schemas.deposit_out(services.pool_deposit(pool=pool, actor=request.auth, **data))
+        amount = payload.amount_in(pool.currency)
+        deposit = services.pool_deposit(pool=pool, actor=request.auth, amount=amount, reference=payload.reference)
+        return 201, schemas.deposit_out(deposit)
 
     status, body, _replayed = run_idempotent(
         scope=caller_scope(request.auth), key=key, work=work,

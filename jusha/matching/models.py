@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from jusha.campaigns.models import Campaign
+from jusha.core.money import money_of
 from jusha.giving.models import Donation
 from jusha.matching import rules
 from jusha.organisations.models import Organisation
@@ -48,6 +49,8 @@ class Pool(models.Model):
     activated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    budget_money = money_of("budget")
+    deposited_money = money_of("deposited")
 
     class Meta:
         verbose_name = _("matching pool")

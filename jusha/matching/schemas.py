@@ -4,6 +4,8 @@ from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import StrictInt
 
+from jusha.core.money import Money, money_in, money_or_none
+
 DRAW = (
     "bp = min_bp + int.from_bytes(HMAC-SHA256(key=bytes.fromhex(seed), msg=donation_id), 'big')"
     " % (max_bp - min_bp + 1)"
@@ -32,10 +34,25 @@ class PoolIn(Schema):
     starts_at: datetime | None = None
     ends_at: datetime | None = None
 
+    def rules(self) -> dict:
+        """The pool's name, window and rules for `services.pool_create`, amounts as Money
+        in the pool's currency (an unsupported currency: 422 invalid_currency)."""
+        c = self.currency
+        return {
+            "name": self.name, "budget": money_in(self.budget, c), "min_bp": self.ratio.min_bp,
+            "max_bp": self.ratio.max_bp, "min_gift": money_in(self.min_gift, c),
+            "gift_cap": money_or_none(self.gift_cap, c), "donor_daily_cap": money_or_none(self.donor_daily_cap, c),
+            "project_cap": money_or_none(self.project_cap, c), "causes": self.causes,
+            "tranches": [money_in(t, c) for t in self.tranches], "starts_at": self.starts_at, "ends_at": self.ends_at,
+        }
+
 
 class DepositIn(Schema):
     amount: StrictInt = Field(..., description="Minor units received from the sponsor")
     reference: str = Field(..., max_length=200)
+
+    def amount_in(self, currency: str) -> Money:
+        return money_in(self.amount, currency)
 
 
 class DecisionIn(Schema):

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy
 from jusha.campaigns.rules import Window
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
-from jusha.core.money import EXPONENTS
 from jusha.core.client import ClientContext
+from jusha.core.money import Money, require_currency, require_money, require_positive
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation
@@ -132,24 +132,37 @@ def _check_rules(candidate: rules.Rules, window: Window) -> None:
         raise Invalid(RULE_MESSAGES[problems[0]], code=problems[0], extra={"problems": problems})
 
 
+def _minor(amount: Money | None, currency: str, name: str) -> int | None:
+    """A rule's amount (Money in the pool's currency, or None) as the integer the rules and
+    the pool's columns hold."""
+    return None if amount is None else require_money(amount, name=name, currency=currency).amount
+
+
 @transaction.atomic
 def pool_create(
-    *, sponsor, actor, name: str, budget, min_bp, max_bp, currency: str = "CNY", min_gift=1, gift_cap=None,
-    donor_daily_cap=None, project_cap=None, causes=(), projects=(), tranches=(), campaign=None,
-    starts_at=None, ends_at=None,
+    *, sponsor, actor, name: str, budget: Money, min_bp, max_bp, min_gift: Money | None = None,
+    gift_cap: Money | None = None, donor_daily_cap: Money | None = None, project_cap: Money | None = None,
+    causes=(), projects=(), tranches: tuple[Money, ...] = (), campaign=None, starts_at=None, ends_at=None,
 ) -> Pool:
     """A draft pool with its rules, by the sponsor's owners or finance members (or staff).
-    Rules never change afterwards: anyone can then hold the pool to what it published."""
+    Amounts are Money in the budget's currency, the pool's (`min_gift` is one minor unit
+    unless given). Rules never change afterwards: anyone can then hold the pool to what it
+    published."""
+    require_money(budget, name="budget")
     if not roles_for(actor, sponsor) & {"owner", "finance", "staff"}:
         raise Forbidden(_("Only the sponsor's owners and finance members can set up its pools."), code="not_sponsor")
     name = plain_text(name)
     if not name or len(name) > 120:
         raise Invalid(_("Give the pool a name of at most 120 characters."), code="invalid_name")
-    if currency not in settings.JUSHA_CURRENCIES or currency not in EXPONENTS:
-        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
-    caps = [c for c in (gift_cap, donor_daily_cap, project_cap) if c is not None]
-    numbers = [budget, min_bp, max_bp, min_gift, *tranches, *caps]
-    if not all(_is_int(n) for n in numbers):
+    currency = require_currency(budget.currency)
+    min_gift = _minor(min_gift, currency, "min_gift") if min_gift is not None else 1
+    gift_cap, donor_daily_cap, project_cap = (
+        _minor(cap, currency, label)
+        for cap, label in ((gift_cap, "gift_cap"), (donor_daily_cap, "donor_daily_cap"), (project_cap, "project_cap"))
+    )
+    tranches = [_minor(t, currency, "tranche") for t in tranches]
+    budget = budget.amount
+    if not all(_is_int(n) for n in (min_bp, max_bp)):
         raise Invalid(_("Amounts and ratios are whole numbers (fen, basis points)."), code="invalid_number")
     if any(cause not in Cause.values for cause in causes):
         raise Invalid(_("Choose causes from the list."), code="invalid_cause")
@@ -185,32 +198,35 @@ def pool_create(
 
 
 @transaction.atomic
-def pool_deposit(*, pool, amount, reference: str, actor) -> Deposit:
-    """Staff record money the sponsor paid in: the sponsor's cash → the pool, journalled once."""
+def pool_deposit(*, pool, amount: Money, reference: str, actor) -> Deposit:
+    """Staff record money the sponsor paid in (Money in the pool's currency): the sponsor's
+    cash → the pool, journalled once."""
+    require_money(amount)
     if not _staff_roles(actor):
         raise Forbidden(_("Only platform staff can record deposits into a pool."), code="not_staff")
-    if not _is_int(amount) or amount <= 0:
-        raise Invalid(_("The deposit must be a positive whole number of fen."), code="invalid_amount")
+    require_positive(
+        amount, currency=pool.currency, message=_("The deposit must be a positive whole number of fen.")
+    )
     reference = plain_text(reference)[:80]
     if not reference:
         raise Invalid(_("Give the bank or payment reference of the deposit."), code="reference_required")
     pool = _lock(pool)
     if pool.status == states.CLOSED:
         raise Conflict(_("This pool is closed."), code="pool_closed")
-    if pool.deposited + amount > pool.budget:
+    if pool.deposited + amount.amount > pool.budget:
         raise Conflict(
             _("Deposits would exceed the pool's budget."), code="deposit_exceeds_budget",
             extra={"budget": pool.budget, "deposited": pool.deposited},
         )
-    deposit = Deposit.objects.create(pool=pool, amount=amount, reference=reference, recorded_by=actor)
+    deposit = Deposit.objects.create(pool=pool, amount=amount.amount, reference=reference, recorded_by=actor)
     entry_post(
-        kind=JournalEntry.Kind.POOL_DEPOSIT, reference=str(deposit.pk), project=None, currency=pool.currency,
+        kind=JournalEntry.Kind.POOL_DEPOSIT, reference=str(deposit.pk), project=None,
         lines=[(organisation_cash_account(pool.sponsor_id, pool.currency), amount), (pool_account(pool), -amount)],
         memo=f"pool {pool.pk} deposit {reference}", actor=actor,
     )
     _deposit_fact(deposit, pool)
-    Pool.objects.filter(pk=pool.pk).update(deposited=F("deposited") + amount)
-    audit_record(actor=actor, action="pool.deposit", target=pool, data={"amount": amount, "reference": reference})
+    Pool.objects.filter(pk=pool.pk).update(deposited=F("deposited") + amount.amount)
+    audit_record(actor=actor, action="pool.deposit", target=pool, data={"amount": amount.amount, "reference": reference})
     return deposit
 
 
@@ -349,9 +365,10 @@ def _committed(queryset) -> int:
 def _journal_match(match: Match, pool: Pool, amount: int, *, at) -> None:
     """The match entry (the pool's money to the project's fund) and its public fact."""
     source, fund = pool_and_fund_accounts(pool, match.project)
+    money = Money(amount, pool.currency)
     entry_post(
-        kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project, currency=pool.currency,
-        lines=[(source, amount), (fund, -amount)],
+        kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project,
+        lines=[(source, money), (fund, -money)],
         memo=match.donation.receipt_number or "",
     )
     match.journalled = amount
@@ -406,22 +423,22 @@ def _donor_day_lock(pool, donor_key: str, day) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"pool:{pool.pk}:{donor_key}:{day}"])
 
 
-def match_return_for_refund(*, donation, refund) -> int:
+def match_return_for_refund(*, donation, refund) -> Money:
     """After a refund of (part of) a gift, in its transaction: the match goes back to its pool
     in proportion. What stays is floor(match × (gift − refunded) / gift), so a full refund
     returns all of it; a match the project has already spent is not clawed back. Returns
-    the fen journalled back to the pool (a held match is only un-reserved)."""
+    the Money journalled back to the pool (none for a held match: it is only un-reserved)."""
     from jusha.projects.selectors import project_sums
 
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
-        return 0
+        return Money.zero(donation.currency)
     pool = chunks.pool_lock(found)
     match = Match.objects.select_for_update(of=("self",)).select_related("project").get(donation_id=donation.pk)
     kept = rules.kept_after_refunds(match=match.amount, gift=donation.amount, refunded=donation.refunded_amount)
     due = match.net - kept
     if match.status == states.RETURNED or due <= 0:
-        return 0
+        return Money.zero(donation.currency)
     back = 0
     if match.status == states.HELD:
         match.returned += due
@@ -430,10 +447,10 @@ def match_return_for_refund(*, donation, refund) -> int:
         back = min(due, max(0, project_sums([match.project_id])[match.project_id].available))
         if back > 0:
             source, fund = pool_and_fund_accounts(pool, match.project)
+            money = Money(back, pool.currency)
             entry_post(
                 kind=JournalEntry.Kind.MATCH_RETURN, reference=str(refund.pk), project=match.project,
-                currency=pool.currency,
-                lines=[(fund, back), (source, -back)],
+                lines=[(fund, money), (source, -money)],
                 memo=donation.receipt_number or "",
             )
             _match_return_fact(match, pool, donation=donation, refund=refund, amount=back)
@@ -443,7 +460,7 @@ def match_return_for_refund(*, donation, refund) -> int:
         states.MATCH.check(match.status, states.RETURNED, SYSTEM)
         match.status = states.RETURNED
     match.save(update_fields=["returned", "status"])
-    return back
+    return Money(back, pool.currency)
 
 
 # --- held matches: staff decide ---------------------------------------------------------

@@ -11,7 +11,6 @@ from django.utils.translation import ngettext
 
 from jusha.core.admin import ReadOnlyAdmin
 from jusha.core.errors import Forbidden, TransitionRefused
-from jusha.core.money import Money
 from jusha.projects import states
 from jusha.projects.models import BudgetLine, Project, ProjectUpdate, StatusChange, UpdatePhoto
 from jusha.projects.services import project_transition
@@ -57,7 +56,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("goal"), ordering="goal")
     def goal_display(self, obj):
-        return Money(obj.goal, obj.currency).display()
+        return obj.goal_money.display()
 
     def _transition(self, request, queryset, target: str, reason: str = "") -> None:
         done = 0

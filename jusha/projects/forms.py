@@ -2,46 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jusha.core.money import EXPONENTS, Money, MoneyError
+from jusha.core.forms import MoneyField
+from jusha.core.money import Money
 from jusha.projects import states
 from jusha.projects.models import Cause, Project
 from jusha.projects.regions import region_choices
 from jusha.projects.services import MAX_BENEFICIARIES, MAX_BUDGET_LINES, MAX_GOAL_MAJOR, MAX_PHOTOS
-
-
-class MoneyField(forms.CharField):
-    """An amount typed in yuan ("200", "12.50"), cleaned to an exact int of fen."""
-
-    default_error_messages = {
-        "invalid": _("Enter an amount in yuan, such as 200 or 12.50."),
-        "decimals": _("Use at most two decimal places (fen)."),
-        "zero": _("The amount must be more than zero."),
-        "huge": _("The amount is larger than 100,000,000 yuan."),
-    }
-
-    def __init__(self, *, currency: str = "CNY", **kwargs):
-        self.currency = currency
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = (super().to_python(value) or "").replace(",", "").replace("，", "")
-        if text in self.empty_values:
-            return None
-        if "." in text and len(text.split(".", 1)[1]) > EXPONENTS[self.currency]:
-            raise forms.ValidationError(self.error_messages["decimals"], code="decimals")
-        try:
-            amount = Money.parse(text, self.currency).amount
-        except MoneyError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-        if amount <= 0:
-            raise forms.ValidationError(self.error_messages["zero"], code="zero")
-        if amount > MAX_GOAL_MAJOR * 10 ** EXPONENTS[self.currency]:
-            raise forms.ValidationError(self.error_messages["huge"], code="huge")
-        return amount
-
-    def prepare_value(self, value):
-        return Money(value, self.currency).major() if isinstance(value, int) else value
 
 
 class MultipleImageInput(forms.ClearableFileInput):
@@ -75,7 +41,7 @@ class ProjectForm(forms.Form):
     )
     cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices)
     region_code = forms.ChoiceField(label=_("Region"), choices=region_choices)
-    goal = MoneyField(label=_("Goal (yuan)"), help_text=_("The budget lines below must add up to exactly this."))
+    goal = MoneyField(label=_("Goal (yuan)"), max_major=MAX_GOAL_MAJOR, help_text=_("The budget lines below must add up to exactly this."))
     ends_at = forms.DateTimeField(
         label=_("Fundraising ends"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -86,7 +52,7 @@ class ProjectForm(forms.Form):
     unit_name = forms.CharField(
         label=_("Unit"), max_length=40, required=False, help_text=_("What one unit of help is, e.g. “warm pack”.")
     )
-    unit_cost = MoneyField(label=_("Cost of one unit (yuan)"), required=False)
+    unit_cost = MoneyField(label=_("Cost of one unit (yuan)"), max_major=MAX_GOAL_MAJOR, required=False)
     shortfall_rule = forms.ChoiceField(
         label=_("If the goal is not reached by the end date"), choices=Project.ShortfallRule.choices,
         widget=forms.RadioSelect, initial=Project.ShortfallRule.PROPORTIONAL,
@@ -105,9 +71,9 @@ class ProjectForm(forms.Form):
     def initial_for(cls, project: Project) -> dict:
         return {
             "title": project.title, "summary": project.summary, "story": project.story, "cause": project.cause,
-            "region_code": project.region_code, "goal": project.goal,
+            "region_code": project.region_code, "goal": project.goal_money,
             "ends_at": timezone.localtime(project.ends_at), "beneficiary_count": project.beneficiary_count,
-            "unit_name": project.unit_name, "unit_cost": project.unit_cost,
+            "unit_name": project.unit_name, "unit_cost": project.unit_cost_money,
             "shortfall_rule": project.shortfall_rule, "overflow_rule": project.overflow_rule,
         }
 
@@ -120,11 +86,11 @@ class ProjectForm(forms.Form):
 
 class BudgetLineForm(forms.Form):
     title = forms.CharField(label=_("Budget line"), max_length=120)
-    amount = MoneyField(label=_("Amount (yuan)"))
+    amount = MoneyField(label=_("Amount (yuan)"), max_major=MAX_GOAL_MAJOR)
 
 
 class BaseBudgetFormSet(forms.BaseFormSet):
-    def lines(self) -> list[tuple[str, int]]:
+    def lines(self) -> list[tuple[str, Money]]:
         return [(d["title"], d["amount"]) for d in self.cleaned_data if d and not d.get("DELETE")]
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jusha.core.money import money_of
 from jusha.organisations.models import Organisation
 
 
@@ -76,6 +77,9 @@ class Project(models.Model):
             models.Index(fields=["status", "ends_at"], name="project_status_ends"),
             models.Index(fields=["status", "-published_at"], name="project_status_published"),
         ]
+
+    goal_money = money_of("goal")
+    unit_cost_money = money_of("unit_cost")
 
     def __str__(self):
         return self.title

@@ -6,7 +6,6 @@ import logging
 from collections import Counter
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -17,8 +16,8 @@ from django.utils.translation import gettext as _
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.events import ProjectCancelled, project_cancelled
-from jusha.core.money import EXPONENTS, Money
-from jusha.core.richtext import checked_text, plain_text, sanitize_html
+from jusha.core.money import EXPONENTS, Money, require_currency, require_money, require_positive
+from jusha.core.richtext import plain_text, sanitize_html, text_field
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.projects import states
@@ -47,21 +46,22 @@ def _is_int(value) -> bool:
 
 
 def _clean_fields(
-    *, title, summary, story, cause, region_code, goal, currency, ends_at, beneficiary_count,
-    unit_name, unit_cost, shortfall_rule, overflow_rule, budget_lines,
+    *, title, summary, story, cause, region_code, goal: Money, ends_at, beneficiary_count,
+    unit_name, unit_cost: Money | None, shortfall_rule, overflow_rule, budget_lines: list[tuple[str, Money]],
 ) -> tuple[dict, list[tuple[str, int]]]:
-    """Check and normalise what people typed; raise Invalid with a clear message."""
-    if currency not in settings.JUSHA_CURRENCIES or currency not in EXPONENTS:
-        raise Invalid(_("Unknown or unsupported currency."), code="invalid_currency")
+    """Check and normalise what people typed; raise Invalid with a clear message. Amounts
+    are Money, all in the goal's currency; the model keeps their minor units."""
+    require_money(goal, name="goal")
+    currency = require_currency(goal.currency)
     if cause not in Cause.values:
         raise Invalid(_("Choose one of the listed causes."), code="invalid_cause")
     if not is_valid_region(region_code):
         raise Invalid(_("Choose a region from the list (a GB/T 2260 code)."), code="invalid_region")
-    max_goal = MAX_GOAL_MAJOR * 10 ** EXPONENTS[currency]
-    if not _is_int(goal) or goal <= 0:
-        raise Invalid(_("The goal must be a positive whole number of fen."), code="invalid_goal")
-    if goal > max_goal:
-        raise Invalid(_("The goal is larger than this site accepts."), code="invalid_goal")
+    require_positive(
+        goal, code="invalid_goal", message=_("The goal must be a positive whole number of fen."),
+        at_most=Money(MAX_GOAL_MAJOR * 10 ** EXPONENTS[currency], currency),
+        large_message=_("The goal is larger than this site accepts."),
+    )
     if not isinstance(ends_at, datetime) or timezone.is_naive(ends_at):
         raise Invalid(_("Give the date and time fundraising ends."), code="invalid_ends_at")
     if ends_at <= timezone.now():
@@ -70,56 +70,55 @@ def _clean_fields(
         raise Invalid(
             _("The number of beneficiaries must be a whole number, zero or more."), code="invalid_beneficiary_count"
         )
-    if unit_cost is not None and (not _is_int(unit_cost) or unit_cost <= 0 or unit_cost > goal):
-        raise Invalid(_("The unit cost must be positive and no more than the goal."), code="invalid_unit_cost")
+    if unit_cost is not None:
+        require_positive(
+            unit_cost, name="unit_cost", currency=currency, code="invalid_unit_cost", at_most=goal,
+            message=_("The unit cost must be positive and no more than the goal."),
+            large_message=_("The unit cost must be positive and no more than the goal."),
+        )
     if shortfall_rule not in Project.ShortfallRule.values:
         raise Invalid(_("Say what happens if the goal is not reached."), code="invalid_shortfall_rule")
     if overflow_rule not in Project.OverflowRule.values:
         raise Invalid(_("Say what happens to gifts after the goal is reached."), code="invalid_overflow_rule")
 
-    lines = []
+    lines: list[tuple[str, Money]] = []
     for line_title, amount in budget_lines or []:
-        line_title = checked_text(line_title, limit=120, label=_("Budget line"))
-        if not _is_int(amount) or amount <= 0:
-            raise Invalid(
-                _("The budget line “%(title)s” must have a positive amount.") % {"title": line_title},
-                code="invalid_budget_line",
-            )
+        line_title = text_field(line_title, limit=120, label=_("Budget line"))
+        require_positive(
+            amount, name="budget line amount", currency=currency, code="invalid_budget_line",
+            message=_("The budget line “%(title)s” must have a positive amount.") % {"title": line_title},
+        )
         lines.append((line_title, amount))
     if not lines:
         raise Invalid(_("Add at least one budget line."), code="budget_required")
     if len(lines) > MAX_BUDGET_LINES:
         raise Invalid(_("A budget has at most %(n)d lines.") % {"n": MAX_BUDGET_LINES}, code="budget_too_long")
-    total = sum(amount for _title, amount in lines)
+    total = sum((amount for _title, amount in lines), Money.zero(currency))
     if total != goal:
-        params = {
-            "total": Money(total, currency),
-            "goal": Money(goal, currency),
-            "difference": Money(abs(goal - total), currency),
-        }
+        params = {"total": total, "goal": goal, "difference": Money(abs(goal.amount - total.amount), currency)}
         message = (
             _("The budget lines add up to %(total)s, %(difference)s less than the goal of %(goal)s.")
             if total < goal
             else _("The budget lines add up to %(total)s, %(difference)s more than the goal of %(goal)s.")
         )
-        raise Invalid(message % params, code="budget_mismatch", extra={"difference": goal - total})
+        raise Invalid(message % params, code="budget_mismatch", extra={"difference": goal.amount - total.amount})
 
     fields = dict(
-        title=checked_text(title, limit=120, label=_("Title")),
-        summary=checked_text(summary, limit=280, label=_("Summary"), required=False),
+        title=text_field(title, limit=120, label=_("Title")),
+        summary=text_field(summary, limit=280, label=_("Summary"), required=False),
         story=sanitize_html(story),
         cause=cause,
         region_code=region_code,
         currency=currency,
-        goal=goal,
+        goal=goal.amount,
         ends_at=ends_at,
         beneficiary_count=beneficiary_count,
-        unit_name=checked_text(unit_name, limit=40, label=_("Unit name"), required=False),
-        unit_cost=unit_cost,
+        unit_name=text_field(unit_name, limit=40, label=_("Unit name"), required=False),
+        unit_cost=None if unit_cost is None else unit_cost.amount,
         shortfall_rule=shortfall_rule,
         overflow_rule=overflow_rule,
     )
-    return fields, lines
+    return fields, [(line_title, amount.amount) for line_title, amount in lines]
 
 
 def _slug_for(title: str) -> str:
@@ -155,16 +154,17 @@ def _sync(project: Project, fresh: Project) -> None:
 
 @transaction.atomic
 def project_create(
-    *, organisation, actor, title, summary, story, cause, region_code, goal, currency="CNY", ends_at,
-    beneficiary_count, unit_name="", unit_cost=None, shortfall_rule, overflow_rule,
-    budget_lines: list[tuple[str, int]], cover=None, slug_hint: str = "",
+    *, organisation, actor, title, summary, story, cause, region_code, goal: Money, ends_at,
+    beneficiary_count, unit_name="", unit_cost: Money | None = None, shortfall_rule, overflow_rule,
+    budget_lines: list[tuple[str, Money]], cover=None, slug_hint: str = "",
 ) -> Project:
-    """A new draft, by an owner or editor of the organisation. `slug_hint` proposes the
+    """A new draft, by an owner or editor of the organisation. The goal's currency is the
+    project's; the unit cost and budget lines are in it too. `slug_hint` proposes the
     web address (made ASCII and unique); by default it comes from the title."""
     _require_editor(actor, organisation)
     fields, lines = _clean_fields(
         title=title, summary=summary, story=story, cause=cause, region_code=region_code, goal=goal,
-        currency=currency, ends_at=ends_at, beneficiary_count=beneficiary_count, unit_name=unit_name,
+        ends_at=ends_at, beneficiary_count=beneficiary_count, unit_name=unit_name,
         unit_cost=unit_cost, shortfall_rule=shortfall_rule, overflow_rule=overflow_rule, budget_lines=budget_lines,
     )
     image = clean_image(cover) if cover else None
@@ -180,12 +180,13 @@ def project_create(
 
 @transaction.atomic
 def project_edit(
-    *, project, actor, title, summary, story, cause, region_code, goal, currency=None, ends_at,
-    beneficiary_count, unit_name="", unit_cost=None, shortfall_rule, overflow_rule,
-    budget_lines: list[tuple[str, int]], cover=None,
+    *, project, actor, title, summary, story, cause, region_code, goal: Money, ends_at,
+    beneficiary_count, unit_name="", unit_cost: Money | None = None, shortfall_rule, overflow_rule,
+    budget_lines: list[tuple[str, Money]], cover=None,
 ) -> Project:
-    """Replace a draft's content and budget (cover=None keeps the cover). A project whose
-    reviewer asked for changes goes back to draft, to be submitted again."""
+    """Replace a draft's content and budget (cover=None keeps the cover); amounts as in
+    `project_create`. A project whose reviewer asked for changes goes back to draft, to be
+    submitted again."""
     locked = _lock(project)
     _require_editor(actor, locked.organisation)
     if locked.status not in states.EDITABLE:
@@ -194,8 +195,7 @@ def project_edit(
         )
     fields, lines = _clean_fields(
         title=title, summary=summary, story=story, cause=cause, region_code=region_code, goal=goal,
-        currency=currency or locked.currency, ends_at=ends_at, beneficiary_count=beneficiary_count,
-        unit_name=unit_name, unit_cost=unit_cost, shortfall_rule=shortfall_rule, overflow_rule=overflow_rule,
+        ends_at=ends_at, beneficiary_count=beneficiary_count, unit_name=unit_name, unit_cost=unit_cost, shortfall_rule=shortfall_rule, overflow_rule=overflow_rule,
         budget_lines=budget_lines,
     )
     image = clean_image(cover) if cover else None
@@ -347,7 +347,7 @@ def update_post(*, project, actor, title, body, photos=()) -> ProjectUpdate:
         raise Conflict(
             _("Progress updates can be posted once the project is raising money."), code="project_not_published"
         )
-    title = checked_text(title, limit=120, label=_("Title"))
+    title = text_field(title, limit=120, label=_("Title"))
     body = sanitize_html(body)
     if not plain_text(body):
         raise Invalid(_("Write what has happened."), code="field_required")

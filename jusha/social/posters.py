@@ -130,7 +130,7 @@ def cover_image(project, size: tuple[int, int]) -> Image.Image | None:
 def progress_text(project) -> str:
     return _("%(raised)s raised of %(goal)s · %(percent)s%%") % {
         "raised": Money(project.raised, project.currency).display(),
-        "goal": Money(project.goal, project.currency).display(),
+        "goal": project.goal_money.display(),
         "percent": project.percent,
     }
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from jusha.core.money import Money
 from jusha.fulfilment import services
 from tests.factories import image_upload, make_member, make_project
 
@@ -33,7 +34,7 @@ def member(project, role):
 
 def purchase(batch, actor, amount=None):
     return services.batch_purchase(
-        batch=batch, actor=actor, budget_line=batch.project.budget_lines.first(), amount=amount or batch.cost,
+        batch=batch, actor=actor, budget_line=batch.project.budget_lines.first(), amount=Money(amount or batch.cost),
         description="Warm packs from the supplier", spent_on=timezone.localdate(), invoice=image_upload("invoice.png"),
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jusha.core.money import Money
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
+from jusha.core.money import Money
 from jusha.fulfilment import services
 from jusha.fulfilment.models import Batch, BatchPlan, DeliveryConfirmation, StatusChange
 from jusha.giving.services import donation_refund
@@ -69,9 +70,9 @@ def test_a_plan_needs_a_unit_cost_and_unit_costs_must_be_positive(org):
     with pytest.raises(Invalid) as info:
         project_create(
             organisation=org, actor=editor, title="Warm packs", summary="", story="", cause="elders",
-            region_code="511921", goal=100_000, ends_at=timezone.now() + datetime.timedelta(days=9),
-            beneficiary_count=5, unit_name="pack", unit_cost=0, shortfall_rule="proportional",
-            overflow_rule="refund", budget_lines=[("Packs", 100_000)],
+            region_code="511921", goal=Money(100_000), ends_at=timezone.now() + datetime.timedelta(days=9),
+            beneficiary_count=5, unit_name="pack", unit_cost=Money(0), shortfall_rule="proportional",
+            overflow_rule="refund", budget_lines=[("Packs", Money(100_000))],
         )
     assert info.value.code == "invalid_unit_cost"
     assert not BatchPlan.objects.exists()
@@ -181,7 +182,7 @@ def test_committed_money_cannot_be_refunded_or_spent_elsewhere():
     assert info.value.code == "exceeds_refundable" and info.value.extra["refundable"] == 500
     with pytest.raises(Conflict) as info:
         expenditure_record(
-            project=project, budget_line=project.budget_lines.last(), amount=600, description="Fuel",
+            project=project, budget_line=project.budget_lines.last(), amount=Money(600), description="Fuel",
             spent_on=timezone.localdate(), voucher=image_upload("v.png"), actor=finance,
         )
     assert info.value.code == "insufficient_funds"
@@ -247,12 +248,25 @@ def test_purchase_is_for_finance_and_owners_and_a_refusal_changes_nothing():
             purchase(batch, actor)
     with pytest.raises(Invalid):  # a bad invoice: the release is undone with the rest
         services.batch_purchase(
-            batch=batch, actor=member(project, "owner"), budget_line=project.budget_lines.first(), amount=COST,
+            batch=batch, actor=member(project, "owner"), budget_line=project.budget_lines.first(), amount=Money(COST),
             description="Packs", spent_on=timezone.localdate(),
             invoice=image_upload("x.png", data=b"not an image", content_type="image/png"),
         )
     assert snapshot(project) == before
     assert ledger_problems() == []
+
+
+def test_a_purchase_amount_is_money():
+    project = warm_project()
+    give(project, COST)
+    batch = Batch.objects.get()
+    before = snapshot(project)
+    with pytest.raises(TypeError, match="must be Money"):
+        services.batch_purchase(
+            batch=batch, actor=member(project, "finance"), budget_line=project.budget_lines.first(), amount=COST,
+            description="Packs", spent_on=timezone.localdate(), invoice=image_upload("invoice.png"),
+        )
+    assert snapshot(project) == before
 
 
 @pytest.mark.parametrize("step", ["ship", "delivered", "disclose"])

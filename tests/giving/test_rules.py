@@ -1,4 +1,4 @@
-"""The pure rules of giving, alone: amounts, what may be refunded, the status a refund
+"""The pure rules of giving, alone: what may be refunded, the status a refund
 leaves, receipt numbers and access tokens."""
 
 import re
@@ -11,25 +11,21 @@ from jusha.giving import rules
 RECEIPT = re.compile(r"^JS(\d{4})-([0-9A-HJKMNP-TV-Z]{8})-([0-9A-HJKMNP-TV-Z]{8})$")  # Crockford: no I, L, O, U
 
 
-@pytest.mark.parametrize("amount", [1, 100, 5000, 100_000_000])
-def test_a_whole_number_of_fen_within_the_limits_is_a_gift(amount):
-    assert rules.check_amount(amount, minimum=1, maximum=100_000_000) == amount
+def test_a_gift_amount_is_checked_once_inclusive_of_both_limits():
+    """Gift amounts go through the one amount check (core.money.require_positive)."""
+    from jusha.core.errors import Invalid
+    from jusha.core.money import Money, require_positive
 
-
-@pytest.mark.parametrize("amount", [True, False, 1.0, 50.5, "100", Decimal("100"), None, 0, -1, -5000])
-def test_anything_but_a_positive_whole_number_is_refused(amount):
-    with pytest.raises(rules.AmountError) as refused:
-        rules.check_amount(amount, minimum=1, maximum=100_000_000)
-    assert refused.value.code == "invalid_amount"
-
-
-def test_the_limits_are_inclusive_and_say_which_side_was_crossed():
-    assert rules.check_amount(100, minimum=100, maximum=200) == 100
-    assert rules.check_amount(200, minimum=100, maximum=200) == 200
-    for amount, code in ((99, "amount_too_small"), (201, "amount_too_large")):
-        with pytest.raises(rules.AmountError) as refused:
-            rules.check_amount(amount, minimum=100, maximum=200)
+    limits = dict(at_least=Money(100), small_code="amount_too_small", at_most=Money(200), large_code="amount_too_large")
+    assert require_positive(Money(100), **limits) == Money(100)
+    assert require_positive(Money(200), **limits) == Money(200)
+    for fen, code in ((99, "amount_too_small"), (201, "amount_too_large"), (0, "invalid_amount"), (-5, "invalid_amount")):
+        with pytest.raises(Invalid) as refused:
+            require_positive(Money(fen), **limits)
         assert refused.value.code == code
+    for not_money in (True, 1.0, 50.5, "100", Decimal("100"), None, 5000):
+        with pytest.raises(TypeError):
+            require_positive(not_money, **limits)
 
 
 @pytest.mark.parametrize(

@@ -41,7 +41,7 @@ def books(project):
     give(project, 3000)
     donation_refund(donation=gift, amount=Money(1000, "CNY"), reason="asked", actor=finance)
     expenditure = expenditure_record(
-        project=project, budget_line=project.budget_lines.first(), amount=2000, description="Warm packs",
+        project=project, budget_line=project.budget_lines.first(), amount=Money(2000, "CNY"), description="Warm packs",
         spent_on=datetime.date(2026, 11, 1), voucher=image_upload(), actor=finance,
     )
     return project, gift, expenditure

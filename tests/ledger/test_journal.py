@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 
 from jusha.core.money import Money, MoneyError
 from jusha.core.errors import Conflict, Forbidden, Invalid, TooLarge
+from jusha.core.money import Money
 from jusha.giving.models import Donation, Refund
 from jusha.giving.services import donation_refund
 from jusha.ledger.models import AppendOnlyError, Expenditure, JournalEntry, Posting
@@ -123,7 +124,7 @@ def test_refund_never_more_than_the_gift_or_the_uncommitted_funds(project):
         donation_refund(donation=gift, amount=Money(5001, "CNY"), reason="too much", actor=finance)
     assert info.value.code == "exceeds_refundable"
     expenditure_record(
-        project=project, budget_line=project.budget_lines.first(), amount=4000, description="Warm packs",
+        project=project, budget_line=project.budget_lines.first(), amount=Money(4000), description="Warm packs",
         spent_on=datetime.date(2026, 11, 1), voucher=image_upload(), actor=finance,
     )
     with pytest.raises(Conflict) as info:
@@ -187,7 +188,7 @@ def test_expenditure_with_voucher_on_the_public_ledger(client, project):
     give(project, 50_000)
     finance = finance_of(project)
     x = expenditure_record(
-        project=project, budget_line=project.budget_lines.first(), amount=12_000, description="200 warm packs",
+        project=project, budget_line=project.budget_lines.first(), amount=Money(12_000), description="200 warm packs",
         spent_on=datetime.date(2026, 11, 2), voucher=image_upload(), actor=finance,
     )
     assert len(x.voucher_sha256) == 64
@@ -212,23 +213,23 @@ def test_expenditure_refused_beyond_funds_bad_voucher_or_wrong_member(project, s
     line = project.budget_lines.first()
     kwargs = dict(project=project, budget_line=line, description="x", spent_on=datetime.date(2026, 11, 2))
     with pytest.raises(Conflict):
-        expenditure_record(amount=10_001, voucher=image_upload(), actor=finance, **kwargs)
+        expenditure_record(amount=Money(10_001), voucher=image_upload(), actor=finance, **kwargs)
     svg = SimpleUploadedFile("v.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "image/svg+xml")
     with pytest.raises(Invalid):
-        expenditure_record(amount=100, voucher=svg, actor=finance, **kwargs)
+        expenditure_record(amount=Money(100), voucher=svg, actor=finance, **kwargs)
     fake_png = SimpleUploadedFile("v.png", b"just text, not an image", "image/png")
     with pytest.raises(Invalid):
-        expenditure_record(amount=100, voucher=fake_png, actor=finance, **kwargs)
+        expenditure_record(amount=Money(100), voucher=fake_png, actor=finance, **kwargs)
     settings.JUSHA_UPLOAD_MAX_BYTES = 100
     with pytest.raises(TooLarge):
-        expenditure_record(amount=100, voucher=image_upload(data=b"\x89PNG" + b"0" * 500), actor=finance, **kwargs)
+        expenditure_record(amount=Money(100), voucher=image_upload(data=b"\x89PNG" + b"0" * 500), actor=finance, **kwargs)
     settings.JUSHA_UPLOAD_MAX_BYTES = 8 * 1024 * 1024
     editor = make_member(project.organisation, "editor")
     with pytest.raises(Forbidden):
-        expenditure_record(amount=100, voucher=image_upload(), actor=editor, **kwargs)
+        expenditure_record(amount=Money(100), voucher=image_upload(), actor=editor, **kwargs)
     other = make_project()
     with pytest.raises(Invalid):
-        expenditure_record(project=project, budget_line=other.budget_lines.first(), amount=100, description="x",
+        expenditure_record(project=project, budget_line=other.budget_lines.first(), amount=Money(100), description="x",
                            spent_on=datetime.date(2026, 11, 2), voucher=image_upload(), actor=finance)
     assert Expenditure.objects.count() == 0
     assert JournalEntry.objects.filter(kind="expenditure").count() == 0
@@ -243,10 +244,35 @@ def test_pdf_voucher_kept_and_exif_stripped_from_images(project):
     finance = finance_of(project)
     line = project.budget_lines.first()
     pdf = SimpleUploadedFile("invoice.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
-    x = expenditure_record(project=project, budget_line=line, amount=100, description="invoice", spent_on=datetime.date(2026, 11, 2), voucher=pdf, actor=finance)
+    x = expenditure_record(project=project, budget_line=line, amount=Money(100), description="invoice", spent_on=datetime.date(2026, 11, 2), voucher=pdf, actor=finance)
     assert x.voucher_content_type == "application/pdf"
     photo = SimpleUploadedFile("p.jpg", jpeg_with_gps(), "image/jpeg")
-    y = expenditure_record(project=project, budget_line=line, amount=100, description="photo", spent_on=datetime.date(2026, 11, 2), voucher=photo, actor=finance)
+    y = expenditure_record(project=project, budget_line=line, amount=Money(100), description="photo", spent_on=datetime.date(2026, 11, 2), voucher=photo, actor=finance)
     with Image.open(y.voucher.path) as image:
         assert not image.getexif().get_ifd(0x8825)
         assert 0x010F not in image.getexif()
+
+
+def test_amounts_reach_the_journal_only_as_money_in_the_projects_currency(project):
+    """A bare number (fen? yuan?) or another currency is refused before anything is written."""
+    from jusha.ledger.services import commitment_post, entry_post, organisation_cash_account, project_fund_account
+
+    give(project, 10_000)
+    finance = finance_of(project)
+    kwargs = dict(project=project, budget_line=project.budget_lines.first(), description="x",
+                  spent_on=datetime.date(2026, 11, 2), actor=finance)
+    before = JournalEntry.objects.count()
+    with pytest.raises(TypeError, match="must be Money"):
+        expenditure_record(amount=100, voucher=image_upload(), **kwargs)
+    with pytest.raises(Invalid) as refused:
+        expenditure_record(amount=Money(100, "USD"), voucher=image_upload(), **kwargs)
+    assert refused.value.code == "currency_mismatch"
+    with pytest.raises(Invalid) as refused:
+        expenditure_record(amount=Money(0), voucher=image_upload(), **kwargs)
+    assert refused.value.code == "invalid_amount"
+    with pytest.raises(TypeError):
+        commitment_post(project=project, reference="batch-x", amount=500, memo="#1")
+    fund, cash = project_fund_account(project), organisation_cash_account(project.organisation_id, "CNY")
+    with pytest.raises(TypeError):
+        entry_post(kind="expenditure", reference="x", project=project, lines=[(fund, 100), (cash, -100)])
+    assert JournalEntry.objects.count() == before and Expenditure.objects.count() == 0

@@ -30,12 +30,6 @@ def test_refundable_never_exceeds_gift_left_or_project_funds():
     assert giving_rules.refundable(amount=1000, refunded=0, project_available=-5) == 0
 
 
-@pytest.mark.parametrize("amount", [0, -1, 1.5, "100", True, None, 10**12])
-def test_gift_amounts_refused(amount):
-    with pytest.raises(giving_rules.AmountError):
-        giving_rules.check_amount(amount, minimum=1, maximum=10**8)
-
-
 def test_receipt_numbers_are_unguessable_and_distinct():
     numbers = {giving_rules.new_receipt_number(2026) for _ in range(1000)}
     assert len(numbers) == 1000

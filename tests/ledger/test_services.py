@@ -11,6 +11,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.ledger import services
 from jusha.ledger.models import Expenditure, JournalEntry, Posting
 from jusha.ledger.rules import UnbalancedEntry
+from jusha.core.money import Money, MoneyError
 from jusha.ledger.selectors import account_balance
 from jusha.transparency.models import Fact
 from tests.factories import image_upload, make_campaign, make_member, make_pool, make_project
@@ -20,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 def spend(project, fen, *, actor, line=None, description="Warm packs for 20 elders"):
-    """The one call of expenditure_record here (its signature is changing to Money)."""
+    """The one call of expenditure_record here."""
     return services.expenditure_record(
-        project=project, budget_line=line or project.budget_lines.first(), amount=fen, description=description,
+        project=project, budget_line=line or project.budget_lines.first(), amount=Money(fen, "CNY"), description=description,
         spent_on=datetime.date(2026, 11, 2), voucher=image_upload(), actor=actor,
     )
 
@@ -32,7 +33,7 @@ def journal():
 
 
 def fund(project):
-    return -account_balance(services.project_fund_account(project))  # a liability: credit-normal
+    return -account_balance(services.project_fund_account(project)).amount  # a liability: credit-normal
 
 
 def test_every_entry_of_the_money_path_is_balanced():
@@ -43,8 +44,8 @@ def test_every_entry_of_the_money_path_is_balanced():
     refund(gifts[0], 2000, actor=finance)
     refund(gifts[1], 777, actor=finance)
     spend(project, 4000, actor=finance)
-    services.commitment_post(project=project, reference="batch-1", amount=3000, memo="batch 1")
-    services.commitment_release(project=project, reference="batch-1", amount=3000, memo="batch 1 bought")
+    services.commitment_post(project=project, reference="batch-1", amount=Money(3000, "CNY"), memo="batch 1")
+    services.commitment_release(project=project, reference="batch-1", amount=Money(3000, "CNY"), memo="batch 1 bought")
     kinds = set(JournalEntry.objects.values_list("kind", flat=True))
     assert kinds >= {"gift", "refund", "expenditure", "pool_deposit", "match", "match_return", "commitment", "release"}
 
@@ -63,45 +64,46 @@ def test_every_entry_of_the_money_path_is_balanced():
 @pytest.mark.parametrize(
     "lines",
     [
-        [5000],  # one posting
-        [5000, -4999],  # does not balance
-        [5000, 0, -5000],  # a zero posting
-        [50.0, -50.0],  # not integer minor units
-        [True, -1],
+        ([5000], UnbalancedEntry),  # one posting
+        ([5000, -4999], UnbalancedEntry),  # does not balance
+        ([5000, 0, -5000], UnbalancedEntry),  # a zero posting
+        ([50.0, -50.0], TypeError),  # not Money: never posted (Money itself refuses a fraction of a fen)
+        ([True, -1], TypeError),
     ],
     ids=["single", "unbalanced", "zero", "float", "bool"],
 )
 def test_an_unbalanced_entry_is_refused_and_nothing_is_written(project, lines):
+    lines, refusal = lines
     accounts = [services.project_fund_account(project),
                 services.organisation_cash_account(project.organisation_id, "CNY"),
                 services.project_committed_account(project)]
+    amounts = [Money(value, "CNY") if refusal is UnbalancedEntry else value for value in lines]
     before = journal()
-    with pytest.raises(UnbalancedEntry):
-        services.entry_post(kind="fee", reference="fee-1", project=project, currency="CNY",
-                            lines=list(zip(accounts, lines, strict=False)))
+    with pytest.raises(refusal):
+        services.entry_post(kind="fee", reference="fee-1", project=project, lines=list(zip(accounts, amounts, strict=False)))
     assert journal() == before
 
 
 def test_a_movement_is_journalled_once(project):
-    lines = [(services.organisation_cash_account(project.organisation_id, "CNY"), 100),
-             (services.project_fund_account(project), -100)]
-    services.entry_post(kind="fee", reference="fee-2", project=project, currency="CNY", lines=lines)
+    lines = [(services.organisation_cash_account(project.organisation_id, "CNY"), Money(100, "CNY")),
+             (services.project_fund_account(project), Money(-100, "CNY"))]
+    services.entry_post(kind="fee", reference="fee-2", project=project, lines=lines)
     before = journal()
     with pytest.raises(Conflict) as refused:
-        services.entry_post(kind="fee", reference="fee-2", project=project, currency="CNY", lines=lines)
+        services.entry_post(kind="fee", reference="fee-2", project=project, lines=lines)
     assert refused.value.code == "already_journalled"
     assert journal() == before
     # The same reference under another kind is another movement.
-    services.entry_post(kind="expenditure", reference="fee-2", project=project, currency="CNY", lines=lines)
+    services.entry_post(kind="expenditure", reference="fee-2", project=project, lines=lines)
 
 
 def test_a_gift_and_its_refund_move_cash_and_fund_together(project):
     finance = make_member(project.organisation, "finance")
     cash = services.organisation_cash_account(project.organisation_id, "CNY")
     gift = paid_gift(project, 5000)
-    assert (account_balance(cash), fund(project)) == (5000, 5000)
+    assert (account_balance(cash).amount, fund(project)) == (5000, 5000)
     refund(gift, 1500, actor=finance)
-    assert (account_balance(cash), fund(project)) == (3500, 3500)
+    assert (account_balance(cash).amount, fund(project)) == (3500, 3500)
 
 
 def test_spending_up_to_what_is_held_and_not_a_fen_more(project):
@@ -118,7 +120,7 @@ def test_spending_up_to_what_is_held_and_not_a_fen_more(project):
     assert refused.value.code == "insufficient_funds"
     assert journal() == before
 
-    services.commitment_post(project=project, reference="batch-7", amount=1000, memo="set aside for a batch")
+    services.commitment_post(project=project, reference="batch-7", amount=Money(1000, "CNY"), memo="set aside for a batch")
     before = journal()
     with pytest.raises(Conflict):
         spend(project, 3001, actor=finance)  # what a batch holds is not available either
@@ -138,9 +140,11 @@ def test_spending_is_refused_to_others_and_outside_the_project(project):
     with pytest.raises(Invalid) as refused:
         spend(project, 100, actor=finance, line=make_project().budget_lines.first())
     assert refused.value.code == "budget_line_mismatch"
-    for fen in (0, -100, 1.5):
+    for fen in (0, -100):
         with pytest.raises(Invalid):
             spend(project, fen, actor=finance)
+    with pytest.raises(MoneyError):  # a fraction of a fen is not money: it never reaches the service
+        Money(1.5, "CNY")
     with pytest.raises(Invalid):
         spend(project, 100, actor=finance, description="   ")
     draft = make_project(project.organisation, status="draft")

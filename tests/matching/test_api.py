@@ -91,6 +91,8 @@ def test_sponsor_creates_a_pool_and_contradictory_rules_are_422_changing_nothing
         ({"ends_at": later.isoformat()}, "invalid_window"),
         ({"tranches": [50_000, 40_000]}, "invalid_tranches"),
         ({"budget": "100"}, "invalid"),
+        ({"currency": "XYZ"}, "invalid_currency"),
+        ({"currency": "USD"}, "invalid_currency"),
         ({"sponsor": "nobody"}, "unknown_sponsor"),
         ({"projects": ["no-such-project"]}, "unknown_project"),
         ({"starts_at": "2026-09-07T00:00:00"}, "invalid_window"),

@@ -12,6 +12,7 @@ from jusha.core.money import Money
 from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.core.models import AuditLog
+from jusha.core.money import Money
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
@@ -251,21 +252,26 @@ def test_pool_rules_and_deposits_refused_change_nothing():
     owner = make_member(sponsor, "owner")
     staff = make_user(is_staff=True)
     now = timezone.now()
-    base = {"sponsor": sponsor, "name": "P", "budget": 10_000, "min_bp": 10_000, "max_bp": 10_000,
+    base = {"sponsor": sponsor, "name": "P", "budget": Money(10_000), "min_bp": 10_000, "max_bp": 10_000,
             "starts_at": now, "ends_at": now + timedelta(days=1)}
     before = state()
     with pytest.raises(Forbidden):
         services.pool_create(actor=make_user(), **base)
     for bad, code in [
         ({"min_bp": 0, "max_bp": 0}, "invalid_ratio"),
-        ({"gift_cap": 50, "min_gift": 100}, "cap_below_minimum"),
+        ({"gift_cap": Money(50), "min_gift": Money(100)}, "cap_below_minimum"),
         ({"ends_at": now - timedelta(hours=1)}, "invalid_window"),
-        ({"tranches": [1]}, "invalid_tranches"),
-        ({"budget": 10.5}, "invalid_number"),
+        ({"tranches": [Money(1)]}, "invalid_tranches"),
+        ({"min_bp": 10_000.5}, "invalid_number"),
+        ({"budget": Money(10_000, "USD")}, "invalid_currency"),
+        ({"gift_cap": Money(5_000, "USD")}, "currency_mismatch"),
     ]:
         with pytest.raises(Invalid) as refused:
             services.pool_create(actor=owner, **(base | bad))
         assert refused.value.code == code
+    for bad in ({"budget": 10.5}, {"budget": 10_000}, {"gift_cap": 5_000}, {"tranches": [10_000]}):
+        with pytest.raises(TypeError, match="must be Money"):  # services take Money: a bare number is a bug
+            services.pool_create(actor=owner, **(base | bad))
     assert state() == before
 
     pool = services.pool_create(actor=owner, **base)
@@ -273,15 +279,20 @@ def test_pool_rules_and_deposits_refused_change_nothing():
         services.pool_transition(pool=pool, target="active", actor=staff)
     assert refused.value.code == "pool_not_funded"
     with pytest.raises(Forbidden):
-        services.pool_deposit(pool=pool, amount=10_000, reference="X", actor=owner)
+        services.pool_deposit(pool=pool, amount=Money(10_000), reference="X", actor=owner)
     with pytest.raises(Conflict):
-        services.pool_deposit(pool=pool, amount=10_001, reference="X", actor=staff)
+        services.pool_deposit(pool=pool, amount=Money(10_001), reference="X", actor=staff)
+    with pytest.raises(Invalid) as refused:
+        services.pool_deposit(pool=pool, amount=Money(0), reference="X", actor=staff)
+    assert refused.value.code == "invalid_amount"
+    with pytest.raises(TypeError):
+        services.pool_deposit(pool=pool, amount=10_000, reference="X", actor=staff)
     with pytest.raises(TransitionRefused):
         services.pool_transition(pool=pool, target="active", actor=owner)  # staff only
     pool.refresh_from_db()
     assert (pool.status, pool.deposited) == ("draft", 0)
     assert not JournalEntry.objects.exists()
-    services.pool_deposit(pool=pool, amount=10_000, reference="X", actor=staff)
+    services.pool_deposit(pool=pool, amount=Money(10_000), reference="X", actor=staff)
     assert services.pool_transition(pool=pool, target="active", actor=staff).status == "active"
     call_command("ledger_check")
 

@@ -3,12 +3,20 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from jusha.core.money import Money
 from tests.factories import make_member, make_project
 
 
-def project_kwargs(**overrides) -> dict:
-    """Valid arguments for project_create (without organisation and actor)."""
-    return {
+def _money(value, currency):
+    """Whole numbers of fen become Money, as the forms and the API make them at the edge;
+    anything else (a float, a bool) is passed on as it is, for the service to refuse."""
+    return Money(value, currency) if type(value) is int else value
+
+
+def project_kwargs(*, currency="CNY", **overrides) -> dict:
+    """Valid arguments for project_create (without organisation and actor); amounts given
+    in fen (ints) are passed as Money in `currency`."""
+    kwargs = {
         "title": "Warm winter for elders",
         "summary": "Warm packs for elders living alone",
         "story": "<p>Winters in the hills are long.</p>",
@@ -24,6 +32,10 @@ def project_kwargs(**overrides) -> dict:
         "budget_lines": [("Warm packs", 80_000), ("Delivery", 20_000)],
         **overrides,
     }
+    for name in ("goal", "unit_cost"):
+        kwargs[name] = _money(kwargs[name], currency)
+    kwargs["budget_lines"] = [(title, _money(amount, currency)) for title, amount in kwargs["budget_lines"]]
+    return kwargs
 
 
 @pytest.fixture

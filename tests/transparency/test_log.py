@@ -69,7 +69,7 @@ def test_refunds_and_expenditures_are_facts_too(project):
     gift = give(project, 50_000)
     finance = make_member(project.organisation, "finance")
     refund = donation_refund(donation=gift, amount=Money(1000, "CNY"), reason="asked", actor=finance)
-    spent = expenditure_record(project=project, budget_line=project.budget_lines.first(), amount=20_000, description="Warm packs x 40",
+    spent = expenditure_record(project=project, budget_line=project.budget_lines.first(), amount=Money(20_000), description="Warm packs x 40",
                                spent_on=datetime.date(2026, 1, 5), voucher=image_upload(), actor=finance)
     facts = {f.kind: leaves.parse(bytes(f.leaf)) for f in Fact.objects.all()}
     assert facts["refund"]["id"] == str(refund.pk) and facts["refund"]["donation"] == str(gift.pk) and facts["refund"]["amount"] == 1000

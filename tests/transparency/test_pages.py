@@ -68,7 +68,7 @@ def test_fund_flow_for_a_project_and_the_platform(client, project):
     finance = make_member(project.organisation, "finance")
     donation_refund(donation=big, amount=Money(10_000, "CNY"), reason="asked", actor=finance)
     line = project.budget_lines.first()
-    expenditure_record(project=project, budget_line=line, amount=60_000, description="Warm packs x 120",
+    expenditure_record(project=project, budget_line=line, amount=Money(60_000), description="Warm packs x 120",
                        spent_on=datetime.date(2026, 1, 5), voucher=image_upload(), actor=finance)
     other = make_project(project.organisation)
     give(other, 3_000)

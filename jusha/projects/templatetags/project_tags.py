@@ -2,19 +2,10 @@ from django import template
 
 from django.utils.safestring import mark_safe
 
-from jusha.core.money import Money
 from jusha.core.richtext import sanitize_html
 from jusha.projects.regions import region_label
 
 register = template.Library()
-
-
-@register.filter
-def money(amount, currency="CNY") -> str:
-    """{{ project.goal|money:project.currency }} -> "¥10,000.00"."""
-    if amount is None:
-        return ""
-    return Money(int(amount), currency or "CNY").display()
 
 
 @register.filter

@@ -2,7 +2,6 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jusha.core.money import Money
 from jusha.social import rules
 
 register = template.Library()
@@ -18,12 +17,6 @@ def absolute_url(context, name, *args) -> str:
 def figure(value) -> str:
     """A count as the privacy rules left it: "<3" reads "fewer than 3"."""
     return _("fewer than 3") if value == rules.FEWER else value
-
-
-@register.filter
-def amount(value, currency="CNY") -> str:
-    """An amount, or "hidden" where the privacy rules withheld it."""
-    return _("hidden") if value is None else Money(int(value), currency or "CNY").display()
 
 
 @register.filter

@@ -1,7 +1,10 @@
+"""The edge where typed yuan become Money: jusha.core.forms.MoneyField."""
+
 import pytest
 from django import forms
 
-from jusha.projects.forms import MoneyField
+from jusha.core.forms import MoneyField
+from jusha.core.money import Money
 
 
 @pytest.mark.parametrize(
@@ -10,7 +13,7 @@ from jusha.projects.forms import MoneyField
      ("100000000", 10_000_000_000)],
 )
 def test_yuan_are_parsed_exactly(typed, fen):
-    assert MoneyField().clean(typed) == fen
+    assert MoneyField().clean(typed) == Money(fen, "CNY")
 
 
 @pytest.mark.parametrize(
@@ -27,3 +30,15 @@ def test_bad_amounts_are_refused(typed, code):
 def test_optional_and_initial():
     assert MoneyField(required=False).clean("") is None
     assert MoneyField().prepare_value(123_456) == "1234.56"
+    assert MoneyField().prepare_value(Money(123_456)) == "1234.56"
+
+
+def test_currency_and_cap_of_the_field():
+    assert MoneyField(currency="JPY").clean("500") == Money(500, "JPY")
+    with pytest.raises(forms.ValidationError) as refused:
+        MoneyField(currency="JPY").clean("5.5")
+    assert refused.value.code == "decimals"
+    with pytest.raises(forms.ValidationError) as refused:
+        MoneyField(max_major=1000).clean("1000.01")
+    assert refused.value.code == "huge" and "¥1,000" in refused.value.messages[0]
+    assert MoneyField(max_major=1000).clean("1000") == Money(100_000)
