@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jusha.campaigns import rules, selectors
 from jusha.campaigns.models import Application, Campaign
-from jusha.campaigns.services import application_transition, campaign_publish
+from jusha.campaigns.services import application_transition, campaign_publish, campaign_save
 from jusha.core.errors import DomainError
-from jusha.core.events import CampaignChanged, campaign_changed
 
 
 class CampaignForm(forms.ModelForm):
@@ -55,11 +54,8 @@ class CampaignAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if change:  # its pools match in the new hours
-            campaign_changed.announce(CampaignChanged(obj))
+        """Through the service: the audit row, and the pools matching in the new hours."""
+        campaign_save(campaign=obj, actor=request.user, changed=form.changed_data)
 
     @admin.action(description=_("Publish the selected campaigns"))
     def publish(self, request, queryset):

@@ -2,7 +2,6 @@
 staff create campaigns and review applications; organisations apply; anyone gives."""
 
 from ninja import Query, Router
-from ninja.responses import codes_4xx
 
 from jusha.accounts.auth import anyone, member
 from jusha.campaigns import schemas, selectors, services
@@ -55,7 +54,7 @@ def application_create(request, slug: str, payload: ApplicationIn):
 
 
 @router.post(
-    "/campaigns/{slug}/applications/{application_id}/transition", auth=member, response={200: dict, codes_4xx: dict},
+    "/campaigns/{slug}/applications/{application_id}/transition", auth=member, response={200: dict}, openapi_extra=errors(409),
     summary="Accept, turn down or withdraw an application",
 )
 def application_transition(request, slug: str, application_id: int, payload: TransitionIn):

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from jusha.campaigns import contributions, rules
+from jusha.campaigns import contributions, rules, states
 from jusha.campaigns.models import Application, Campaign
 from jusha.giving.models import Donation
+from jusha.organisations.models import Membership
 from jusha.projects.models import Project
 
+CLOSED_PROJECTS = ("cancelled", "completed")  # project statuses that cannot join a campaign
 PAID = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
 COUNTED = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED)
 ACCEPTED = Application.Status.ACCEPTED
@@ -151,17 +153,42 @@ def window_problems(campaign, window) -> list[str]:
     return [problem for provided in contributions.window_problems.collect(campaign, window) for problem in provided]
 
 
-def applications_waiting(campaign) -> list[Application]:
-    return list(
-        campaign.applications.filter(status=Application.Status.APPLIED)
-        .select_related("project__organisation", "applied_by")
-    )
+def with_targets(applications, user) -> list[Application]:
+    """The applications, each with `targets`: the statuses the user may move it to, from
+    `states.APPLICATION` and their roles (their membership in its project's organisation,
+    and staff). One query."""
+    applications = list(applications)
+    staff = {states.STAFF} if getattr(user, "is_staff", False) else set()
+    roles: dict[int, str] = {}
+    if applications and getattr(user, "is_authenticated", False):
+        organisations = {a.project.organisation_id for a in applications}
+        memberships = Membership.objects.filter(user=user, organisation_id__in=organisations)
+        roles = dict(memberships.values_list("organisation_id", "role"))
+    for application in applications:
+        role = roles.get(application.project.organisation_id)
+        held = staff | ({role} if role else set())
+        targets = (t for r in sorted(held) for t in states.APPLICATION.targets(application.status, r))
+        application.targets = list(dict.fromkeys(targets))
+    return applications
+
+
+def applications_waiting(campaign, user=None) -> list[Application]:
+    """Applications waiting for staff to decide, each with the user's `targets`."""
+    waiting = campaign.applications.filter(status=Application.Status.APPLIED)
+    return with_targets(waiting.select_related("project__organisation", "applied_by"), user)
 
 
 def applications_of(user, campaign) -> list[Application]:
-    """The user's organisations' applications to this campaign."""
+    """The user's organisations' applications to this campaign, each with the user's `targets`."""
+    mine = campaign.applications.filter(project__organisation__memberships__user=user)
+    return with_targets(mine.select_related("project").distinct(), user)
+
+
+def projects_to_apply(user, campaign) -> list[Project]:
+    """The user's organisations' projects (where they are an owner or editor) that may still
+    apply to the campaign: not closed, not already applied or accepted."""
+    taken = campaign.applications.filter(status__in=(states.APPLIED, states.ACCEPTED)).values("project_id")
     return list(
-        campaign.applications.filter(project__organisation__memberships__user=user)
-        .select_related("project")
-        .distinct()
+        Project.objects.filter(organisation__memberships__user=user, organisation__memberships__role__in=states.MEMBERS)
+        .exclude(status__in=CLOSED_PROJECTS).exclude(pk__in=taken).select_related("organisation").distinct()
     )

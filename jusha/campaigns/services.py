@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from jusha.campaigns import rules, states
 from jusha.campaigns.models import Application, Campaign
+from jusha.campaigns.selectors import CLOSED_PROJECTS
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound, TransitionRefused
 from jusha.core.events import CampaignChanged, campaign_changed
@@ -21,7 +22,6 @@ from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
 
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
-CLOSED_PROJECTS = ("cancelled", "completed")
 
 
 def _require_staff(actor) -> None:
@@ -67,6 +67,26 @@ def campaign_create(
         published_at=timezone.now() if publish else None, created_by=actor,
     )
     audit_record(actor=actor, action="campaign.create", target=campaign, data={"publish": bool(publish)})
+    return campaign
+
+
+@transaction.atomic
+def campaign_save(*, campaign, actor, changed=()) -> Campaign:
+    """Staff save a campaign created or edited in the admin (its form has set and checked
+    the fields), with its audit row (`changed`: the fields the form changed). A changed
+    campaign announces it: its pools match in the new window and hours at once."""
+    _require_staff(actor)
+    _window(campaign.starts_at, campaign.ends_at, campaign.daily_opens, campaign.daily_closes)
+    created = campaign.pk is None
+    if created:
+        campaign.created_by = actor
+    campaign.save()
+    audit_record(
+        actor=actor, action="campaign.create" if created else "campaign.update", target=campaign,
+        data={"fields": sorted(changed), "via": "admin"},
+    )
+    if not created:
+        campaign_changed.announce(CampaignChanged(campaign))
     return campaign
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from jusha.campaigns import rules, selectors, services, states
+from jusha.campaigns import rules, selectors, services
 from jusha.campaigns.forms import ApplicationForm, TransitionForm
 from jusha.campaigns.permissions import access_application, access_campaign
 from jusha.core.errors import DomainError
@@ -25,16 +25,6 @@ def campaign_list(request):
     return render(request, "campaigns/list.html", {"page": page, "campaigns": selectors.with_figures(page.object_list)})
 
 
-def _projects_to_apply(user, campaign) -> list:
-    from jusha.projects.models import Project
-
-    taken = campaign.applications.filter(status__in=(states.APPLIED, states.ACCEPTED)).values("project_id")
-    return list(
-        Project.objects.filter(organisation__memberships__user=user, organisation__memberships__role__in=states.MEMBERS)
-        .exclude(status__in=services.CLOSED_PROJECTS).exclude(pk__in=taken).select_related("organisation").distinct()
-    )
-
-
 @require_safe
 @domain_errors
 def campaign_detail(request, slug):
@@ -42,9 +32,10 @@ def campaign_detail(request, slug):
     context = _live(campaign)
     if request.user.is_authenticated:
         context["mine"] = selectors.applications_of(request.user, campaign)
-        context["can_apply"] = campaign.phase != rules.CLOSED and bool(_projects_to_apply(request.user, campaign))
+        can_apply = campaign.phase != rules.CLOSED and bool(selectors.projects_to_apply(request.user, campaign))
+        context["can_apply"] = can_apply
         if request.user.is_staff:
-            context["waiting"] = selectors.applications_waiting(campaign)
+            context["waiting"] = selectors.applications_waiting(campaign, request.user)
     return render(request, "campaigns/detail.html", context)
 
 
@@ -75,7 +66,7 @@ def campaign_results(request, slug):
 @domain_errors
 def campaign_apply(request, slug):
     campaign = access_campaign(user=request.user, slug=slug)
-    projects = _projects_to_apply(request.user, campaign)
+    projects = selectors.projects_to_apply(request.user, campaign)
     form = ApplicationForm(request.POST or None, projects=projects)
     if request.method == "POST" and form.is_valid():
         project = next(p for p in projects if p.slug == form.cleaned_data["project"])

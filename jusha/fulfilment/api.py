@@ -1,29 +1,19 @@
 """Public reads of delivery batches: /api/v1/projects/{slug}/batches[/{number}]."""
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from jusha.core.errors import NotFound
 from jusha.core.pagination import Page
+from jusha.fulfilment.permissions import access_public_batch, access_public_batches
 from jusha.fulfilment.schemas import BatchDetailOut, BatchListOut, batch_detail_out, batch_out
-from jusha.fulfilment.selectors import project_batches, with_timeline
-from jusha.projects.models import Project
-from jusha.projects.selectors import is_public
+from jusha.fulfilment.selectors import batch_confirmations, project_batches, with_timeline
 
 router = Router(tags=["fulfilment"])
-
-
-def _public_project(slug: str) -> Project:
-    project = Project.objects.filter(slug=slug).first()
-    if project is None or not is_public(project):
-        raise NotFound(_("There is no such project."))
-    return project
 
 
 @router.get("/projects/{slug}/batches", response=BatchListOut, auth=None, summary="A project's delivery batches")
 def list_batches(request, slug: str, page: Query[Page]):
     """Newest first. `late` says the batch is past the deadline of its current status."""
-    project = _public_project(slug)
+    project = access_public_batches(slug=slug)
     batches = project_batches(project)
     page = with_timeline(page.window(batches))
     for batch in page:
@@ -35,9 +25,7 @@ def list_batches(request, slug: str, page: Query[Page]):
 def get_batch(request, slug: str, number: int):
     """With its invoice and every delivery confirmation (pseudonym, county, time, and a
     photo only where the recipient consented); never a name or a signature."""
-    project = _public_project(slug)
-    batch = project_batches(project).select_related("expenditure").filter(number=number).first()
-    if batch is None:
-        raise NotFound(_("There is no such delivery batch."), code="batch_unknown")
-    batch.project = project
-    return batch_detail_out(request, with_timeline([batch])[0], batch.confirmations.all())
+    batch = access_public_batch(slug=slug, number=number)
+    confirmations = batch_confirmations(batch)
+    batch.delivered = len(confirmations)
+    return batch_detail_out(request, with_timeline([batch])[0], confirmations)

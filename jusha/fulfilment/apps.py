@@ -31,11 +31,11 @@ def _subscribe_project_cancelled():
 
 def _contribute_to_project_pages():
     """The project page shows the delivery batches; the project API the batch size."""
-    from jusha.fulfilment import schemas, sections
+    from jusha.fulfilment import sections
     from jusha.projects import contributions as project
 
     project.detail_sections.register(sections.project_page, order=40)
-    project.api_detail_fields.register(schemas.project_detail_fields, order=40)
+    project.api_detail_fields.register(sections.project_detail_fields, order=40)
 
 
 def _contribute_to_organisation_pages():

@@ -4,7 +4,6 @@ from django.urls import reverse
 from django.utils import timezone
 from ninja import Schema
 
-from jusha.fulfilment.selectors import batch_size_of
 from jusha.projects.regions import region_label
 
 
@@ -102,8 +101,3 @@ def batch_detail_out(request, batch, confirmations) -> dict:
             for c in confirmations
         ],
     }
-
-
-def project_detail_fields(project) -> dict:
-    """The project API's batch size (units per delivery batch; None without a plan)."""
-    return {"batch_size": batch_size_of(project)}

@@ -60,6 +60,11 @@ def project_batches(project):
     return Batch.objects.filter(project=project).annotate(delivered=Count("confirmations")).order_by("-number")
 
 
+def batch_confirmations(batch) -> list:
+    """The batch's delivery confirmations, as its page and the API list them."""
+    return list(batch.confirmations.all())
+
+
 def project_fulfilment(project) -> dict:
     """What the project page shows: the plan, the money towards the next batch, the latest
     batches with their timeline, and whether the viewer may plan. Three queries."""
@@ -134,6 +139,14 @@ def donor_impact(donations) -> dict:
         for pk, project_id, before, amount in gifts
         if project_id in by_project
     }
+
+
+def donor_impact_rows(donations) -> list[tuple]:
+    """[(donation, [Share]), …] for the gifts (or the one gift) that went into a batch, in
+    their order: what a donor's receipt and gifts pages show (two queries)."""
+    donations = [donations] if hasattr(donations, "pk") else list(donations)
+    impact = donor_impact(donations)
+    return [(d, impact[d.pk]) for d in donations if impact.get(d.pk)]
 
 
 def batches_needing_action(organisation) -> list[Batch]:

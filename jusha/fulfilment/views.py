@@ -10,17 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from jusha.core.audit import audit_record
-from jusha.core.errors import DomainError, Forbidden, NotFound
+from jusha.core.errors import DomainError, Forbidden
 from jusha.core.pages import domain_errors
 from jusha.fulfilment import services, states
 from jusha.fulfilment.forms import ConfirmForm, DiscloseForm, PlanForm, ShipForm
-from jusha.fulfilment.models import DeliveryConfirmation
-from jusha.fulfilment.permissions import access_batch
-from jusha.fulfilment.selectors import batch_size_of, project_batches, with_timeline
+from jusha.fulfilment.permissions import SIGNATURE_VIEWERS, access_batch, access_confirmation, batch_actions
+from jusha.fulfilment.selectors import batch_confirmations, batch_size_of, project_batches, with_timeline
 from jusha.ledger.forms import ExpenditureForm
+from jusha.ledger.permissions import SPENDERS
 from jusha.projects.permissions import access_project
-
-SIGNATURE_VIEWERS = states.MEMBERS | {"staff"}
 
 
 def _attempt(form, call) -> int:
@@ -48,20 +46,17 @@ def batch_list(request, slug):
 
 def _detail(request, batch, *, status=200, refusal=None, **bound):
     project = batch.project
-    roles = project.viewer_roles
-    confirmations = list(batch.confirmations.all())
+    confirmations = batch_confirmations(batch)
     batch.delivered = len(confirmations)
     with_timeline([batch])
-    if roles & states.MEMBERS:
-        step = {
-            states.PURCHASING: ("ship_form", ShipForm),
-            states.DELIVERED: ("disclose_form", DiscloseForm),
-        }.get(batch.status)
-        if step and step[0] not in bound:
-            bound[step[0]] = step[1]()
+    actions = batch_actions(batch, project.viewer_roles)
+    for name, form_class, shown in (("ship_form", ShipForm, actions.can_ship),
+                                    ("disclose_form", DiscloseForm, actions.can_disclose)):
+        if shown and name not in bound:
+            bound[name] = form_class()
     return render(request, "fulfilment/detail.html", {
-        "project": project, "batch": batch, "confirmations": confirmations, "roles": roles, "refusal": refusal,
-        "is_member": bool(roles & states.MEMBERS), "can_see_signatures": bool(roles & SIGNATURE_VIEWERS), **bound,
+        "project": project, "batch": batch, "confirmations": confirmations, "refusal": refusal, "actions": actions,
+        **bound,
     }, status=status)
 
 
@@ -90,7 +85,7 @@ def plan(request, slug):
 @login_required
 @domain_errors
 def purchase(request, slug, number):
-    batch = access_batch(user=request.user, slug=slug, number=number, roles={"owner", "finance"})
+    batch = access_batch(user=request.user, slug=slug, number=number, roles=SPENDERS)
     project = batch.project
     description = _("Delivery batch %(number)d: %(units)d × %(unit)s") % {
         "number": batch.number, "units": batch.units, "unit": project.unit_name or _("unit")}
@@ -171,9 +166,7 @@ def signature(request, slug, number, pk):
     """A recipient's signature or thumbprint: to the organisation's members and platform
     staff only, each view in the audit log."""
     batch = access_batch(user=request.user, slug=slug, number=number, roles=SIGNATURE_VIEWERS)
-    confirmation = DeliveryConfirmation.objects.filter(batch=batch, pk=pk).first()
-    if confirmation is None:
-        raise NotFound(_("There is no such delivery."))
+    confirmation = access_confirmation(batch=batch, pk=pk)
     audit_record(actor=request.user, action="delivery.signature_view", target=confirmation,
                  data={"project": slug, "batch": number})
     try:

@@ -5,7 +5,6 @@ import uuid
 from django.conf import settings
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.responses import codes_4xx
 
 from jusha.accounts.auth import anyone, member, token_user
 from jusha.core.client import ClientContext

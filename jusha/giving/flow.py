@@ -18,10 +18,10 @@ from jusha.giving.models import Donation
 from jusha.ledger.models import Expenditure
 from jusha.projects.models import BudgetLine, Project
 from jusha.projects.selectors import project_sums
+from jusha.projects.visibility import public_q
 from jusha.transparency import sankey
 
 PAID = ("paid", "partially_refunded", "refunded")
-PUBLIC = ("fundraising", "funded", "executing", "completed", "cancelled")
 BANDS = [(0, 10_000), (10_000, 100_000), (100_000, None)]  # minor units: under 100, 100 to 1,000, 1,000 and more (yuan)
 TOP_PROJECTS = 8
 TOP_LINES = 12
@@ -62,7 +62,7 @@ def _net_by_band(projects) -> dict[int, list[int]]:
 
 def fund_flow(*, project: Project | None = None) -> Flow:
     currency = project.currency if project is not None else settings.JUSHA_DEFAULT_CURRENCY
-    projects = Project.objects.filter(status__in=PUBLIC)
+    projects = Project.objects.filter(public_q())
     if project is not None:
         projects = projects.filter(pk=project.pk)
     expenditures = Expenditure.objects.filter(project__in=projects)

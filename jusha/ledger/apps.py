@@ -13,8 +13,8 @@ class LedgerConfig(AppConfig):
 
 def _contribute_to_project_pages():
     """The project page and API show the budget's spending and the latest ledger entries."""
-    from jusha.ledger import schemas, sections
+    from jusha.ledger import sections
     from jusha.projects import contributions as project
 
     project.detail_sections.register(sections.project_page, order=50)
-    project.api_detail_fields.register(schemas.project_detail_fields, order=50)
+    project.api_detail_fields.register(sections.project_detail_fields, order=50)

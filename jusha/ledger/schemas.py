@@ -3,13 +3,11 @@
 from django.utils import timezone
 
 from jusha.ledger import rules
-from jusha.ledger.selectors import budget_lines_with_spent, expenditures_by_id
 
 
 def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
-    """Entries → public rows. One extra query for the page's expenditures, whatever its size."""
-    entries = list(entries)
-    spent = expenditures_by_id([e.reference for e in entries if e.kind == "expenditure"])
+    """Entries (from selectors.with_expenditures, which reads their expenditures) → public
+    rows. No queries."""
     rows = []
     for e in entries:
         row = {
@@ -22,7 +20,7 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
             "created_at": timezone.localtime(e.created_at).isoformat(),
             "memo": e.memo,
         }
-        x = spent.get(e.reference) if e.kind == "expenditure" else None
+        x = e.expenditure
         if x is not None:
             row.update(
                 {
@@ -37,10 +35,6 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
     return rows
 
 
-def project_detail_fields(project) -> dict:
-    """The project API's budget lines, each with what it has spent."""
-    return {
-        "budget_lines": [
-            {"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in budget_lines_with_spent(project)
-        ],
-    }
+def budget_lines_out(lines) -> list[dict]:
+    """Budget lines (selectors.budget_lines_with_spent), each with what it has spent."""
+    return [{"title": b.title, "amount": b.amount, "spent": b.spent or 0} for b in lines]

@@ -1,6 +1,8 @@
-"""What the ledger draws on other apps' pages (registered in apps.py)."""
+"""What the ledger draws on other apps' pages and adds to their answers (registered in
+apps.py): read here, shaped by the templates and schemas."""
 
 from jusha.core.sections import Section
+from jusha.ledger.schemas import budget_lines_out
 from jusha.ledger.selectors import budget_lines_with_spent, project_entries
 
 
@@ -10,3 +12,8 @@ def project_page(project) -> list[Section]:
         Section("accounts", "ledger/_project_budget.html", {"budget_lines": budget_lines_with_spent(project)}),
         Section("accounts", "ledger/_project_entries.html", {"entries": project_entries(project)[:10]}),
     ]
+
+
+def project_detail_fields(project) -> dict:
+    """The project API's budget lines, each with what it has spent."""
+    return {"budget_lines": budget_lines_out(budget_lines_with_spent(project))}

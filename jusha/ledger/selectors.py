@@ -23,6 +23,16 @@ def expenditures_by_id(ids) -> dict[str, Expenditure]:
     return {str(e.pk): e for e in Expenditure.objects.filter(pk__in=ids).select_related("budget_line")}
 
 
+def with_expenditures(entries) -> list[JournalEntry]:
+    """The entries as a list, each with `expenditure`: for an expenditure entry the
+    Expenditure it journals (with its budget line), else None. One query for any number."""
+    entries = list(entries)
+    spent = expenditures_by_id([e.reference for e in entries if e.kind == "expenditure"])
+    for e in entries:
+        e.expenditure = spent.get(e.reference) if e.kind == "expenditure" else None
+    return entries
+
+
 def budget_lines_with_spent(project):
     """Budget lines annotated with `spent` (sum of their expenditures)."""
     return project.budget_lines.annotate(spent=Sum("expenditures__amount")).order_by("position", "id")

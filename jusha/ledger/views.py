@@ -2,29 +2,29 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import DomainError
+from jusha.core.pages import domain_errors
 from jusha.ledger import services
-from jusha.ledger.api import PUBLIC
 from jusha.ledger.forms import ExpenditureForm
+from jusha.ledger.permissions import access_ledger_project, access_spending_project
 from jusha.ledger.schemas import ledger_rows
-from jusha.ledger.selectors import budget_lines_with_spent, project_entries
+from jusha.ledger.selectors import budget_lines_with_spent, project_entries, with_expenditures
 from jusha.projects.selectors import project_sums
-from jusha.projects.models import Project
 
 
+@domain_errors
 def project_ledger(request, slug):
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug, status__in=PUBLIC)
+    project = access_ledger_project(user=request.user, slug=slug)
     page = Paginator(project_entries(project), 50).get_page(request.GET.get("page"))
     return render(request, "ledger/project.html", {
         "project": project,
         "page": page,
-        "rows": ledger_rows(page.object_list),
+        "rows": ledger_rows(with_expenditures(page.object_list)),
         "sums": project_sums([project.pk])[project.pk],
         "budget_lines": budget_lines_with_spent(project),
     })
@@ -35,8 +35,9 @@ class _Echo:
         return value
 
 
+@domain_errors
 def project_ledger_csv(request, slug):
-    project = get_object_or_404(Project, slug=slug, status__in=PUBLIC)
+    project = access_ledger_project(user=request.user, slug=slug)
     columns = ["id", "created_at", "kind", "direction", "amount", "currency", "memo", "budget_line", "description", "spent_on", "voucher_sha256", "voucher_url"]
 
     def lines():
@@ -44,7 +45,8 @@ def project_ledger_csv(request, slug):
         yield "\ufeff" + writer.writerow(columns)  # BOM: spreadsheet apps then read UTF-8
         entries = project_entries(project)
         for start in range(0, entries.count(), 1000):
-            for row in ledger_rows(entries[start : start + 1000], media_url=lambda f: request.build_absolute_uri(f.url)):
+            chunk = with_expenditures(entries[start : start + 1000])
+            for row in ledger_rows(chunk, media_url=lambda f: request.build_absolute_uri(f.url)):
                 yield writer.writerow([row.get(c, "") for c in columns])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -53,12 +55,9 @@ def project_ledger_csv(request, slug):
 
 
 @login_required
+@domain_errors
 def expenditure_new(request, slug):
-    from jusha.organisations.permissions import roles_for
-
-    project = get_object_or_404(Project.objects.select_related("organisation"), slug=slug)
-    if not ({"finance", "owner"} & roles_for(request.user, project.organisation)):
-        raise PermissionDenied(_("Only the organisation's finance members can record expenditures."))
+    project = access_spending_project(user=request.user, slug=slug)
     form = ExpenditureForm(request.POST or None, request.FILES or None, project=project)
     if request.method == "POST" and form.is_valid():
         try:

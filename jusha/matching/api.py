@@ -6,15 +6,14 @@ import uuid
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
-from ninja.responses import codes_4xx
 
 from jusha.accounts.auth import anyone, member
 from jusha.core.errors import Invalid
 from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
-from jusha.core.pagination import page_query
 from jusha.core.openapi import errors
-from jusha.matching import schemas, services
-from jusha.matching.permissions import access_match_for_review, access_pool
+from jusha.core.pagination import page_query
+from jusha.matching import schemas, selectors, services
+from jusha.matching.permissions import access_match_for_review, access_pool, pool_references
 from jusha.matching.schemas import DecisionIn, DepositIn, PoolIn
 
 MatchesPage = page_query(default=100, maximum=500)
@@ -24,25 +23,11 @@ router = Router(tags=["matching"])
 
 def _refs(payload: PoolIn) -> dict:
     """The organisation, campaign and projects a new pool names, or 422."""
-    from jusha.campaigns.models import Campaign
-    from jusha.organisations.models import Organisation
-    from jusha.projects.models import Project
-
-    sponsor = Organisation.objects.filter(slug=payload.sponsor).first()
-    if sponsor is None:
-        raise Invalid(_("There is no organisation with this address."), code="unknown_sponsor")
-    campaign = None
-    if payload.campaign:
-        campaign = Campaign.objects.filter(slug=payload.campaign).first()
-        if campaign is None:
-            raise Invalid(_("There is no campaign with this address."), code="unknown_campaign")
-    projects = list(Project.objects.filter(slug__in=payload.projects))
-    if len(projects) != len(set(payload.projects)):
-        raise Invalid(_("Some eligible projects do not exist."), code="unknown_project")
+    refs = pool_references(sponsor=payload.sponsor, campaign=payload.campaign, projects=payload.projects)
     for moment in (payload.starts_at, payload.ends_at):
         if moment is not None and timezone.is_naive(moment):
             raise Invalid(_("Times need a time zone offset (RFC 3339)."), code="invalid_window")
-    return {"sponsor": sponsor, "campaign": campaign, "projects": projects}
+    return refs
 
 
 @router.post("/pools", auth=member, response={201: dict}, summary="Set up a matching pool", openapi_extra=errors(409))
@@ -51,19 +36,19 @@ def pool_create(request, payload: PoolIn):
     fixed from now on, and its seed's SHA-256 is published."""
     refs = _refs(payload)
     pool = services.pool_create(actor=request.auth, **refs, **payload.rules())
-    return 201, schemas.pool_out(pool)
+    return 201, schemas.pool_out(selectors.pool_for_answer(pool))
 
 
 @router.get("/pools/{pool_id}", auth=anyone, response=dict, summary="A matching pool: rules, figures, seed hash")
 def pool_detail(request, pool_id: int):
-    return schemas.pool_out(access_pool(user=request.auth, pk=pool_id))
+    return schemas.pool_out(selectors.pool_for_answer(access_pool(user=request.auth, pk=pool_id)))
 
 
 @router.get("/pools/{pool_id}/matches", auth=anyone, response=dict, summary="Every match of a pool, for audit")
 def pool_matches(request, pool_id: int, page: Query[MatchesPage]):
     """Once the seed is published, anyone can recompute each random ratio from the donation id."""
     pool = access_pool(user=request.auth, pk=pool_id)
-    matches = pool.matches.select_related("donation", "project").order_by("created_at", "id")
+    matches = selectors.pool_matches(pool)
     return {"items": [schemas.match_out(m) for m in page.window(matches)], "count": matches.count()}
 
 
@@ -90,7 +75,8 @@ def pool_deposit(request, pool_id: int, payload: DepositIn):
 def pool_activate(request, pool_id: int):
     """Staff: only a fully deposited pool whose window is not over."""
     pool = access_pool(user=request.auth, pk=pool_id)
-    return 200, schemas.pool_out(services.pool_transition(pool=pool, target="active", actor=request.auth))
+    pool = services.pool_transition(pool=pool, target="active", actor=request.auth)
+    return 200, schemas.pool_out(selectors.pool_for_answer(pool))
 
 
 @router.post("/matches/{donation_id}/release", auth=member, response={200: dict}, summary="Release", openapi_extra=errors(409))

@@ -5,7 +5,6 @@ from ninja import Field, Schema
 from pydantic import StrictInt
 
 from jusha.core.money import Money, money_in, money_or_none
-from jusha.matching.selectors import pool_figures, seed_revealed
 
 DRAW = (
     "bp = min_bp + int.from_bytes(HMAC-SHA256(key=bytes.fromhex(seed), msg=donation_id), 'big')"
@@ -65,7 +64,8 @@ def _time(value):
 
 
 def pool_out(pool) -> dict:
-    """A pool's rules and figures: everything needed to check its matches afterwards."""
+    """A pool's rules and figures: everything needed to check its matches afterwards.
+    The pool as selectors.pool_for_answer reads it (no queries here)."""
     return {
         "id": pool.pk,
         "name": pool.name,
@@ -73,9 +73,9 @@ def pool_out(pool) -> dict:
         "campaign": pool.campaign.slug if pool.campaign_id else None,
         "status": pool.status,
         "currency": pool.currency,
-        **pool_figures(pool),
+        **pool.figures,
         "seed_hash": pool.seed_hash,
-        "seed": pool.seed if seed_revealed(pool) else None,
+        "seed": pool.seed if pool.seed_revealed else None,
         "starts_at": _time(pool.starts_at),
         "ends_at": _time(pool.ends_at),
         "activated_at": _time(pool.activated_at),

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,17 @@ def donation_match(donation) -> tuple[int, str]:
     except Match.DoesNotExist:
         return NO_MATCH
     return match.net, match.status
+
+
+def donation_match_info(donation) -> dict:
+    """What a gift's receipt shows of its match: `matched`, `status` and `pool` (with its
+    sponsor; None without a match)."""
+    matched, status = donation_match(donation)
+    pool = None
+    if status != "none":
+        prefetch_related_objects([donation.match], "pool__sponsor")
+        pool = donation.match.pool
+    return {"matched": matched, "status": status, "pool": pool}
 
 
 def donation_match_fields(donation) -> dict:
@@ -170,6 +181,30 @@ def pool_figures(pool, *, now=None) -> dict:
     }
 
 
+def with_pool_figures(pools, *, now=None) -> list[Pool]:
+    """The pools, each with `figures` (pool_figures), `seed_revealed` and `bar` (the share
+    of its budget used, percent): what pool pages and answers show, read here."""
+    pools = list(pools)
+    for pool in pools:
+        pool.figures, pool.seed_revealed = pool_figures(pool, now=now), seed_revealed(pool, now)
+        pool.bar = 100 - pool.figures["remaining"] * 100 // pool.budget if pool.budget else 100
+    return pools
+
+
+def pool_for_answer(pool) -> Pool:
+    """The pool as the API answers with it (schemas.pool_out): sponsor, campaign and named
+    projects loaded, with its figures."""
+    prefetch_related_objects([pool], "sponsor", "campaign", "projects")
+    return with_pool_figures([pool])[0]
+
+
+def pool_matches(pool, *, newest_first: bool = False):
+    """The pool's matches with their gifts and projects: newest first for its page, oldest
+    first for the audit answer."""
+    order = ("-created_at", "-id") if newest_first else ("created_at", "id")
+    return pool.matches.select_related("donation", "project").order_by(*order)
+
+
 def pools_of_campaign(campaign) -> list[Pool]:
     return list(campaign.pools.exclude(status=states.DRAFT).select_related("sponsor").order_by("pk"))
 
@@ -206,11 +241,7 @@ def campaign_pools(campaign, *, figures: bool = False) -> list[Pool]:
     """The campaign's public pools; with `figures`, each with its figures, the share used
     (`bar`, percent) and whether its seed is revealed."""
     pools = pools_of_campaign(campaign)
-    if figures:
-        for pool in pools:
-            pool.figures, pool.seed_revealed = pool_figures(pool), seed_revealed(pool)
-            pool.bar = 100 - pool.figures["remaining"] * 100 // pool.budget if pool.budget else 100
-    return pools
+    return with_pool_figures(pools) if figures else pools
 
 
 def campaign_window_problems(campaign, window) -> list[str]:
@@ -236,6 +267,7 @@ def project_matching(project) -> dict:
 
 
 def review_queue():
+    """Held matches with their gifts, donors, projects and pools, oldest first."""
     return (
         Match.objects.filter(status=states.HELD)
         .select_related("donation__donor", "project__organisation", "pool__sponsor")

@@ -12,9 +12,9 @@ from typing import Protocol
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jusha.core.errors import BadRequest, Invalid
+from jusha.core.errors import BadRequest, Invalid, NotFound
 from jusha.payments.models import PaymentEvent
-from jusha.payments.providers import get_provider
+from jusha.payments.providers import ProviderError, get_provider
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments")
@@ -57,7 +57,10 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
     the provider will retry. A replay of an event already handled is acknowledged with
     200 and changes nothing.
     """
-    provider = get_provider(provider_name)
+    try:
+        provider = get_provider(provider_name)
+    except ProviderError as exc:
+        raise NotFound(_("No such payment provider."), code="not_found") from exc
     try:
         event = provider.parse_notification(body, signature)
     except SignatureError as exc:

@@ -3,19 +3,21 @@
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from jusha.core.errors import DomainError
 from jusha.core.money import Money
-from jusha.payments.models import SandboxCharge
+from jusha.core.pages import domain_errors
+from jusha.payments.permissions import access_sandbox_charge
 from jusha.payments.sandbox import SandboxProvider
 
 
+@domain_errors
 def sandbox_pay(request, intent_id):
     if not settings.JUSHA_SANDBOX_ENABLED:
         raise Http404
-    charge = get_object_or_404(SandboxCharge, intent_id=intent_id)
+    charge = access_sandbox_charge(intent_id=intent_id)
     if request.method == "POST":
         try:
             SandboxProvider().complete(intent_id, request.POST.get("result", ""))

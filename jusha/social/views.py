@@ -3,7 +3,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,12 +11,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jusha.core import pages
-from jusha.core.errors import DomainError, NotFound, RateLimited
+from jusha.core.errors import DomainError, RateLimited
 from jusha.core.ratelimit import rate_limit
 from jusha.giving.views import SESSION_TOKENS
-from jusha.organisations.permissions import MEMBER_ROLES
-from jusha.projects.permissions import access_project
-from jusha.projects.selectors import is_public, project_cards
+from jusha.projects.selectors import project_cards
 from jusha.social import charts, permissions, posters, rules, schemas, selectors, services
 from jusha.social.visitors import remember_ref, remembered_ref, visitor_of
 
@@ -42,21 +40,13 @@ def domain_errors(view):
     return wrapper
 
 
-def _public_project(request, slug):
-    project = access_project(user=request.user, slug=slug)
-    if not is_public(project):
-        raise NotFound(_("There is no such project."))
-    return project
-
-
 @require_safe
 @never_cache
+@pages.domain_errors
 def open_link(request, code):
     """A share link opened: count the open (once a visitor a day; not bots, not the
     sharer), remember it for this browser's gift, and go to the project."""
-    link = selectors.link_by_code(code)
-    if link is None or not is_public(link.project):
-        raise Http404(_("This share link does not exist."))
+    link = permissions.access_link(code=code)
     visitor = visitor_of(request)
     services.share_open_record(link=link, visitor=visitor)
     if not rules.looks_like_bot(visitor.user_agent) and not visitor.owns(link):
@@ -69,7 +59,7 @@ def open_link(request, code):
 def share(request, slug):
     """The visitor's share link for a project (a guest's is bound to this browser), with its
     poster. GET shows it if made; POST makes it."""
-    project = _public_project(request, slug)
+    project = permissions.access_shared_project(user=request.user, slug=slug)
     if request.method == "POST":
         visitor = visitor_of(request, as_sharer=True)
         rate_limit("share_link_create", f"user:{request.user.pk}" if visitor.member else visitor.rate_key)
@@ -85,14 +75,13 @@ def share(request, slug):
 
 
 def _link_for_poster(code):
-    link = selectors.link_by_code(code)
-    if link is None or not is_public(link.project):
-        raise Http404(_("This share link does not exist."))
+    link = permissions.access_link(code=code)
     project_cards([link.project])
     return link
 
 
 @require_safe
+@pages.domain_errors
 def poster_svg(request, code):
     link = _link_for_poster(code)
     url = request.build_absolute_uri(reverse("social:open", args=[link.code]))
@@ -105,6 +94,7 @@ def poster_svg(request, code):
 
 
 @require_safe
+@pages.domain_errors
 def poster_png(request, code):
     link = _link_for_poster(code)
     url = request.build_absolute_uri(reverse("social:open", args=[link.code]))
@@ -123,7 +113,7 @@ def poster_png(request, code):
 @domain_errors
 def card(request, slug):
     """The preview image chat apps show beside a project's link (og:image)."""
-    project = _public_project(request, slug)
+    project = permissions.access_shared_project(user=request.user, slug=slug)
     project_cards([project])
     response = HttpResponse(posters.card_png(project), content_type="image/png")
     response["Cache-Control"] = "public, max-age=600"
@@ -155,7 +145,7 @@ def _depth_charts(public: dict):
 def relay(request, slug):
     """A project's relay: the tree as it grows, lit badges, the figures in aggregate, and
     the visitor's own link with its figures if they have one."""
-    project = _public_project(request, slug)
+    project = permissions.access_shared_project(user=request.user, slug=slug)
     project_cards([project])
     link = selectors.link_of(project, visitor_of(request))
     public = selectors.public_relay(selectors.relay_summary(project))
@@ -171,7 +161,7 @@ def relay(request, slug):
 @domain_errors
 def dashboard(request, slug):
     """The organisation's view of a project's sharing: aggregates only (no link's figures)."""
-    project = access_project(user=request.user, slug=slug, roles=MEMBER_ROLES | {"staff"})
+    project = permissions.access_sharing_figures(user=request.user, slug=slug)
     project_cards([project])
     public = selectors.public_relay(selectors.relay_summary(project))
     links_chart, gifts_chart = _depth_charts(public)
@@ -217,9 +207,7 @@ def light(request, donation_id):
 @require_POST
 @domain_errors
 def report(request, code):
-    link = selectors.link_by_code(code)
-    if link is None:
-        raise NotFound(_("This share link does not exist."))
+    link = permissions.access_link(code=code, public_only=False)
     services.share_link_report(link=link, reporter=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("Thank you. Staff will look at this link."))
     return redirect("social:relay", link.project.slug)

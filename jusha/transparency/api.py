@@ -8,6 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from jusha.core.errors import Invalid, NotFound
+from jusha.core.openapi import errors
 from jusha.transparency import leaves, selectors
 
 router = Router(tags=["transparency log"])
@@ -35,7 +36,7 @@ class ConsistencyQuery(Schema):
     to: int = Field(..., ge=1, le=MAX)
 
 
-@router.get("/proof/inclusion", auth=None, response=dict)
+@router.get("/proof/inclusion", auth=None, response=dict, openapi_extra=errors(404))
 def proof_inclusion(request, query: Query[InclusionQuery]):
     """RFC 9162 inclusion proof for entry `index` in the tree of `size` entries: hashes from
     the leaf's sibling up, base64."""
@@ -45,7 +46,7 @@ def proof_inclusion(request, query: Query[InclusionQuery]):
     return {"index": query.index, "size": query.size, "hashes": _b64(selectors.inclusion_proof(query.index, query.size))}
 
 
-@router.get("/proof/consistency", auth=None, response=dict)
+@router.get("/proof/consistency", auth=None, response=dict, openapi_extra=errors(404))
 def proof_consistency(request, query: Query[ConsistencyQuery]):
     """RFC 9162 consistency proof that the tree of `from` entries is a prefix of the tree of
     `to` entries (0 < from <= to)."""

@@ -20,8 +20,8 @@ def test_the_project_page_sections_in_page_order():
 
 def test_the_project_answer_and_cards():
     assert names(project.api_detail_fields) == [
-        "jusha.fulfilment.schemas.project_detail_fields",
-        "jusha.ledger.schemas.project_detail_fields",
+        "jusha.fulfilment.sections.project_detail_fields",
+        "jusha.ledger.sections.project_detail_fields",
     ]
     assert names(project.card_figures) == ["jusha.giving.selectors.project_card_figures"]
 

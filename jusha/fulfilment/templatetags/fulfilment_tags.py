@@ -1,5 +1,11 @@
 """What the project page, a donor's pages and the organisation dashboard show of batches,
-for the includes those pages carry (each include reads in a fixed number of queries)."""
+for the includes those pages carry.
+
+Templates show, code decides: the page reads these with the selector of the same name and
+passes the result in its context under the tag's name (`project_fulfilment`, `donor_impact`,
+`batches_needing_action`), and the tag then only hands it on, with no query. A page that
+does not pass it yet (one drawn by an app below fulfilment, until its extension point
+carries fulfilment's data) gets it read here, in a fixed number of queries."""
 
 from django import template
 from django.utils.translation import ngettext
@@ -9,22 +15,24 @@ from jusha.fulfilment import selectors
 register = template.Library()
 
 
-@register.simple_tag
-def project_fulfilment(project) -> dict:
-    return selectors.project_fulfilment(project)
+def _given(context, name: str, read):
+    return context[name] if name in context else read()
 
 
-@register.simple_tag
-def donor_impact(donations) -> list:
+@register.simple_tag(takes_context=True)
+def project_fulfilment(context, project) -> dict:
+    return _given(context, "project_fulfilment", lambda: selectors.project_fulfilment(project))
+
+
+@register.simple_tag(takes_context=True)
+def donor_impact(context, donations) -> list:
     """[(donation, [Share]), …] for the gifts (or the one gift) that went into a batch."""
-    donations = [donations] if hasattr(donations, "pk") else list(donations)
-    impact = selectors.donor_impact(donations)
-    return [(d, impact[d.pk]) for d in donations if impact.get(d.pk)]
+    return _given(context, "donor_impact", lambda: selectors.donor_impact_rows(donations))
 
 
-@register.simple_tag
-def batches_needing_action(organisation) -> list:
-    return selectors.batches_needing_action(organisation)
+@register.simple_tag(takes_context=True)
+def batches_needing_action(context, organisation) -> list:
+    return _given(context, "batches_needing_action", lambda: selectors.batches_needing_action(organisation))
 
 
 @register.filter
