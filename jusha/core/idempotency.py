@@ -45,10 +45,22 @@ def require_key(headers) -> str:
     return key
 
 
+class ReplayedError(DomainError):
+    """The first request with this key was refused: a replay is refused the same way (the
+    same status and body), through the same error handling as the first time."""
+
+    def __init__(self, status: int, body: dict):
+        body = dict(body or {})
+        detail, code = body.pop("detail", ""), body.pop("code", "error")
+        super().__init__(detail, code, extra=body)
+        self.status = status
+
+
 def run_idempotent(
     *, scope: str, key: str, fingerprint: str, work: Callable, own_transaction: bool = False
 ) -> tuple[int, dict, bool]:
-    """Run `work` once per (scope, key). Returns (status, body, replayed).
+    """Run `work` once per (scope, key). Returns (status, body, replayed); a replay of a
+    refused first request raises ReplayedError with the first answer's status and body.
 
     By default `work()` runs in one transaction with the stored answer. With
     `own_transaction=True`, `work(done)` opens its own transaction (so that it can call
@@ -59,6 +71,8 @@ def run_idempotent(
     """
     record = _claim(scope, key, fingerprint)
     if record.state == IdempotencyRecord.DONE:
+        if record.status_code >= 400:
+            raise ReplayedError(record.status_code, record.body)
         return record.status_code, record.body, True
     stored: list[tuple[int, dict]] = []
 

@@ -88,8 +88,11 @@ def test_a_refusal_is_kept_as_the_answer_and_its_writes_are_undone():
     with pytest.raises(Conflict):
         run(work)
     assert AuditLog.objects.count() == 0  # the work's writes rolled back
-    assert run(work) == (409, {"detail": "This project is not raising money.", "code": "not_fundraising",
-                               "suggestions": ["x"]}, True)
+    with pytest.raises(idempotency.ReplayedError) as replayed:  # refused again, the same way, without running
+        run(work)
+    assert replayed.value.status == 409
+    assert {"detail": str(replayed.value.detail), "code": replayed.value.code, **replayed.value.extra} == {
+        "detail": "This project is not raising money.", "code": "not_fundraising", "suggestions": ["x"]}
     assert work.runs == 1
 
 
