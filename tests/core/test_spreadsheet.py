@@ -35,3 +35,16 @@ def test_writer_neutralises_every_cell_and_reads_back_as_text():
     rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     assert rows[0] == ["id", *("'" + text for text in HOSTILE), "-500"]
     assert rows[1:] == [["1", "'" + HOSTILE[0]], ["2", "plain"]]
+
+
+def test_every_csv_export_goes_through_the_safe_writer():
+    """A new export that calls csv.writer (or DictWriter) itself would skip the neutralising."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "jusha"
+    direct = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "spreadsheet.py" and ("csv.writer(" in path.read_text() or "csv.DictWriter(" in path.read_text())
+    ]
+    assert direct == []
