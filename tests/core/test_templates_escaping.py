@@ -13,15 +13,20 @@ TEMPLATE_FILES = sorted(
 )
 
 
+def is_email(path: Path) -> bool:
+    """An e-mail template: in an `email/` folder, or named email_*, *_email."""
+    return path.parent.name == "email" or bool(re.match(r"email_|.*_email\.", path.name))
+
+
 def is_plain_text_email(path: Path) -> bool:
-    return path.suffix == ".txt" and ("email" in path.name or path.parent.name == "email") and "subject" not in path.name
+    return path.suffix == ".txt" and is_email(path) and "subject" not in path.name
 
 
 def test_only_plain_text_email_bodies_turn_autoescaping_off():
     assert TEMPLATE_FILES, "no templates found"
     off = [p.relative_to(ROOT) for p in TEMPLATE_FILES if "autoescape off" in p.read_text()]
     assert all(is_plain_text_email(ROOT / p) for p in off), off
-    emails = [p for p in TEMPLATE_FILES if "email" in str(p.relative_to(ROOT)) and p.suffix != ".txt"]
+    emails = [p for p in TEMPLATE_FILES if is_email(p) and p.suffix != ".txt"]
     assert emails == [], "e-mail templates are plain text (.txt): an HTML e-mail needs escaping on"
 
 
