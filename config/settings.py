@@ -261,6 +261,7 @@ JUSHA_RATE_LIMITS = {
     "login": (10, 60),
     "signup": (5, 60),
     "password_reset": (5, 300),
+    "email_confirm": (3, 3600),  # per account: each resend mails a confirmation link
     "token": (10, 60),
     "donation_create": (int(os.environ.get("JUSHA_RATE_DONATION", "60")), 60),
     "share_link_create": (20, 60),  # per member or address: link floods

@@ -15,7 +15,14 @@ from jusha.accounts.contributions import me_sections
 from jusha.accounts.forms import ApiTokenForm, LoginForm, SignUpForm
 from jusha.accounts.permissions import access_api_token
 from jusha.accounts.selectors import api_tokens_active
-from jusha.accounts.services import api_token_create, api_token_revoke, user_sign_up
+from jusha.accounts.services import (
+    api_token_create,
+    api_token_revoke,
+    email_confirmation_resend,
+    user_email_confirm,
+    user_for_email_confirmation,
+    user_sign_up,
+)
 from jusha.core.errors import DomainError, NotFound, RateLimited
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.core.sections import collect_sections
@@ -78,6 +85,8 @@ def signup(request):
             else:
                 login(request, user, backend="jusha.accounts.backends.EmailBackend")
                 messages.success(request, _("Welcome to Jusha. Your account is ready."))
+                messages.info(request, _("We have sent a link to %(email)s: open it to confirm your email address.")
+                              % {"email": user.email})
                 return redirect(next_url or "accounts:me")
     return render(request, "accounts/signup.html", context)
 
@@ -152,3 +161,38 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:me")
     success_message = gettext_lazy("Your password was changed.")
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request, token: str):
+    """The link mailed at sign-up. GET shows which address it confirms and changes nothing
+    (mail scanners open links); the button POSTs and confirms. No log-in needed: the link
+    itself proves the mailbox."""
+    template = "accounts/confirm_address.html"
+    try:
+        account = user_email_confirm(token=token) if request.method == "POST" else user_for_email_confirmation(token)
+    except DomainError as exc:
+        return render(request, template, {"error": exc.detail}, status=400)
+    if request.method == "POST":
+        messages.success(request, _("Your email address is confirmed."))
+        return redirect("accounts:me" if request.user.is_authenticated else "accounts:login")
+    if account.email_verified_at is not None:
+        messages.info(request, _("Your email address is already confirmed."))
+        return redirect("accounts:me" if request.user.is_authenticated else "accounts:login")
+    return render(request, template, {"account": account})
+
+
+@login_required
+@require_POST
+def email_confirm_resend(request):
+    try:  # each request sends an email
+        rate_limit("email_confirm", f"user:{request.user.pk}")
+    except RateLimited as exc:
+        return _too_many(request, "accounts/me.html", _me_context(request), exc)
+    try:
+        email_confirmation_resend(actor=request.user)
+    except DomainError as exc:
+        messages.info(request, exc.detail)
+    else:
+        messages.success(request, _("We have sent a new confirmation link to %(email)s.") % {"email": request.user.email})
+    return redirect("accounts:me")

@@ -9,7 +9,7 @@ from jusha.projects.models import Project
 class Campaign(models.Model):
     """A giving day (or days): a window, optional daily hours, projects admitted by review."""
 
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=120)
     summary = models.CharField(_("summary"), max_length=280, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Sanitised HTML"))
@@ -17,10 +17,12 @@ class Campaign(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     daily_opens = models.TimeField(_("opens each day at"), null=True, blank=True)
     daily_closes = models.TimeField(_("closes each day at"), null=True, blank=True)
-    currency = models.CharField(max_length=3, default="CNY")
-    published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("giving day")
@@ -52,15 +54,23 @@ class Application(models.Model):
         REJECTED = "rejected", _("Not accepted")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="applications")
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="campaign_applications")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.APPLIED, db_index=True)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="applications", verbose_name=_("giving day")
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="campaign_applications", verbose_name=_("project")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLIED, db_index=True)
     pitch = models.CharField(_("why this project"), max_length=280, blank=True)
     review_note = models.CharField(_("reviewer's note"), max_length=280, blank=True)
-    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("applied by")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("campaign application")

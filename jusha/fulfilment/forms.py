@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jusha.projects.regions import region_choices
+from jusha.projects.regions import region_choices_by_province
 
 IMAGE_INPUT = {"accept": "image/jpeg,image/png,image/webp"}
 
@@ -33,7 +33,7 @@ class ConfirmForm(forms.Form):
         label=_("Recipient pseudonym"), max_length=40,
         help_text=_("Shown in public: a pseudonym such as “Elder 07”, never a name, phone or ID number."),
     )
-    county_code = forms.ChoiceField(label=_("County"), choices=region_choices)
+    county_code = forms.ChoiceField(label=_("County"), choices=region_choices_by_province)
     delivered_at = forms.DateTimeField(
         label=_("Delivered at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )

@@ -40,10 +40,14 @@ class BatchPlan(models.Model):
     """How many of the project's units make one delivery batch (the unit and its cost are
     the project's own `unit_name` and `unit_cost`)."""
 
-    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="batch_plan")
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="batch_plan", verbose_name=_("project")
+    )
     batch_size = models.PositiveIntegerField(_("units per batch"))
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("batch plan")
@@ -60,32 +64,33 @@ class Batch(models.Model):
         DISCLOSED = "disclosed", _("Disclosed")
         CANCELLED = "cancelled", _("Cancelled: its money went back to the project")
 
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="batches")
-    number = models.PositiveIntegerField()
-    units = models.PositiveIntegerField()
-    unit_cost = models.BigIntegerField()
-    cost = models.BigIntegerField()
-    currency = models.CharField(max_length=3)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="batches", verbose_name=_("project"))
+    number = models.PositiveIntegerField(_("batch number"))
+    units = models.PositiveIntegerField(_("units in the batch"))
+    unit_cost = models.BigIntegerField(_("unit cost (fen)"))
+    cost = models.BigIntegerField(_("cost (fen)"))
+    currency = models.CharField(_("currency"), max_length=3)
     unit_cost_money = money_of("unit_cost")
     cost_money = money_of("cost")
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.CREATED, db_index=True)
     # When the money for it was in (the latest gift before it was created), and each step.
-    funded_at = models.DateTimeField(null=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    purchased_at = models.DateTimeField(null=True, blank=True)
-    shipped_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    disclosed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    status_changed_at = models.DateTimeField(default=timezone.now)
+    funded_at = models.DateTimeField(_("funded at"), null=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    purchased_at = models.DateTimeField(_("purchased at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    disclosed_at = models.DateTimeField(_("disclosed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     expenditure = models.OneToOneField(
-        Expenditure, null=True, blank=True, on_delete=models.PROTECT, related_name="batch"
+        Expenditure, null=True, blank=True, on_delete=models.PROTECT, related_name="batch",
+        verbose_name=_("expenditure"),
     )
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
     disclosure = models.TextField(_("disclosure note"), blank=True)
     # The status whose deadline passed and was flagged to the organisation (once per status).
-    overdue_flagged = models.CharField(max_length=12, blank=True)
+    overdue_flagged = models.CharField(_("flagged late in status"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("delivery batch")
@@ -107,13 +112,19 @@ class Batch(models.Model):
 class StatusChange(models.Model):
     """Every status change of a batch: from, to, who (None: the platform), when."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="status_changes")
-    source = models.CharField(max_length=12, blank=True)
-    target = models.CharField(max_length=12)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    batch = models.ForeignKey(
+        Batch, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("delivery batch")
+    )
+    source = models.CharField(_("from status"), max_length=12, blank=True)
+    target = models.CharField(_("to status"), max_length=12)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("changed by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("batch status change")
+        verbose_name_plural = _("batch status changes")
         ordering = ["created_at", "id"]
 
 
@@ -121,20 +132,26 @@ class DeliveryConfirmation(models.Model):
     """One unit handed to one recipient. Public: the pseudonym, the county, the time and a
     photo taken with consent. Private: the deliverer's name and the signature image."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="confirmations")
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="confirmations", verbose_name=_("delivery batch")
+    )
     recipient = models.CharField(_("recipient pseudonym"), max_length=40)
     county_code = models.CharField(_("county"), max_length=6)
     delivered_at = models.DateTimeField(_("delivered at"))
     deliverer = models.CharField(_("delivered by"), max_length=60)
-    photo = models.ImageField(upload_to="deliveries/", blank=True)
-    photo_consent = models.BooleanField(default=False)
-    others_consented = models.BooleanField(default=False)
-    signature = models.FileField(storage=private_storage, upload_to="signatures/")
-    signature_sha256 = models.CharField(max_length=64)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    photo = models.ImageField(_("photo"), upload_to="deliveries/", blank=True)
+    photo_consent = models.BooleanField(_("consent to show the photo"), default=False)
+    others_consented = models.BooleanField(_("others in the photo consented"), default=False)
+    signature = models.FileField(_("signature"), storage=private_storage, upload_to="signatures/")
+    signature_sha256 = models.CharField(_("signature SHA-256"), max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("delivery confirmation")
+        verbose_name_plural = _("delivery confirmations")
         ordering = ["batch", "delivered_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["batch", "recipient"], name="delivery_once_per_recipient"),

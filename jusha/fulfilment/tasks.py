@@ -37,7 +37,8 @@ def _tell_organisation(project, roles, subject: str, template: str, context: dic
         return
     link = settings.JUSHA_PUBLIC_URL.rstrip("/") + reverse("fulfilment:list", args=[project.slug])
     body = render_to_string(template, {"project": project, "link": link, **context})
-    send_mail(subject=f"{settings.JUSHA_SITE_NAME}: {subject}", message=body, from_email=None, recipient_list=emails)
+    subject = " ".join(f"{settings.JUSHA_SITE_NAME}: {subject}".split())  # one line, whatever the title holds
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=emails)
 
 
 @task()

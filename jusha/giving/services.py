@@ -408,6 +408,12 @@ def donation_claim(*, donation: Donation, access_token: str, user) -> Donation:
         raise Conflict(_("This gift already belongs to an account."), code="already_claimed")
     if not donation.email or donation.email.lower() != user.email.lower():
         raise Forbidden(_("Only the account with the gift's email address can claim it."), code="email_mismatch")
+    if user.email_verified_at is None:  # the address must be proven the account's own
+        raise Forbidden(
+            _("Confirm your email address first: open the link we emailed you when you signed up, or send it "
+              "again from your account page."),
+            code="email_not_confirmed",
+        )
     donation.donor = user
     donation.save(update_fields=["donor"])
     return donation

@@ -27,7 +27,8 @@ def send_receipt(donation_id: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("giving/email_receipt.txt", {"donation": donation, "receipt_url": receipt_url})
         send_mail(
-            subject=f"{settings.JUSHA_SITE_NAME}: {donation.project.title} · {donation.receipt_number}",
+            # One line: a header never carries a newline typed into a title.
+            subject=" ".join(f"{settings.JUSHA_SITE_NAME}: {donation.project.title} · {donation.receipt_number}".split()),
             message=body,
             from_email=None,
             recipient_list=[donation.email],

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +5,7 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from jusha.core import spreadsheet
 from jusha.core.errors import DomainError
 from jusha.core.pages import domain_errors
 from jusha.ledger import services
@@ -41,7 +40,7 @@ def project_ledger_csv(request, slug):
     columns = ["id", "created_at", "kind", "direction", "amount", "currency", "memo", "budget_line", "description", "spent_on", "voucher_sha256", "voucher_url"]
 
     def lines():
-        writer = csv.writer(_Echo())
+        writer = spreadsheet.writer(_Echo())  # no cell becomes a formula
         yield "\ufeff" + writer.writerow(columns)  # BOM: spreadsheet apps then read UTF-8
         entries = project_entries(project)
         for start in range(0, entries.count(), 1000):

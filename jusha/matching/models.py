@@ -23,10 +23,14 @@ class Pool(models.Model):
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")
 
-    sponsor = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="matching_pools")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="pools")
+    sponsor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="matching_pools", verbose_name=_("sponsor")
+    )
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="pools", verbose_name=_("giving day")
+    )
     name = models.CharField(_("name"), max_length=120)
-    currency = models.CharField(max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
     budget = models.BigIntegerField(_("budget (minor units)"))
     min_bp = models.PositiveIntegerField(_("lowest ratio (basis points)"))
     max_bp = models.PositiveIntegerField(_("highest ratio (basis points)"))
@@ -39,16 +43,19 @@ class Pool(models.Model):
     tranches = models.JSONField(_("released per day"), default=list, blank=True)
     starts_at = models.DateTimeField(_("matching starts"))
     ends_at = models.DateTimeField(_("matching ends"))
-    seed = models.CharField(max_length=64, editable=False)
-    seed_hash = models.CharField(max_length=64, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    deposited = models.BigIntegerField(default=0)
+    seed = models.CharField(_("seed"), max_length=64, editable=False)
+    seed_hash = models.CharField(_("seed hash"), max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    deposited = models.BigIntegerField(_("deposited (fen)"), default=0)
     allotted = models.BigIntegerField(
-        default=0, help_text="Handed to chunks (the unused rest of closed chunks given back), net of matches returned"
+        _("allotted (fen)"), default=0,
+        help_text=_("Handed to chunks (the unused rest of closed chunks given back), net of matches returned"),
     )
-    activated_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     budget_money = money_of("budget")
     deposited_money = money_of("deposited")
 
@@ -114,13 +121,17 @@ class PoolChunk(models.Model):
 class Deposit(models.Model):
     """Money the sponsor paid into the pool, as received by the platform (journalled once)."""
 
-    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="deposits")
-    amount = models.BigIntegerField()
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="deposits", verbose_name=_("matching pool"))
+    amount = models.BigIntegerField(_("amount (fen)"))
     reference = models.CharField(_("bank or payment reference"), max_length=80)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("deposit")
+        verbose_name_plural = _("deposits")
         ordering = ["created_at", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="pool_deposit_positive")]
 
@@ -138,22 +149,28 @@ class Match(models.Model):
         RELEASED = "released", _("Released after review")
         RETURNED = "returned", _("Returned to the pool")
 
-    donation = models.OneToOneField(Donation, on_delete=models.PROTECT, related_name="match")
-    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="matches")
-    chunk = models.ForeignKey(PoolChunk, null=True, on_delete=models.PROTECT, related_name="matches")
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
-    ratio_bp = models.PositiveIntegerField()
-    amount = models.BigIntegerField()
-    returned = models.BigIntegerField(default=0)
-    journalled = models.BigIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, db_index=True)
-    donor_key = models.CharField(max_length=80, blank=True)
-    day = models.DateField(help_text="The Asia/Shanghai day the gift was paid")
-    signals = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.CharField(max_length=280, blank=True)
+    donation = models.OneToOneField(
+        Donation, on_delete=models.PROTECT, related_name="match", verbose_name=_("matched gift")
+    )
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="matches", verbose_name=_("matching pool"))
+    chunk = models.ForeignKey(
+        PoolChunk, null=True, on_delete=models.PROTECT, related_name="matches", verbose_name=_("pool chunk")
+    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", verbose_name=_("project"))
+    ratio_bp = models.PositiveIntegerField(_("match ratio (basis points)"))
+    amount = models.BigIntegerField(_("amount (fen)"))
+    returned = models.BigIntegerField(_("returned (fen)"), default=0)
+    journalled = models.BigIntegerField(_("journalled (fen)"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    donor_key = models.CharField(_("donor key"), max_length=80, blank=True)
+    day = models.DateField(_("day"), help_text=_("The Asia/Shanghai day the gift was paid"))
+    signals = models.JSONField(_("anti-gaming signals"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=280, blank=True)
 
     class Meta:
         verbose_name = _("match")

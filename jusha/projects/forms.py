@@ -6,7 +6,7 @@ from jusha.core.forms import MoneyField
 from jusha.core.money import Money
 from jusha.projects import states
 from jusha.projects.models import Cause, Project
-from jusha.projects.regions import region_choices
+from jusha.projects.regions import area_choices_by_province, is_valid_region, region_choices_by_province
 from jusha.projects.services import MAX_BENEFICIARIES, MAX_BUDGET_LINES, MAX_GOAL_MAJOR, MAX_PHOTOS
 
 
@@ -40,7 +40,7 @@ class ProjectForm(forms.Form):
         help_text=_("Paragraphs, headings, lists, tables and links are kept; anything else is removed."),
     )
     cause = forms.ChoiceField(label=_("Cause"), choices=Cause.choices)
-    region_code = forms.ChoiceField(label=_("Region"), choices=region_choices)
+    region_code = forms.ChoiceField(label=_("Region"), choices=region_choices_by_province)
     goal = MoneyField(label=_("Goal (yuan)"), max_major=MAX_GOAL_MAJOR, help_text=_("The budget lines below must add up to exactly this."))
     ends_at = forms.DateTimeField(
         label=_("Fundraising ends"),
@@ -112,11 +112,19 @@ class TransitionForm(forms.Form):
     final_report = forms.CharField(required=False, max_length=50_000)
 
 
+class RegionFilterField(forms.ChoiceField):
+    """Lists provinces and prefectures (the full table is too long for a page that every
+    visitor loads); accepts any known division, such as a county from a link."""
+
+    def valid_value(self, value):
+        return is_valid_region(value) or super().valid_value(value)
+
+
 class FilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     cause = forms.ChoiceField(label=_("Cause"), required=False, choices=[("", _("All causes")), *Cause.choices])
-    region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=lambda: [("", _("All regions")), *region_choices()]
+    region = RegionFilterField(
+        label=_("Region"), required=False, choices=lambda: [("", _("All regions")), *area_choices_by_province()]
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False,

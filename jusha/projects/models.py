@@ -38,29 +38,37 @@ class Project(models.Model):
         REFUND = "refund", _("Refund gifts that arrive after the project is full")
         KEEP = "keep", _("Keep them as disclosed overflow for the same purpose")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="projects")
-    slug = models.SlugField(max_length=80, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("organisation")
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=120)
     summary = models.CharField(_("summary"), max_length=280, blank=True)
     story = models.TextField(_("story"), blank=True, help_text=_("Sanitised HTML"))
     cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices)
     region_code = models.CharField(_("region"), max_length=6)
-    currency = models.CharField(max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
     goal = models.BigIntegerField(_("goal (minor units)"))
     ends_at = models.DateTimeField(_("fundraising ends"))
     beneficiary_count = models.PositiveIntegerField(_("beneficiaries"), default=0)
     unit_name = models.CharField(_("unit name"), max_length=40, blank=True)
     unit_cost = models.BigIntegerField(_("unit cost (minor units)"), null=True, blank=True)
-    shortfall_rule = models.CharField(max_length=12, choices=ShortfallRule.choices, default=ShortfallRule.PROPORTIONAL)
-    overflow_rule = models.CharField(max_length=8, choices=OverflowRule.choices, default=OverflowRule.REFUND)
-    cover = models.ImageField(upload_to="covers/", blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    review_note = models.TextField(blank=True)
+    shortfall_rule = models.CharField(
+        _("shortfall rule"), max_length=12, choices=ShortfallRule.choices, default=ShortfallRule.PROPORTIONAL
+    )
+    overflow_rule = models.CharField(
+        _("overflow rule"), max_length=8, choices=OverflowRule.choices, default=OverflowRule.REFUND
+    )
+    cover = models.ImageField(_("cover image"), upload_to="covers/", blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    review_note = models.TextField(_("review note"), blank=True)
     final_report = models.TextField(_("final report"), blank=True)
-    featured = models.BooleanField(default=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project")
@@ -86,12 +94,16 @@ class Project(models.Model):
 
 
 class BudgetLine(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="budget_lines")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("project")
+    )
     title = models.CharField(_("budget line"), max_length=120)
     amount = models.BigIntegerField(_("amount (minor units)"))
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         ordering = ["project", "position", "id"]
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_line_positive")]
 
@@ -102,11 +114,13 @@ class BudgetLine(models.Model):
 class ProjectUpdate(models.Model):
     """A progress update (项目进展) posted by the organisation's editors."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="updates", verbose_name=_("project"))
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"), help_text=_("Sanitised HTML"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("author")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("project update")
@@ -115,20 +129,30 @@ class ProjectUpdate(models.Model):
 
 
 class UpdatePhoto(models.Model):
-    update = models.ForeignKey(ProjectUpdate, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="updates/")
-    caption = models.CharField(max_length=140, blank=True)
+    update = models.ForeignKey(
+        ProjectUpdate, on_delete=models.CASCADE, related_name="photos", verbose_name=_("project update")
+    )
+    image = models.ImageField(_("image"), upload_to="updates/")
+    caption = models.CharField(_("caption"), max_length=140, blank=True)
+
+    class Meta:
+        verbose_name = _("update photo")
+        verbose_name_plural = _("update photos")
 
 
 class StatusChange(models.Model):
     """Every status change of a project: from, to, who, why."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_changes")
-    source = models.CharField(max_length=20)
-    target = models.CharField(max_length=20)
-    reason = models.TextField(blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("project")
+    )
+    source = models.CharField(_("from status"), max_length=20)
+    target = models.CharField(_("to status"), max_length=20)
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("changed by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("project status change")

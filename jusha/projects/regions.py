@@ -2,74 +2,38 @@
 
 A code is six digits: two for the province-level division, two for the prefecture,
 two for the county. "510000" is a province, "511900" a prefecture in it, "511921" a
-county in that. All 34 province-level divisions are listed, and the prefectures and
-counties the platform's projects use; more can be added from the published standard.
+county in that. The table is the full one, province to county (`gbt2260.tsv`, built from
+a maintained package by `gbt2260.py`): 34 province-level divisions, about 330
+prefecture-level and 2,800 county-level ones.
+
+Two kinds of county have no prefecture: the districts of the four municipalities
+("110105 朝阳区" is in 北京市 itself) and the county-level divisions a province governs
+directly, coded xx90xx ("429004 仙桃市", "659001 石河子市").
 """
 
 from __future__ import annotations
 
-PROVINCES: dict[str, str] = {
-    "110000": "北京市",
-    "120000": "天津市",
-    "130000": "河北省",
-    "140000": "山西省",
-    "150000": "内蒙古自治区",
-    "210000": "辽宁省",
-    "220000": "吉林省",
-    "230000": "黑龙江省",
-    "310000": "上海市",
-    "320000": "江苏省",
-    "330000": "浙江省",
-    "340000": "安徽省",
-    "350000": "福建省",
-    "360000": "江西省",
-    "370000": "山东省",
-    "410000": "河南省",
-    "420000": "湖北省",
-    "430000": "湖南省",
-    "440000": "广东省",
-    "450000": "广西壮族自治区",
-    "460000": "海南省",
-    "500000": "重庆市",
-    "510000": "四川省",
-    "520000": "贵州省",
-    "530000": "云南省",
-    "540000": "西藏自治区",
-    "610000": "陕西省",
-    "620000": "甘肃省",
-    "630000": "青海省",
-    "640000": "宁夏回族自治区",
-    "650000": "新疆维吾尔自治区",
-    "710000": "台湾省",
-    "810000": "香港特别行政区",
-    "820000": "澳门特别行政区",
-}
+from functools import cache
+from pathlib import Path
 
-# Prefectures and counties (including municipal districts) in use.
-LOCAL: dict[str, str] = {
-    "110101": "东城区",
-    "110102": "西城区",
-    "110105": "朝阳区",
-    "110108": "海淀区",
-    "320100": "南京市",
-    "330100": "杭州市",
-    "430100": "长沙市",
-    "433100": "湘西土家族苗族自治州",
-    "433127": "永顺县",
-    "440100": "广州市",
-    "440300": "深圳市",
-    "510100": "成都市",
-    "511900": "巴中市",
-    "511921": "通江县",
-    "520100": "贵阳市",
-    "522600": "黔东南苗族侗族自治州",
-    "522634": "雷山县",
-    "620100": "兰州市",
-    "621100": "定西市",
-    "621121": "通渭县",
-}
+from jusha.projects.gbt2260 import MUNICIPALITIES
 
-REGIONS: dict[str, str] = {**PROVINCES, **LOCAL}
+
+def _load() -> dict[str, str]:
+    rows = {}
+    for line in Path(__file__).with_name("gbt2260.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")
+            rows[code] = name
+    return rows
+
+
+REGIONS: dict[str, str] = _load()
+PROVINCES: dict[str, str] = {code: name for code, name in REGIONS.items() if code.endswith("0000")}
+PREFECTURES: dict[str, str] = {
+    code: name for code, name in REGIONS.items() if code.endswith("00") and not code.endswith("0000")
+}
+COUNTIES: dict[str, str] = {code: name for code, name in REGIONS.items() if not code.endswith("00")}
 
 
 def is_valid_region(code) -> bool:
@@ -94,6 +58,17 @@ def prefecture_of(code) -> str | None:
     return code[:4] + "00"
 
 
+def city_of(code) -> str | None:
+    """The prefecture-level division a county is in; for a district of a municipality, the
+    municipality ("110105" -> "110000"); None for a county its province governs directly
+    ("429004"), for a prefecture or a province, and for an unknown code."""
+    if code not in COUNTIES:
+        return None
+    if code[:4] + "00" in PREFECTURES:
+        return code[:4] + "00"
+    return province_of(code) if province_of(code) in MUNICIPALITIES else None
+
+
 def region_label(code) -> str:
     """The full place name, province first: "四川省 巴中市 通江县", "北京市 朝阳区"."""
     if not is_valid_region(code):
@@ -114,9 +89,34 @@ def region_prefix(code) -> str | None:
     return code
 
 
+@cache
+def _labelled() -> tuple[tuple[str, str], ...]:
+    return tuple((code, region_label(code)) for code in sorted(REGIONS))
+
+
 def region_choices() -> list[tuple[str, str]]:
-    """Every listed division, in code order, labelled with its full name (for forms)."""
-    return [(code, region_label(code)) for code in sorted(REGIONS)]
+    """Every division, in code order, labelled with its full name."""
+    return list(_labelled())
+
+
+def region_choices_by_province() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every division, grouped under its province (a form's <optgroup>s): the province
+    itself first, then its prefectures and counties in code order."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, label in _labelled():
+        groups.setdefault(code[:2], []).append((code, label))
+    return [(PROVINCES[prefix + "0000"], items) for prefix, items in groups.items()]
+
+
+def area_choices_by_province() -> list[tuple[str, list[tuple[str, str]]]]:
+    """What a search filter offers, grouped by province: each province, its prefectures, and
+    the districts of the municipalities (which stand at the prefecture's level). A county
+    elsewhere is still a valid filter (`is_valid_region`), just not listed: the full list
+    would add some 200 KB to every page that shows the filter."""
+    return [
+        (name, [(code, label) for code, label in items if code not in COUNTIES or province_of(code) in MUNICIPALITIES])
+        for name, items in region_choices_by_province()
+    ]
 
 
 def province_choices() -> list[tuple[str, str]]:

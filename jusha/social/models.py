@@ -23,26 +23,32 @@ class ShareLink(models.Model):
         SUSPENDED = "suspended", _("Suspended after reports")
         BLOCKED = "blocked", _("Blocked by staff")
 
-    code = models.CharField(max_length=16, unique=True)
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="share_links")
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    project = models.ForeignKey(
+        Project, on_delete=models.PROTECT, related_name="share_links", verbose_name=_("project")
+    )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="share_links"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="share_links",
+        verbose_name=_("sharer"),
     )
     # A guest's link: the salted hash of the sharer token kept in their browser session.
-    session_digest = models.CharField(max_length=64, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    depth = models.PositiveSmallIntegerField(default=1)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    session_digest = models.CharField(_("browser digest"), max_length=64, blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("parent link")
+    )
+    depth = models.PositiveSmallIntegerField(_("depth"), default=1)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
     # Visitor-days: distinct visitors counted once per day (bots and the sharer not counted).
-    opens = models.PositiveIntegerField(default=0)
+    opens = models.PositiveIntegerField(_("times opened"), default=0)
     # 点亮爱心接力: the gift after which its sharer lit the relay, and the name they chose to show.
     lit_donation = models.OneToOneField(
-        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="lit_link"
+        Donation, null=True, blank=True, on_delete=models.SET_NULL, related_name="lit_link",
+        verbose_name=_("gift that lit it"),
     )
-    lit_at = models.DateTimeField(null=True, blank=True)
+    lit_at = models.DateTimeField(_("lit at"), null=True, blank=True)
     shown_name = models.CharField(_("name shown on the relay page"), max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
 
     class Meta:
         verbose_name = _("share link")
@@ -118,13 +124,17 @@ class ShareOpen(models.Model):
 class ShareReport(models.Model):
     """A member reports a share link (spam, an offensive name on the relay page)."""
 
-    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="reports", verbose_name=_("share link"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("reporter")
+    )
     reason = models.CharField(_("reason"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("share report")
+        verbose_name_plural = _("share reports")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["link", "reporter"], name="share_report_once")]
 
@@ -132,10 +142,14 @@ class ShareReport(models.Model):
 class SharerBlock(models.Model):
     """A member blocked from sharing by staff: no new links, and none of theirs attributes."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sharer_block")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sharer_block", verbose_name=_("user")
+    )
     reason = models.CharField(_("reason"), max_length=200)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("sharer block")

@@ -7,12 +7,18 @@
   with CJK glyphs.
 - The preview card (og:image) is a PNG without text, so it needs no font either: cover or
   panel, and the progress bar. Chat apps put the title beside it from the Open Graph tags.
+
+The SVG is XML, not HTML: the template's autoescaping turns `<`, `>`, `&` and quotes in a
+title or name into entities (valid XML), and `xml_text` drops the characters XML 1.0 cannot
+carry at all (most control characters), which would otherwise make the whole poster fail to
+load.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -45,6 +51,16 @@ class Poster:
     qr_path: str  # SVG path data, one unit per QR module
     cover: str | None  # data: URI of the cover, or None for the plain panel
     site: str
+
+
+# Characters outside XML 1.0's Char production: C0 controls but tab, LF and CR; surrogates;
+# U+FFFE and U+FFFF. Not even a character reference may name them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """User text as an XML document can hold it (escaping is left to the template)."""
+    return _NOT_XML.sub("", text or "")
 
 
 def qr_matrix(url: str) -> list[list[bool]]:
@@ -138,12 +154,13 @@ def progress_text(project) -> str:
 def poster(project, url: str, *, embed_cover: bool = True) -> Poster:
     """`project` with its figures attached (projects.selectors.project_cards)."""
     matrix = qr_matrix(url)
-    lines = wrap(project.title, 18, 3)
+    title, organisation = xml_text(project.title), xml_text(project.organisation.name)
+    lines = wrap(title, 18, 3)
     cover = cover_jpeg(project, (WIDTH, COVER_HEIGHT)) if embed_cover else None
     uri = "data:image/jpeg;base64," + base64.b64encode(cover).decode() if cover else None
     return Poster(
-        title=project.title, title_lines=[(390 + 40 * i, line) for i, line in enumerate(lines)],
-        organisation=project.organisation.name, organisation_y=390 + 40 * len(lines), progress=progress_text(project),
+        title=title, title_lines=[(390 + 40 * i, line) for i, line in enumerate(lines)],
+        organisation=organisation, organisation_y=390 + 40 * len(lines), progress=progress_text(project),
         bar=project.bar, url=url, qr_size=len(matrix), qr_path=qr_path(matrix), cover=uri,
         site=settings.JUSHA_SITE_NAME,
     )

@@ -120,6 +120,20 @@ def test_the_gift_that_covers_a_batch_creates_it_once_and_commits_its_cost():
     assert "Batch 1: 5 × 温暖包, ¥100.00" in message.body
 
 
+def test_batch_email_is_plain_text_with_the_title_and_unit_as_written():
+    """Plain text: markup in a title or unit is text (not escaped, not HTML), and a newline
+    in the title does not break the subject header."""
+    project = warm_project(title='Warm\npacks <script>alert(1)</script> & "Co"')
+    type(project).objects.filter(pk=project.pk).update(unit_name="<b>温暖包</b> & co")
+    mail.outbox.clear()
+    give(project, COST)
+    (message,) = [m for m in mail.outbox if "batch" in m.subject]
+    assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
+    assert 'packs <script>alert(1)</script> & "Co"' in message.body and "× <b>温暖包</b> & co," in message.body
+    assert "&lt;" not in message.body and "&amp;" not in message.body and "&quot;" not in message.body
+    assert "\n" not in message.subject and 'Warm packs <script>alert(1)</script> & "Co"' in message.subject
+
+
 def test_a_large_gift_makes_several_batches_numbered_in_order():
     project = warm_project(goal=1_000_000)
     give(project, 35_000)

@@ -318,3 +318,37 @@ def test_receipt_email_sent_with_link(client, project, mailoutbox):
     page = client.get(path, follow=True)
     assert page.status_code == 200
     assert donation.receipt_number.encode() in page.content
+
+
+def test_receipt_email_is_plain_text_with_the_title_as_written(mailoutbox):
+    """The receipt is a plain-text email: markup in a title is text there (not escaped into
+    &lt;…&gt;, not HTML), and a newline in the title does not break the subject header."""
+    project = make_project(title='Warm\npacks <script>alert(1)</script> & "Co" =1+1')
+    donation = give(project, 5000, email="guest@example.org")
+    (message,) = mailoutbox
+    assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
+    assert 'packs <script>alert(1)</script> & "Co" =1+1' in message.body
+    assert "&lt;" not in message.body and "&amp;" not in message.body and "&quot;" not in message.body
+    assert "\n" not in message.subject and "\r" not in message.subject
+    assert 'Warm packs <script>alert(1)</script> & "Co" =1+1' in message.subject
+    assert donation.receipt_number in message.subject
+
+
+def test_markup_typed_as_text_stays_text_in_json_and_pages(client, project):
+    """Names and messages are stored as the text they show (`&lt;script&gt;` typed in is kept
+    as `<script>`): JSON carries it as a string and pages escape it."""
+    typed = {"name": "&lt;script&gt;alert(1)&lt;/script&gt; & \"Co\"", "message": "<b>hi</b> &amp; bye &lt;img src=x onerror=alert(1)&gt;"}
+    response = create(client, project.slug, {"amount": 5000, "currency": "CNY", "email": "g@example.org", **typed})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    complete(client, body["id"])
+    stored = Donation.objects.get(pk=body["id"])
+    assert stored.name == '<script>alert(1)</script> & "Co"'
+    assert stored.message == "hi & bye <img src=x onerror=alert(1)>"
+    detail = client.get(f"/api/v1/donations/{body['id']}", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
+    assert detail["Content-Type"].startswith("application/json") and detail["X-Content-Type-Options"] == "nosniff"
+    assert detail.json()["name"] == stored.name and detail.json()["message"] == stored.message
+    assert detail.json()["donor_name"] == stored.name
+    page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;" in page
+    assert "<script>alert(1)" not in page and "<img src=x" not in page

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from jusha.giving.models import Donation, Refund
 from jusha.ledger.models import JournalEntry
@@ -85,8 +86,8 @@ def test_receipt_private_parts_need_the_link_or_the_owner(client, project):
 
 def test_guest_claims_gift_into_account_with_same_email(client, project):
     gift = give(project, 5000, email="guest@example.org")
-    make_user("guest@example.org")
-    intruder = make_user("other@example.org")
+    make_user("guest@example.org", email_verified_at=timezone.now())
+    intruder = make_user("other@example.org", email_verified_at=timezone.now())
 
     other = Client()
     other.force_login(intruder)

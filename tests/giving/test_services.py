@@ -3,6 +3,7 @@ exactly once, refunds within what may be refunded, and claims by the right accou
 refusal leaves everything as it was. (All calls go through tests/gifts.py.)"""
 
 import pytest
+from django.utils import timezone
 
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.giving.models import Donation, Refund, StatusChange
@@ -170,7 +171,7 @@ def test_refunds_are_refused_to_outsiders_and_for_gifts_not_paid(project):
 
 def test_a_guest_gift_is_claimed_only_by_the_account_with_its_email(project):
     donation = paid_gift(project, 5000, email="guest@example.org")
-    rightful = make_user("Guest@example.org")  # the same address, spelt otherwise
+    rightful = make_user("Guest@example.org", email_verified_at=timezone.now())  # the same address, spelt otherwise
     before = snapshot()
     with pytest.raises(Forbidden):
         claim(donation, make_user("someone.else@example.org"))  # the receipt link, another address
@@ -183,6 +184,19 @@ def test_a_guest_gift_is_claimed_only_by_the_account_with_its_email(project):
     with pytest.raises(Conflict):
         claim(donation, make_user("third@example.org"))
     assert Donation.objects.get(pk=donation.pk).donor_id == rightful.pk
+
+
+def test_an_account_whose_email_is_not_confirmed_cannot_claim(project):
+    donation = paid_gift(project, 5000, email="guest@example.org")
+    unconfirmed = make_user("guest@example.org")  # signed up with the address, never opened the link
+    before = snapshot()
+    with pytest.raises(Forbidden) as refused:
+        claim(donation, unconfirmed)
+    assert refused.value.code == "email_not_confirmed" and "Confirm your email address" in str(refused.value.detail)
+    assert snapshot() == before and Donation.objects.get(pk=donation.pk).donor_id is None
+    type(unconfirmed).objects.filter(pk=unconfirmed.pk).update(email_verified_at=timezone.now())
+    unconfirmed.refresh_from_db()
+    assert claim(donation, unconfirmed).donor_id == unconfirmed.pk
 
 
 def test_a_gift_without_an_email_cannot_be_claimed(project):

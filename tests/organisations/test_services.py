@@ -181,6 +181,27 @@ def token_from(message) -> str:
     return message.body.split("/orgs/invitations/")[1].split("/")[0]
 
 
+def test_emails_are_plain_text_with_names_as_written(django_capture_on_commit_callbacks):
+    """An organisation's name and a rejection reason are text in the plain-text emails: not
+    escaped into &lt;…&gt;, not HTML, and never a second header line."""
+    org = make_org(name='Acme <script>alert(1)</script> & "Sons"\nBcc: x@evil.example')
+    owner = make_member(org, "owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(org, owner, email="new@example.org", role="finance")
+    (message,) = mail.outbox
+    assert message.content_subtype == "plain" and not getattr(message, "alternatives", [])
+    assert 'Acme <script>alert(1)</script> & "Sons"' in message.body
+    assert "&lt;" not in message.body and "&amp;" not in message.body and "&quot;" not in message.body
+    assert "\n" not in message.subject and message.to == ["new@example.org"] and not message.bcc
+    staff, reason = make_user(is_staff=True), "<b>Blurred</b> scan & \"wrong\" seal"
+    applicant = make_user("applicant@example.org")
+    pending = create(applicant)
+    services.organisation_submit(organisation=pending, actor=applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_reject(organisation=pending, reason=reason, actor=staff)
+    assert reason in mail.outbox[-1].body and "&lt;" not in mail.outbox[-1].body
+
+
 def test_invitation_round_trip(django_capture_on_commit_callbacks):
     org = make_org()
     owner = make_member(org, "owner")

@@ -79,6 +79,33 @@ def test_list_filters_and_search(client, org):
     assert titles(q="nothing like this") == set()
 
 
+def test_region_filter_lists_areas_and_takes_any_county(client, org):
+    make_project(org, title="Tongjiang elders", region_code="511921")
+    make_project(org, title="Nanshan elders", region_code="440305")
+    page = text(client.get(reverse("projects:list")))
+    assert '<optgroup label="四川省">' in page and '<option value="511900">四川省 巴中市</option>' in page
+    assert '<option value="511921"' not in page  # counties are not listed: the page stays small
+    assert '<option value="110105">北京市 朝阳区</option>' in page  # a municipality's district is
+    by_county = text(client.get(reverse("projects:list"), {"region": "440305"}))
+    assert "Nanshan elders" in by_county and "Tongjiang elders" not in by_county
+    by_city = text(client.get(reverse("projects:list"), {"region": "440300"}))
+    assert "Nanshan elders" in by_city and "Tongjiang elders" not in by_city
+    unknown = text(client.get(reverse("projects:list"), {"region": "440399"}))
+    assert "Nanshan elders" in unknown and "Tongjiang elders" in unknown  # an unknown code filters nothing
+
+
+def test_project_form_offers_every_county_by_province(client, org):
+    client.force_login(make_member(org, "editor"))
+    url = reverse("projects:create") + f"?org={org.slug}"
+    page = text(client.get(url))
+    assert '<optgroup label="新疆维吾尔自治区">' in page
+    assert '<option value="650102">新疆维吾尔自治区 乌鲁木齐市 天山区</option>' in page
+    assert client.post(url, form_data(region_code="650102")).status_code == 302
+    assert Project.objects.get().region_code == "650102"
+    refused = client.post(url, form_data(region_code="650199", title="Other"))
+    assert refused.status_code == 200 and Project.objects.count() == 1
+
+
 def test_list_paginates(client, org):
     for n in range(14):
         make_project(org, title=f"Numbered {n:02d}")

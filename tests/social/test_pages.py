@@ -14,7 +14,7 @@ from PIL import Image
 
 from jusha.giving.models import Donation
 from jusha.social.models import Attribution, ShareLink, ShareOpen, ShareReport
-from tests.factories import give, make_member, make_project, make_user, png_bytes
+from tests.factories import give, make_member, make_org, make_project, make_user, png_bytes
 from tests.social.conftest import BROWSER, give_via, guest, member, share
 
 pytestmark = pytest.mark.django_db
@@ -179,6 +179,30 @@ def test_svg_poster_without_cover_has_a_plain_panel_and_escapes_text(client, org
     svg = client.get(f"/s/{link.code}/poster.svg").content.decode()
     assert 'data-panel="plain"' in svg and "data:image" not in svg
     assert "<script>" not in svg and "&lt;script&gt;温暖" in svg
+
+
+def test_svg_poster_is_well_formed_xml_whatever_the_title_and_organisation_say(client, sharer):
+    """The poster is XML (served as image/svg+xml, opened outside any HTML page): markup,
+    ampersands, quotes and control characters in user text stay text and never break it."""
+    import xml.etree.ElementTree as ET
+
+    from jusha.organisations.models import Organisation
+
+    org = make_org(name="Acme & <b>Sons</b>")
+    Organisation.objects.filter(pk=org.pk).update(name='O\'Neil & "Co" <script>alert(1)</script>\x0b\x1b')
+    title = "<script>alert('x')</script> & <![CDATA[ ]]> 温暖\x0c包\x01"
+    project = make_project(Organisation.objects.get(pk=org.pk), title=title)
+    link = share(project, member(sharer))
+    svg = client.get(f"/s/{link.code}/poster.svg").content.decode()
+    assert "<script" not in svg and "<b>" not in svg and "<![CDATA[" not in svg
+    root = ET.fromstring(svg.encode())  # raises on anything that is not well-formed XML
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.find(f"{ns}title").text == "<script>alert('x')</script> & <![CDATA[ ]]> 温暖包"
+    assert root.get("aria-label") == "<script>alert('x')</script> & <![CDATA[ ]]> 温暖包"
+    texts = ["".join(t.itertext()) for t in root.iter(f"{ns}text")]
+    assert 'O\'Neil & "Co" <script>alert(1)</script>' in texts
+    assert "".join(texts).count("<script>") == 2  # the title's first line and the organisation, as text
+    assert not root.findall(f".//{ns}script") and not root.findall(".//script")
 
 
 def test_png_poster_needs_a_configured_font(client, project, sharer, settings):
