@@ -10,9 +10,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[2] / "locale"
 def main() -> int:
     count = 0
     for po_path in sorted(LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
+        mo_path = po_path.with_suffix(".mo")  # always anew: a merge can leave a .po older than its stale .mo
         polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
         count += 1
     print(f"compiled {count} message catalogue(s)")

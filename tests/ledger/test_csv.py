@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from jusha.core.money import Money
 from jusha.ledger.services import expenditure_record
 from tests.factories import give, image_upload, make_member, make_project
 
@@ -21,7 +22,7 @@ def test_ledger_csv_neutralises_formula_cells(client):
     line.refresh_from_db()
     give(project, 50_000)
     expenditure_record(
-        project=project, budget_line=line, amount=12_000, description=EVIL,
+        project=project, budget_line=line, amount=Money(12_000, "CNY"), description=EVIL,
         spent_on=datetime.date(2026, 11, 2), voucher=image_upload(), actor=make_member(project.organisation, "finance"),
     )
     response = client.get(f"/ledger/{project.slug}/ledger.csv")
