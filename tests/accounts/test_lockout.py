@@ -194,7 +194,7 @@ def test_a_password_reset_leaves_the_networks_lock(client):
     assert page_login(client, users[0].email, PASSWORD).status_code == 429
 
 
-def test_the_password_change_form_is_a_door_too(client):
+def test_the_password_change_form_is_a_door_too(client, clock):
     user = make_user()
     client.force_login(user)
     url = reverse("accounts:password_change")
@@ -206,6 +206,31 @@ def test_the_password_change_form_is_a_door_too(client):
     assert_locked("page", response, WINDOW)
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+    clock.move(WINDOW)
+    response = client.post(url, {"old_password": PASSWORD, **data})
+    assert response.status_code == 302 and response.url == reverse("accounts:me")
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert logged_in(client)  # the session survives its own password change
+
+
+def test_the_admins_password_change_form_is_a_door_too(client, clock):
+    user = make_user(is_staff=True)
+    client.force_login(user)
+    assert client.get("/admin/password_change/").status_code == 200
+    data = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    for _ in range(ACCOUNT):
+        response = client.post("/admin/password_change/", {"old_password": "wrong-password", **data})
+        assert response.status_code == 200 and response.context["form"].errors["old_password"]
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, **data})
+    assert_locked("admin", response, WINDOW)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    clock.move(WINDOW)
+    response = client.post("/admin/password_change/", {"old_password": PASSWORD, **data})
+    assert response.status_code == 302 and response.url == "/admin/password_change/done/"
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
 
 
 def test_an_ipv6_network_is_its_64():
@@ -288,3 +313,23 @@ def test_with_the_limits_off_nothing_is_counted(client, settings):
     for _ in range(ACCOUNT + NETWORK):
         assert api_token(client, user.email, "wrong-password").status_code == 401
     assert api_token(client, user.email, PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "language, words", [("zh-hans", "请在 15 分钟后再试"), ("zh-hant", "請在 15 分鐘後再試")]
+)
+def test_the_lock_is_explained_in_chinese(language, words):
+    from pathlib import Path
+
+    from django.utils.translation.reloader import translation_file_changed
+
+    from jusha.core import compilemessages
+
+    compilemessages.main()  # as tests/core/test_i18n.py: the catalogues compiled and read afresh
+    translation_file_changed(sender=None, file_path=Path("django.mo"))
+    user = make_user()
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    for _ in range(ACCOUNT):
+        api_token(client, user.email, "wrong-password")
+    assert words in api_token(client, user.email, PASSWORD).json()["detail"]
+    assert words in page_login(client, user.email, PASSWORD).content.decode()
