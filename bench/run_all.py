@@ -25,6 +25,7 @@ BENCHMARKS = [
     "transparency_sequencer",
     "transparency_proofs",
     "transparency_tiles",
+    "login_limits",
 ]
 
 

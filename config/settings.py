@@ -59,7 +59,7 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "jusha.accounts.apps.AdminConfig",  # django.contrib.admin, its log-in limited (accounts/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -257,18 +257,38 @@ JUSHA_BENCH_ENDPOINTS = env_bool("JUSHA_BENCH_ENDPOINTS")
 if JUSHA_BENCH_ENDPOINTS:
     INSTALLED_APPS.append("jusha.bench")  # its table and views exist only for bench/
 JUSHA_RATE_LIMITS = {
-    # name: (requests, seconds)
-    "login": (10, 60),
+    # name: (requests, seconds); log-ins have their own limiter (JUSHA_LOGIN_LIMITS below)
     "signup": (5, 60),
     "password_reset": (5, 300),
     "email_confirm": (3, 3600),  # per account: each resend mails a confirmation link
-    "token": (10, 60),
     "donation_create": (int(os.environ.get("JUSHA_RATE_DONATION", "60")), 60),
     "share_link_create": (20, 60),  # per member or address: link floods
     "share_open": (30, 60),  # per address: opens past this are not counted (the link still works)
     "share_report": (10, 3600),
 }
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
+
+
+def _positive_int(name: str, default: int) -> int:
+    try:
+        value = int(os.environ.get(name) or default)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1.")
+    return value
+
+
+# Log-in limits (jusha/accounts/lockout.py), on every door that checks a password (the log-in
+# page, POST /api/v1/auth/token, /admin/login/, password change): this many failures within
+# the window lock the account (its email address) or the network (an IPv4 address or an IPv6
+# /64) for the window; a password reset ends the account's lock. Off with the rate limits.
+_LOGIN_WINDOW = _positive_int("JUSHA_LOGIN_LOCK_MINUTES", 15) * 60
+JUSHA_LOGIN_LIMITS = {
+    # counter: (failures, seconds)
+    "account": (_positive_int("JUSHA_LOGIN_ACCOUNT_FAILURES", 10), _LOGIN_WINDOW),
+    "network": (_positive_int("JUSHA_LOGIN_NETWORK_FAILURES", 30), _LOGIN_WINDOW),
+}
 # Matching pools (配捐): a gift showing any anti-gaming signal keeps its match held for
 # staff review. Counts are gifts to one project within `lookback_hours`, this one included.
 JUSHA_MATCHING = {

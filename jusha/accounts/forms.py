@@ -1,16 +1,59 @@
 from django import forms
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from jusha.accounts import lockout
 from jusha.accounts.models import User
 
 
-class LoginForm(AuthenticationForm):
+class LockoutMixin:
+    """For a form that checks a password through `authenticate()`: when the log-in limiter
+    refused the attempt, the form says when to try again and `retry_after` tells the view
+    (which answers 429 with Retry-After)."""
+
+    retry_after = None
+
+    def refuse_if_locked(self, email) -> None:
+        seconds = lockout.retry_after(self.request, email)
+        if seconds is not None:
+            self.retry_after = seconds
+            raise ValidationError(lockout.locked_message(seconds), code=lockout.CODE)
+
+
+class LockedLoginMixin(LockoutMixin):
+    """For AuthenticationForm and its admin variant."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError:
+            self.refuse_if_locked(self.cleaned_data.get("username"))
+            raise
+
+
+class LoginForm(LockedLoginMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class PasswordChangeForm(LockoutMixin, DjangoPasswordChangeForm):
+    """The old password is checked through `authenticate()` like any log-in: a stolen session
+    cannot try passwords here past the log-in limits."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, email=self.user.email, password=old_password) != self.user:
+            self.refuse_if_locked(self.user.email)
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
 
 
 class SignUpForm(forms.Form):

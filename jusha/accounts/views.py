@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jusha.accounts import lockout
 from jusha.accounts.contributions import me_sections
-from jusha.accounts.forms import ApiTokenForm, LoginForm, SignUpForm
+from jusha.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, SignUpForm
 from jusha.accounts.permissions import access_api_token
 from jusha.accounts.selectors import api_tokens_active
 from jusha.accounts.services import (
@@ -48,13 +49,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        try:
-            rate_limit("login", client_ip(request))
-        except RateLimited as exc:
-            form = self.form_class(request, initial={"username": request.POST.get("username", "")})
-            return _too_many(request, self.template_name, self.get_context_data(form=form), exc)
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        # Past the log-in limits: the form again, saying when to try again (429, Retry-After).
+        return lockout.locked_response(super().form_invalid(form), form.retry_after)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -152,6 +149,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.account_unlock(form.user.email)  # the owner, from their mailbox, ends the lock
+        return response
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
@@ -161,6 +163,13 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:me")
     success_message = gettext_lazy("Your password was changed.")
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form):
+        return lockout.locked_response(super().form_invalid(form), form.retry_after)
 
 
 @require_http_methods(["GET", "POST"])

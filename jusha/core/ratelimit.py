@@ -1,5 +1,6 @@
 """Fixed-window rate limits kept in Django's cache (shared across app processes)."""
 
+import ipaddress
 import time
 
 from django.conf import settings
@@ -12,6 +13,22 @@ from jusha.core.errors import RateLimited
 def client_ip(request) -> str:
     # Behind a reverse proxy, the proxy sets REMOTE_ADDR-equivalents; see docs/deploy.md.
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def client_network(request) -> str:
+    """The network a client sends from: its IPv4 address, or the /64 of an IPv6 address
+    (one subscriber usually holds a whole /64, so counting single IPv6 addresses would give
+    each of them 2^64 fresh counters)."""
+    address = client_ip(request)
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6 and ip.ipv4_mapped:
+        return str(ip.ipv4_mapped)
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def rate_limit(name: str, who: str) -> None:

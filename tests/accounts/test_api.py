@@ -60,12 +60,12 @@ def test_malformed_and_incomplete_requests(client):
 
 def test_token_endpoint_is_rate_limited(client, settings):
     settings.JUSHA_RATE_LIMIT_ENABLED = True
-    settings.JUSHA_RATE_LIMITS = {**settings.JUSHA_RATE_LIMITS, "token": (1, 60)}
+    settings.JUSHA_LOGIN_LIMITS = {**settings.JUSHA_LOGIN_LIMITS, "account": (1, 60)}
     user = make_user()
     assert get_token(client, user.email, "wrong").status_code == 401
     response = get_token(client, user.email)
     assert response.status_code == 429 and int(response["Retry-After"]) >= 1
-    assert response.json()["code"] == "rate_limited"
+    assert response.json()["code"] == "login_locked"
     assert ApiToken.objects.count() == 0
 
 

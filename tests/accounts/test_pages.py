@@ -79,7 +79,7 @@ def test_log_in_with_a_wrong_password_fails(client):
 
 def test_log_in_is_rate_limited(client, settings):
     settings.JUSHA_RATE_LIMIT_ENABLED = True
-    settings.JUSHA_RATE_LIMITS = {**settings.JUSHA_RATE_LIMITS, "login": (2, 60)}
+    settings.JUSHA_LOGIN_LIMITS = {**settings.JUSHA_LOGIN_LIMITS, "account": (2, 60)}
     make_user("member@example.org")
     for _ in range(2):
         client.post(reverse("accounts:login"), {"username": "member@example.org", "password": "wrong"})
