@@ -115,3 +115,12 @@ def test_the_check_sees_imports_inside_functions_and_from_the_package(tmp_path):
     found = {(i.target, i.in_function) for i in cross_imports(tmp_path)}
     assert found == {("core", False), ("giving", True), ("matching", True)}
 
+
+
+def test_imports_across_apps_sit_at_module_level_except_in_ready():
+    """With no cycle to hide, an import of another app inside a function would only hide a
+    dependency. The one place for them is `AppConfig.ready()` (apps.py), where Django wants
+    an app's subscriptions and contributions registered once every app is loaded."""
+    hidden = [f"{i.path}:{i.line} imports {i.module}" for i in cross_imports()
+              if i.in_function and not i.path.endswith("/apps.py")]
+    assert hidden == []

@@ -11,6 +11,7 @@ from jusha.core.idempotency import request_fingerprint, require_key
 from jusha.core.pagination import Page
 from jusha.core.openapi import errors
 from jusha.giving.api import open_gift
+from jusha.projects.permissions import access_project
 
 router = Router(tags=["campaigns"])
 
@@ -43,8 +44,6 @@ def campaign_create(request, payload: CampaignIn):
 
 @router.post("/campaigns/{slug}/applications", auth=member, response={201: dict}, summary="Apply", openapi_extra=errors(409))
 def application_create(request, slug: str, payload: ApplicationIn):
-    from jusha.projects.permissions import access_project
-
     campaign = access_campaign(user=request.auth, slug=slug)
     project = access_project(user=request.auth, slug=payload.project)
     application = services.application_submit(

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from jusha.campaigns.models import Application, Campaign
 from jusha.core.errors import NotFound
+from jusha.projects.permissions import user_roles
 
 
 def access_campaign(*, user, slug: str) -> Campaign:
@@ -17,8 +18,6 @@ def access_campaign(*, user, slug: str) -> Campaign:
 def access_application(*, user, campaign, pk) -> Application:
     """An application to the campaign, for staff and the project's organisation's members
     (what they may do with it is the transition table's decision)."""
-    from jusha.projects.permissions import user_roles
-
     applications = Application.objects.select_related("project__organisation", "campaign")
     application = applications.filter(campaign=campaign, pk=pk).first()
     if application is None or not user_roles(user, application.project.organisation):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from jusha.core.client import ClientContext
 from jusha.core.money import Money
 from jusha.demo import images
-from jusha.giving.services import donation_open, donation_refund
+from jusha.giving.services import donation_open, donation_refund, project_accepting
 from jusha.ledger.services import expenditure_record
 from jusha.organisations.models import Membership
 from jusha.organisations.services import organisation_create, organisation_submit, organisation_verify
@@ -26,6 +26,14 @@ from jusha.projects.models import Project
 from jusha.projects.services import project_create, project_mark_funded_if_full, project_transition, update_post
 from jusha.social.services import attribution_capture, relay_light, share_open_record
 from jusha.social.visitors import Visitor, salted
+from jusha.campaigns.services import application_submit, application_transition, campaign_create
+from jusha.fulfilment import services
+from jusha.fulfilment.models import Batch, DeliveryConfirmation, StatusChange
+from jusha.ledger.selectors import project_available
+from jusha.matching.models import Match
+from jusha.matching.selectors import pool_figures
+from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
+from jusha.projects.selectors import project_sums
 
 PASSWORD = "jusha-demo"
 LOGINS = {
@@ -205,8 +213,6 @@ class Demo:
         return Money(rng.randint(100, 20000))
 
     def gifts_to(self, project, count: int, *, fill: bool = False) -> None:
-        from jusha.projects.selectors import project_sums
-
         for i in range(count):
             self.give(project, self.amount(), donor=self.donor if i % 40 == 0 else None)
         if fill:
@@ -218,8 +224,6 @@ class Demo:
             project_mark_funded_if_full(project_id=project.pk)
 
     def spend(self, project, line_index: int, yuan: int, description: str, number: str, *, pdf: bool = False):
-        from jusha.ledger.selectors import project_available
-
         # A small demo (--gifts) raises less: spend what is there, never more (whole yuan).
         yuan = min(yuan, project_available(project).times(8).whole_units() // 10)
         if yuan <= 0:
@@ -276,10 +280,6 @@ class Demo:
         with delivery confirmations, and one batch late. The demo happens in one moment, so
         afterwards each batch's steps are spread over the past weeks, for a timeline that
         reads like a real one (the journal keeps its true times)."""
-        from jusha.fulfilment import services
-        from jusha.fulfilment.models import Batch, DeliveryConfirmation, StatusChange
-        from jusha.ledger.selectors import project_available
-
         warm = Project.objects.get(pk=self.warm.pk)
         services.batch_plan_set(project=warm, batch_size=20, actor=self.editor)
         while project_available(warm) < warm.unit_cost_money.times(5 * 20):  # companies' teams give the rest
@@ -335,13 +335,6 @@ class Demo:
         tranches, and random 0.5–1.5× for the uniforms, nearly spent — the warm-pack and
         uniform projects accepted, matched gifts, and members' gifts held for review (one
         released by staff)."""
-        from jusha.campaigns.services import application_submit, application_transition, campaign_create
-        from jusha.giving.services import project_accepting
-        from jusha.projects.selectors import project_sums
-        from jusha.matching.models import Match
-        from jusha.matching.selectors import pool_figures
-        from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
-
         sponsor_owner = _user("tengda@demo.jusha", display_name="腾达基金会秘书长")
         self.sponsor = self.organisation(
             owner=sponsor_owner, slug="tengda-foundation", name="腾达公益基金会", legal_name="深圳市腾达公益基金会",

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jusha.fulfilment import rules, states
 from jusha.fulfilment.models import Batch, BatchPlan
+from jusha.giving.models import Donation
+from jusha.giving.selectors import COUNTED
+from jusha.projects.selectors import project_sums
 
 # The steps the public timeline shows, in order: (time field, label).
 STEPS = [
@@ -68,8 +71,6 @@ def batch_confirmations(batch) -> list:
 def project_fulfilment(project) -> dict:
     """What the project page shows: the plan, the money towards the next batch, the latest
     batches with their timeline, and whether the viewer may plan. Three queries."""
-    from jusha.projects.selectors import project_sums
-
     plan = BatchPlan.objects.filter(project=project).first()
     batches = with_timeline(project_batches(project)[:10])
     can_plan = bool(getattr(project, "viewer_roles", set()) & states.PLANNERS) and project.status in states.PLANNABLE
@@ -86,8 +87,6 @@ def project_fulfilment(project) -> dict:
 
 def batch_due(project_id: int) -> bool:
     """Whether the project's uncommitted funds cover a batch of its plan (two queries)."""
-    from jusha.projects.selectors import project_sums
-
     plan = BatchPlan.objects.filter(project_id=project_id).values_list("batch_size", "project__unit_cost").first()
     if plan is None or not plan[1]:
         return False
@@ -108,9 +107,6 @@ def donor_impact(donations) -> dict:
     """For each counted gift among `donations`: the batches its money went into, first in,
     first out over its project's gifts (paid time, then id) — {donation id: [Share]}.
     Two queries however many gifts and projects."""
-    from jusha.giving.models import Donation
-    from jusha.giving.selectors import COUNTED
-
     ids = [d.pk for d in donations if d.status in COUNTED]
     if not ids:
         return {}

@@ -31,6 +31,7 @@ from jusha.ledger.services import commitment_post, commitment_release, expenditu
 from jusha.projects.models import Project
 from jusha.projects.permissions import user_roles
 from jusha.projects.regions import is_valid_region
+from jusha.giving.models import Donation
 
 logger = logging.getLogger("jusha.fulfilment")
 
@@ -100,8 +101,6 @@ def batches_create_due(*, project_id: int) -> list[Batch]:
     refund or expenditure can take the same money; the (project, number) constraint backs
     the numbering up.
     """
-    from jusha.giving.models import Donation
-
     with transaction.atomic():
         plan = (
             BatchPlan.objects.select_for_update(no_key=True, of=("self",))

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jusha.projects.models import Project
+from jusha.core.money import Money
 
 
 class Donation(models.Model):
@@ -63,14 +64,10 @@ class Donation(models.Model):
 
     @property
     def amount_display(self) -> str:
-        from jusha.core.money import Money
-
         return Money(self.amount, self.currency).display()
 
     @property
     def refundable_display(self) -> str:
-        from jusha.core.money import Money
-
         return Money(self.amount - self.refunded_amount, self.currency).display()
 
     @property

@@ -10,6 +10,9 @@ from urllib.parse import urlencode
 from django.utils import translation
 from django_tasks import task
 
+from jusha.core.money import Money
+from jusha.projects.models import Project
+
 logger = logging.getLogger("jusha.giving")
 
 
@@ -39,7 +42,6 @@ def send_receipt(donation_id: str) -> None:
 def refund_overflow(donation_id: str) -> None:
     """A gift that arrived after its project was full (or its intent expired), for a
     project whose rule is to refund such gifts."""
-    from jusha.core.money import Money
     from jusha.giving.models import Donation
     from jusha.giving.services import donation_refund
 
@@ -59,7 +61,6 @@ def refund_overflow(donation_id: str) -> None:
 def refund_all_gifts(project_id: int, reason: str) -> int:
     """A cancelled project hands back every gift it still holds."""
     from jusha.giving.services import donations_refund_all
-    from jusha.projects.models import Project
 
     return donations_refund_all(project=Project.objects.get(pk=project_id), reason=reason)
 

@@ -14,6 +14,7 @@ from jusha.ledger import rules
 from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
 from jusha.projects.models import ProjectTotal
 from jusha.transparency.services import fact_queue
+from jusha.organisations.permissions import roles_for
 
 
 def _account(key: str, **fields) -> Account:
@@ -231,7 +232,6 @@ def expenditure_record(*, project, budget_line, amount: Money, description: str,
     """Finance members record money spent against a budget line, with its voucher. The
     amount is Money in the project's currency."""
     from jusha.ledger.selectors import project_available
-    from jusha.organisations.permissions import roles_for
 
     if not ({"finance", "owner"} & roles_for(actor, project.organisation)):
         raise Forbidden(_("Only the organisation's finance members can record expenditures."), code="not_finance")

@@ -5,10 +5,10 @@ from collections import defaultdict
 from django.db.models import Sum
 
 from jusha.ledger.models import JournalEntry, Posting
+from jusha.giving.models import Refund
 
 
 def match_problems() -> list[str]:
-    from jusha.giving.models import Refund
     from jusha.matching.chunks import chunk_holdings
     from jusha.matching.models import Deposit, Match, Pool, PoolChunk
     from jusha.matching.selectors import committed_sums

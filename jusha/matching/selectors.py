@@ -15,6 +15,9 @@ from django.utils.translation import gettext as _
 from jusha.campaigns.rules import is_open
 from jusha.matching import rules, states
 from jusha.matching.models import Match, Pool
+from jusha.campaigns.models import Application
+from jusha.organisations.permissions import roles_for
+from jusha.projects.selectors import project_sums
 
 NO_MATCH = (0, "none")
 UNPAID = ("pending", "failed", "expired")
@@ -101,8 +104,6 @@ def eligible_pools(project, moment) -> list[Pool]:
     are tried: live (activated, so their seed hash is public) and inside their window and
     their campaign's hours; the project accepted in their campaign, of an eligible cause,
     and among their projects when they name some."""
-    from jusha.campaigns.models import Application
-
     active, named = _active_pools()
     pools = [
         p for p in active
@@ -138,7 +139,6 @@ def is_visible(pool, user) -> bool:
     """Active and closed pools are public; a draft only to its sponsor and staff."""
     if pool.status != states.DRAFT:
         return True
-    from jusha.organisations.permissions import roles_for
 
     return bool(roles_for(user, pool.sponsor))
 
@@ -254,8 +254,6 @@ def campaign_window_problems(campaign, window) -> list[str]:
 def project_matching(project) -> dict:
     """For the project page: matched so far (net, from the journal), held for review, and
     whether a pool is matching its gifts right now."""
-    from jusha.projects.selectors import project_sums
-    
     held = Match.objects.filter(project=project, status=states.HELD).aggregate(t=Sum(F("amount") - F("returned")))["t"]
     live = eligible_pools(project, timezone.now()) if project.status == "fundraising" else []
     return {

@@ -44,6 +44,8 @@ from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
 from jusha.transparency.services import fact_queue
+from jusha.campaigns.selectors import accepted_project_ids
+from jusha.projects.selectors import project_sums
 
 PAID_STATUSES = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
 
@@ -180,8 +182,6 @@ def pool_create(
     _check_rules(candidate, Window(starts_at, ends_at))
     projects = list(projects)
     if campaign is not None and projects:
-        from jusha.campaigns.selectors import accepted_project_ids
-
         if not {p.pk for p in projects} <= accepted_project_ids(campaign):
             raise Invalid(
                 _("Every eligible project must be accepted in the pool's campaign."), code="project_not_in_campaign"
@@ -432,8 +432,6 @@ def match_return_for_refund(*, donation, refund) -> Money:
     in proportion. What stays is floor(match × (gift − refunded) / gift), so a full refund
     returns all of it; a match the project has already spent is not clawed back. Returns
     the Money journalled back to the pool (none for a held match: it is only un-reserved)."""
-    from jusha.projects.selectors import project_sums
-
     found = Match.objects.filter(donation_id=donation.pk).values_list("pool_id", flat=True).first()
     if found is None:
         return Money.zero(donation.currency)

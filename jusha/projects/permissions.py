@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from jusha.core.errors import Forbidden, NotFound
 from jusha.projects.models import Project
 from jusha.projects.selectors import is_public
+from jusha.organisations.permissions import roles_for
 
 
 def user_roles(user, organisation) -> set[str]:
     """The user's roles for the organisation's projects: "staff" and/or a membership role."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
-    from jusha.organisations.permissions import roles_for
 
     return set(roles_for(user, organisation))
 

@@ -25,6 +25,7 @@ from jusha.projects.models import BudgetLine, Cause, Project, ProjectUpdate, Sta
 from jusha.projects.permissions import user_roles
 from jusha.projects.regions import is_valid_region
 from jusha.projects.selectors import project_sums
+from jusha.organisations.selectors import organisation_can_publish
 
 logger = logging.getLogger("jusha.projects")
 
@@ -219,8 +220,6 @@ def _facts(project: Project, source: str, target: str, *, reason: str, report: s
         shortfall_rule=project.shortfall_rule, reason=reason, final_report=plain_text(report),
     )
     if pair == (states.IN_REVIEW, states.FUNDRAISING):
-        from jusha.organisations.selectors import organisation_can_publish
-
         facts["organisation_verified"] = organisation_can_publish(project.organisation)
         facts["budget_total"] = project.budget_lines.aggregate(total=Sum("amount"))["total"] or 0
     if source in (states.FUNDRAISING, states.FUNDED, states.EXECUTING):

@@ -16,6 +16,8 @@ from jusha.projects.contributions import detail_sections
 from jusha.projects.forms import BudgetFormSet, FilterForm, ProjectForm, TransitionForm, UpdateForm
 from jusha.projects.permissions import access_project
 from jusha.projects.selectors import home_projects, is_public, largest_unmet_needs, project_cards, project_search
+from jusha.organisations.permissions import access_organisation
+from jusha.organisations.selectors import memberships_of
 
 PAGE_SIZE = 12
 
@@ -97,9 +99,6 @@ def project_progress(request, slug):
 
 def _organisation_for(request):
     """The organisation a new project is for: ?org=<slug>, or the user's only one."""
-    from jusha.organisations.permissions import access_organisation
-    from jusha.organisations.selectors import memberships_of
-
     if slug := request.GET.get("org", ""):
         return access_organisation(user=request.user, slug=slug, roles=states.MEMBERS)
     mine = [m.organisation for m in memberships_of(request.user) if m.role in states.MEMBERS]

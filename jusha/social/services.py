@@ -24,6 +24,7 @@ from jusha.social import rules, selectors
 from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen, ShareReport, SharerBlock
 from jusha.social.states import ACTIVE, BLOCKED, LINK, SUSPENDED
 from jusha.social.visitors import Visitor, donor_key, visitor_from
+from jusha.giving.services import project_accepting
 
 logger = logging.getLogger("jusha.social")
 
@@ -68,8 +69,6 @@ def share_link_for(*, project, visitor: Visitor, via: str = "", donation=None) -
     """The visitor's link for the project, made on first asking: one per member (or per
     guest browser) and project. Returns (link, created). Its parent is chosen now and never
     changes, which is what keeps every project's relay a tree without loops."""
-    from jusha.giving.services import project_accepting
-
     member = visitor.member
     if member is None and not visitor.sharer:
         raise Invalid(_("Sharing needs a log-in or a browser session."), code="no_sharer")
