@@ -229,7 +229,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Jusha 聚沙 <noreply
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Stricter than strict-origin-when-cross-origin: other sites are never told which page sent
-# a visitor. A page whose own address carries a token answers `no-referrer` (jusha.core.csp).
+# a visitor. A page whose own address carries a token answers `strict-origin` (jusha.core.csp).
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if env_bool("JUSHA_HTTPS"):

@@ -1,5 +1,5 @@
 """The browser-side headers every response gets: Content-Security-Policy (with a
-per-request nonce), Permissions-Policy, and `Referrer-Policy: no-referrer` where the
+per-request nonce), Permissions-Policy, and `Referrer-Policy: strict-origin` (no path, no query) where the
 request's own address carries a token. (`Referrer-Policy` otherwise, HSTS and nosniff
 come from Django's SecurityMiddleware and config/settings.py.)
 
@@ -108,7 +108,9 @@ class SecurityHeadersMiddleware:
             response["Permissions-Policy"] = permissions_policy(features)
         path = request.get_full_path()
         if redact(path) != path:
-            # A token in this page's own address: no other page, ours or not, is told it.
-            response["Referrer-Policy"] = "no-referrer"
+            # A token in this page's own address: no request from it, ours or another site's,
+            # is told more than the origin. (Not no-referrer: browsers then send the page's
+            # own form posts with `Origin: null`, which the CSRF check refuses.)
+            response["Referrer-Policy"] = "strict-origin"
         return response
 

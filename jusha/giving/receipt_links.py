@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
-from django.utils.http import urlencode
 
 SALT = "jusha.giving.receipt-ticket"
 PARAM = "ticket"
@@ -45,7 +45,7 @@ def ticket_for(donation, *, via: str) -> str:
 
 def receipt_link(donation, *, via: str) -> str:
     """The receipt's path with a new ticket: for an email, the API's answer, a return URL."""
-    return reverse("giving:receipt", args=[donation.pk]) + "?" + urlencode({PARAM: ticket_for(donation, via=via)})
+    return reverse("giving:receipt", args=[donation.pk]) + "?" + urlencode({PARAM: ticket_for(donation, via=via)}, safe=":")
 
 
 def _read(donation, ticket: str) -> tuple[str, str]:
