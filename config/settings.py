@@ -310,6 +310,7 @@ JUSHA_RATE_LIMITS = {
     "share_open": (30, 60),  # per address: opens past this are not counted (the link still works)
     "share_report": (10, 3600),
     "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
+    "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
 # Matching pools (配捐): a gift showing any anti-gaming signal keeps its match held for

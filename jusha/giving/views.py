@@ -12,6 +12,7 @@ from jusha.core.client import ClientContext, device_cookie
 from jusha.core.errors import DomainError, RateLimited
 from jusha.core.idempotency import request_fingerprint, run_idempotent
 from jusha.core.pages import domain_errors
+from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.giving import permissions, receipt_links, selectors, services
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.projects.selectors import largest_unmet_needs
@@ -134,6 +135,7 @@ def receipt_link_send(request, donation_id):
     """Email the gift's donor a new receipt link (their own address only, a few a day)."""
     donation = permissions.access_donation(donation_id=donation_id, related=("project",))
     try:
+        rate_limit("receipt_link_network", client_ip(request))
         services.receipt_link_send(donation=donation)
     except RateLimited as exc:
         messages.error(request, str(exc.detail))

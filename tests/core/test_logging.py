@@ -57,7 +57,8 @@ def test_redact_leaves_ordinary_lines_alone(line):
 
 
 def configured_handlers():
-    """Every handler reachable from a configured logger, but pytest's own."""
+    """Every handler that writes somewhere, reachable from any logger (pytest's own and
+    libraries' NullHandlers aside)."""
     loggers = [logging.getLogger()] + [
         logger for logger in logging.Logger.manager.loggerDict.values() if isinstance(logger, logging.Logger)
     ]
@@ -65,7 +66,7 @@ def configured_handlers():
         handler
         for logger in loggers
         for handler in logger.handlers
-        if not type(handler).__module__.startswith("_pytest")
+        if not type(handler).__module__.startswith("_pytest") and not isinstance(handler, logging.NullHandler)
     }
 
 

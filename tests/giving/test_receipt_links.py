@@ -175,3 +175,15 @@ def test_no_mail_for_a_gift_without_an_address(project, mailoutbox, django_captu
     assert sent.status_code == 200 and "a new receipt link is on its way" in sent.content.decode()  # says nothing more
     assert mailoutbox == []
     assert Client().get(f"/donations/{gift.pk}/receipt-link/").status_code == 405
+
+
+def test_one_network_cannot_mail_every_donor(project, mailoutbox, settings, django_capture_on_commit_callbacks):
+    settings.JUSHA_RATE_LIMIT_ENABLED = True
+    settings.JUSHA_RATE_LIMITS = {**settings.JUSHA_RATE_LIMITS, "receipt_link_network": (2, 3600)}
+    gifts = [give(project, 1000, email=f"donor{n}@example.org") for n in range(3)]
+    mailoutbox.clear()
+    asker = Client()
+    for gift in gifts:
+        with django_capture_on_commit_callbacks(execute=True):
+            asker.post(f"/donations/{gift.pk}/receipt-link/")
+    assert [m.to for m in mailoutbox] == [["donor0@example.org"], ["donor1@example.org"]]
