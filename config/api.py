@@ -3,12 +3,14 @@
 Errors follow the conventions: {"detail": "<localised message>", "code": "<stable_code>"}.
 """
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from jusha.core.csp import CSP, csp_override
 from jusha.core.errors import DomainError
 from jusha.core.openapi import document_errors
 
@@ -24,6 +26,8 @@ api = JushaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Swagger UI (django-ninja's own static files) draws its icons from data: URIs.
+    docs_decorator=csp_override({**settings.SECURE_CSP, "img-src": [CSP.SELF, "data:"]}),
 )
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from jusha.core.csp import CSP
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -87,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "jusha.core.csp.SecurityHeadersMiddleware",  # Content-Security-Policy, Permissions-Policy
     "jusha.core.edge.NulRefusalMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "jusha.core.context_processors.site",
+                "jusha.core.context_processors.csp",
             ],
         },
     }
@@ -208,10 +212,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 JUSHA_UPLOAD_MAX_BYTES = int(os.environ.get("JUSHA_UPLOAD_MAX_BYTES", 8 * 1024 * 1024))
 
 # --- mail -----------------------------------------------------------------------------
+# Development mail is written to files under var/mail/ (one file per message), never to the
+# console: `make run`'s output would otherwise show donors' addresses and receipt links.
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -222,13 +229,44 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Jusha 聚沙 <noreply
 # --- security -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Stricter than strict-origin-when-cross-origin: other sites are never told which page sent
+# a visitor. A page whose own address carries a token answers `strict-origin` (jusha.core.csp).
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if env_bool("JUSHA_HTTPS"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+# HSTS with DEBUG off, on every HTTPS response (Django sends it only over HTTPS: behind a
+# proxy that terminates TLS, set JUSHA_HTTPS=1). Subdomains and preload only when asked.
+SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Content-Security-Policy of every page (jusha.core.csp, shaped like Django 6.0's SECURE_CSP):
+# scripts and styles only from our own static files; an inline <script> runs only with the
+# request's nonce ({{ csp_nonce }}); no inline style, plug-in, framing or foreign form target.
+# A payment provider whose hosted page a form's redirect leads to goes in "form-action".
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page uses, off for every page and anything it embeds (a page that
+# needs one, e.g. the camera for a check-in scanner, sends its own Permissions-Policy).
+JUSHA_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "usb", "browsing-topics",
+    )
+}
 
 # --- Jusha ----------------------------------------------------------------------------
 JUSHA_SITE_NAME = os.environ.get("JUSHA_SITE_NAME", "聚沙 Jusha")
@@ -243,6 +281,12 @@ JUSHA_GIFT_PRESETS = [1000, 2000, 5000, 10000, 20000]
 JUSHA_PAYMENT_INTENT_TTL = int(os.environ.get("JUSHA_PAYMENT_INTENT_TTL", 30 * 60))
 JUSHA_SIGNATURE_TOLERANCE = 300
 JUSHA_IDEMPOTENCY_TTL = 48 * 3600
+# Receipt links in URLs carry a one-use ticket (jusha/giving/receipt_links.py) good for this
+# many seconds: an email's for days, the API's `receipt_url` and the provider's way back for hours.
+JUSHA_RECEIPT_LINK_MAX_AGE = {
+    "email": int(os.environ.get("JUSHA_RECEIPT_LINK_DAYS", "7")) * 86400,
+    "api": int(os.environ.get("JUSHA_RECEIPT_URL_HOURS", "24")) * 3600,
+}
 # Sandbox payment provider: on in development, off by default in production.
 JUSHA_SANDBOX_ENABLED = env_bool("JUSHA_SANDBOX_ENABLED", DEBUG)
 JUSHA_SANDBOX_SECRET = os.environ.get("JUSHA_SANDBOX_SECRET") or ("sandbox:" + SECRET_KEY)
@@ -265,6 +309,8 @@ JUSHA_RATE_LIMITS = {
     "share_link_create": (20, 60),  # per member or address: link floods
     "share_open": (30, 60),  # per address: opens past this are not counted (the link still works)
     "share_report": (10, 3600),
+    "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
+    "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
 
@@ -345,16 +391,29 @@ JUSHA_POSTER_FONT = os.environ.get("JUSHA_POSTER_FONT", "")
 if JUSHA_DEMO and not DEBUG:
     raise ImproperlyConfigured("JUSHA_DEMO=1 is for development only and is refused when DEBUG is off.")
 
+# Every handler carries the redaction filter (jusha/core/logging.py): no credential or token
+# reaches a log line (Authorization values, tokens in URLs, passwords in form dumps, session
+# cookies, signatures). Django's own logger defaults are replaced so that no handler is left
+# without it: its "django" records go to the root's handler, and its error mails (with the
+# request's headers) are not sent; the development server's access lines keep their format.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_secrets": {"()": "jusha.core.logging.RedactSecrets"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["redact_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # The worker polls every second: only problems are worth a line.
         "django_tasks_db": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
 }
-

@@ -20,3 +20,6 @@ JUSHA_RATE_LIMIT_ENABLED = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # Assertions read the English msgids; tests/core/test_i18n.py checks the Chinese default.
 LANGUAGE_CODE = "en"
+# Every HTML page the suite renders is checked against the Content-Security-Policy rules
+# (no inline script without the nonce, no inline style or handler; the security headers).
+MIDDLEWARE = ["tests.page_checks.CheckEveryPage", *MIDDLEWARE]  # noqa: F405

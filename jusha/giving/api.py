@@ -45,7 +45,9 @@ def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref:
 @router.post("/projects/{slug}/donations", auth=anyone, response={201: dict}, openapi_extra=errors(409, 429, idempotent=True))
 def donation_create(request, slug: str, payload: DonationIn):
     """Open a gift. Requires `Idempotency-Key`. Answers with the pay page to send the payer to,
-    and the `access_token` that opens the gift's receipt (shown once)."""
+    the `access_token` that opens the gift's private fields (shown once: send it as
+    `Authorization: Bearer <access_token>`, never in a URL), and `receipt_url`, a one-use
+    link to the receipt page for a browser (good for a day)."""
     key = require_key(request.headers)
     data = payload.dict()
     fingerprint = request_fingerprint("POST", request.path, data if data["ref"] else {k: v for k, v in data.items() if k != "ref"})
@@ -55,8 +57,9 @@ def donation_create(request, slug: str, payload: DonationIn):
 
 @router.get("/donations/{donation_id}", auth=None, response=dict)
 def donation_detail(request, donation_id: uuid.UUID, access_token: str = ""):
-    """A gift's public facts. Message, name and email only with its access token (as
-    `?access_token=` or `Authorization: Bearer`) or to the member who gave it."""
+    """A gift's public facts. Message, name and email only with its access token or to the
+    member who gave it. Send the token as `Authorization: Bearer <access_token>` (preferred);
+    `?access_token=` is still accepted, but a key in a URL travels into histories and logs."""
     donation = permissions.access_donation(donation_id=donation_id, related=("project", "donor", "match"))
     token = access_token or _bearer(request)
     user = request.user if request.user.is_authenticated else token_user(token)

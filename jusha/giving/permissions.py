@@ -16,7 +16,8 @@ from jusha.projects.permissions import access_project
 from jusha.projects.selectors import is_public
 
 FINANCE_ROLES = {"finance", "owner", "staff"}
-RECEIPT_SALT = "jusha.giving.receipt"
+# Not "jusha.giving.receipt": the keys that older receipt emails carried in their links open nothing.
+GRANT_SALT = "jusha.giving.receipt-grant"
 
 
 def access_giving_project(*, slug: str) -> Project:
@@ -60,18 +61,21 @@ def donations_of(*, user):
     return Donation.objects.filter(donor=user).select_related("project").order_by("-created_at")
 
 
-def receipt_link_token(donation: Donation) -> str:
-    """A second key to the receipt, for links in emails (the access token is not stored)."""
-    return signing.dumps(str(donation.pk), salt=RECEIPT_SALT, compress=True)
+def receipt_grant(donation) -> str:
+    """What a browser's session keeps once it has shown a receipt link or the access token:
+    a second key to the receipt that never travels in a URL (receipt_links.py). `donation`
+    is a gift or its id."""
+    return signing.dumps(str(getattr(donation, "pk", donation)), salt=GRANT_SALT)
 
 
 def access_token_valid(donation: Donation, token: str | None) -> bool:
+    """The gift's access token, or a grant a session keeps for it."""
     if not token:
         return False
     if hmac.compare_digest(Donation.digest(token), donation.access_digest):
         return True
     try:
-        return signing.loads(token, salt=RECEIPT_SALT) == str(donation.pk)
+        return signing.loads(token, salt=GRANT_SALT) == str(donation.pk)
     except signing.BadSignature:
         return False
 

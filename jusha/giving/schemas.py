@@ -1,11 +1,9 @@
-from urllib.parse import urlencode
-
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import StrictBool, StrictInt
 
 from jusha.core.events import Contributions
+from jusha.giving import receipt_links
 from jusha.transparency.selectors import log_index_for
 
 # Fields that higher apps add to a gift's API answer (matching: `matched`, `match_status`),
@@ -32,11 +30,6 @@ class RefundIn(Schema):
 
 def _time(value):
     return timezone.localtime(value).isoformat() if value else None
-
-
-def receipt_path(donation, token: str | None = None) -> str:
-    path = reverse("giving:receipt", args=[donation.pk])
-    return f"{path}?{urlencode({'access_token': token})}" if token else path
 
 
 def donation_out(donation, *, private: bool) -> dict:
@@ -71,7 +64,9 @@ def donation_created(donation, token: str, request) -> dict:
     body.update(
         {
             "payment_url": request.build_absolute_uri(donation.payment_url),
-            "receipt_url": request.build_absolute_uri(receipt_path(donation, token)),
+            # A one-use link for a browser (receipt_links.py); the token itself is for
+            # `Authorization: Bearer`, never for a URL.
+            "receipt_url": request.build_absolute_uri(receipt_links.receipt_link(donation, via=receipt_links.API)),
             "access_token": token,
         }
     )

@@ -18,11 +18,11 @@ from jusha.core.audit import audit_record
 from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.core.money import Money, require_currency, require_money, require_positive
+from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
-from jusha.giving import permissions, rules, tasks
+from jusha.giving import permissions, receipt_links, rules, tasks
 from jusha.giving.models import Donation, Refund, StatusChange
-from jusha.giving.schemas import receipt_path
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
 from jusha.ledger.services import gift_journal, project_funds_lock, refund_journal
@@ -144,7 +144,7 @@ def donation_open(
         amount=amount.amount,
         currency=amount.currency,
         description=project.title,
-        return_url=receipt_path(donation, token),
+        return_url=receipt_links.receipt_link(donation, via=receipt_links.API),
     )
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
@@ -397,6 +397,19 @@ def donations_refund_all(*, project: Project, reason: str) -> int:
 
 
 @transaction.atomic
+def receipt_link_send(*, donation: Donation) -> bool:
+    """Send a paid gift's receipt email again, with a new one-use link, to the address the
+    gift was given with (never another): for a donor whose link expired or was used.
+    At most `JUSHA_RATE_LIMITS["receipt_link"]` a gift (RateLimited past it); False when
+    there is nothing to send (no address, never paid)."""
+    rate_limit("receipt_link", f"gift:{donation.pk}")
+    if not donation.email or not donation.receipt_number:
+        return False
+    donation_id = str(donation.pk)
+    transaction.on_commit(lambda: tasks.send_receipt.enqueue(donation_id))
+    return True
+
+
 def donation_claim(*, donation: Donation, access_token: str, user) -> Donation:
     """A guest gift joins the account with the same email, proven by the receipt link."""
     donation = Donation.objects.select_for_update().get(pk=donation.pk)

@@ -5,8 +5,6 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
-from urllib.parse import urlencode
 from django.utils import translation
 from django_tasks import task
 
@@ -23,10 +21,9 @@ def send_receipt(donation_id: str) -> None:
     donation = Donation.objects.select_related("project").get(pk=donation_id)
     if not donation.email:
         return
-    from jusha.giving.permissions import receipt_link_token
+    from jusha.giving.receipt_links import EMAIL, receipt_link
 
-    path = reverse("giving:receipt", args=[donation.pk]) + "?" + urlencode({"access_token": receipt_link_token(donation)})
-    receipt_url = settings.JUSHA_PUBLIC_URL.rstrip("/") + path
+    receipt_url = settings.JUSHA_PUBLIC_URL.rstrip("/") + receipt_link(donation, via=EMAIL)
     with translation.override(settings.LANGUAGE_CODE):
         body = render_to_string("giving/email_receipt.txt", {"donation": donation, "receipt_url": receipt_url})
         send_mail(

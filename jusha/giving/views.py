@@ -5,31 +5,41 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from jusha.core.client import ClientContext, device_cookie
-from jusha.core.errors import DomainError
+from jusha.core.errors import DomainError, RateLimited
 from jusha.core.idempotency import request_fingerprint, run_idempotent
 from jusha.core.pages import domain_errors
-from jusha.giving import permissions, selectors, services
+from jusha.core.ratelimit import client_ip, rate_limit
+from jusha.giving import permissions, receipt_links, selectors, services
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.projects.selectors import largest_unmet_needs
 
+# {donation id: receipt grant} (permissions.receipt_grant): the receipts this browser may
+# see in full. Social's "light the relay" reads it too.
 SESSION_TOKENS = "jusha_donation_tokens"
 
+# Why a receipt link opened only the gift's public facts.
+LINK_REFUSED = {
+    receipt_links.EXPIRED: gettext_lazy("This receipt link has expired."),
+    receipt_links.USED: gettext_lazy("This receipt link has already been used."),
+    receipt_links.INVALID: gettext_lazy("This receipt link is not valid."),
+}
 
-def _remember_token(request, donation_id, token: str) -> None:
-    tokens = request.session.get(SESSION_TOKENS, {})
-    tokens[str(donation_id)] = token
-    request.session[SESSION_TOKENS] = dict(list(tokens.items())[-50:])
+
+def _remember(request, donation_id) -> None:
+    grants = request.session.get(SESSION_TOKENS, {})
+    grants.pop(str(donation_id), None)
+    grants[str(donation_id)] = permissions.receipt_grant(donation_id)
+    request.session[SESSION_TOKENS] = dict(list(grants.items())[-50:])
 
 
 def _token_for(request, donation) -> str:
-    token = request.GET.get("access_token") or request.session.get(SESSION_TOKENS, {}).get(str(donation.pk), "")
-    if token and permissions.access_token_valid(donation, token):
-        _remember_token(request, donation.pk, token)
-        return token
-    return ""
+    """The key to the donation's receipt that this browser's session holds ("" if none)."""
+    key = request.session.get(SESSION_TOKENS, {}).get(str(donation.pk), "")
+    return key if key and permissions.access_token_valid(donation, key) else ""
 
 
 @domain_errors
@@ -60,7 +70,7 @@ def donate(request, slug):
             form.add_error(None, str(exc.detail))
         else:
             if "token" in body:
-                _remember_token(request, body["id"], body["token"])
+                _remember(request, body["id"])
                 return redirect(body["payment_url"])
             form.add_error(None, body.get("detail", _("This gift could not be opened.")))
     suggestions = [] if accepting else largest_unmet_needs(exclude_id=project.pk, limit=3)
@@ -73,19 +83,65 @@ def _opened(donation, token: str) -> dict:
     return {"id": str(donation.pk), "token": token, "payment_url": donation.payment_url}
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @domain_errors
 def receipt(request, donation_id):
     donation = permissions.access_donation(donation_id=donation_id, related=("project__organisation", "donor"))
+    if request.method == "POST" or receipt_links.PARAM in request.GET or "access_token" in request.GET:
+        return _trade(request, donation)
+    return _receipt_page(request, donation)
+
+
+def _receipt_page(request, donation, *, ticket: str = ""):
     token = _token_for(request, donation)
     private = permissions.donation_can_view_private(donation, user=request.user, access_token=token)
-    if request.GET.get("access_token"):
-        return redirect("giving:receipt", donation_id=donation.pk)  # keep the token out of the address bar
     can_claim = bool(
         private and token and request.user.is_authenticated and donation.donor_id is None
         and donation.email and donation.email.lower() == request.user.email.lower()
     )
     template = "giving/receipt_print.html" if request.GET.get("print") else "giving/receipt.html"
-    return render(request, template, {"donation": donation, "private": private, "can_claim": can_claim})
+    return render(request, template, {"donation": donation, "private": private, "can_claim": can_claim, "ticket": ticket})
+
+
+def _trade(request, donation):
+    """A receipt link's ticket (receipt_links.py) or the gift's access token, traded for a
+    key in this browser's session; then the receipt's plain address, so that neither stays
+    in the address bar or the history. A GET never spends a ticket (link checkers and chat
+    previews fetch links): it shows the gift's public facts with a button that opens the
+    whole receipt, and that POST spends it."""
+    held = bool(_token_for(request, donation))
+    if "access_token" in request.GET:
+        token = request.GET["access_token"]
+        outcome = receipt_links.OK if permissions.access_token_valid(donation, token) else receipt_links.INVALID
+    elif request.method == "POST":
+        outcome = receipt_links.ticket_redeem(donation, request.POST.get(receipt_links.PARAM, ""))
+    else:
+        ticket = request.GET[receipt_links.PARAM]
+        outcome = receipt_links.ticket_check(donation, ticket)
+        if outcome == receipt_links.OK and not held:
+            response = _receipt_page(request, donation, ticket=ticket)
+            response["Cache-Control"] = "no-store"
+            return response
+    if outcome == receipt_links.OK:
+        _remember(request, donation.pk)
+    elif not held:
+        messages.warning(request, LINK_REFUSED[outcome])
+    return redirect("giving:receipt", donation_id=donation.pk)
+
+
+@require_POST
+@domain_errors
+def receipt_link_send(request, donation_id):
+    """Email the gift's donor a new receipt link (their own address only, a few a day)."""
+    donation = permissions.access_donation(donation_id=donation_id, related=("project",))
+    try:
+        rate_limit("receipt_link_network", client_ip(request))
+        services.receipt_link_send(donation=donation)
+    except RateLimited as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(request, _("If this gift was given with an e-mail address, a new receipt link is on its way to it."))
+    return redirect("giving:receipt", donation_id=donation.pk)
 
 
 @login_required

@@ -52,8 +52,14 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A phone-sized page; anything the Content-Security-Policy blocked on the way fails the
+    journey (the browser reports each block on the console)."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
+    page.csp_blocked = blocked
     yield page
     context.close()
+    assert blocked == [], "blocked by the Content-Security-Policy: " + " | ".join(blocked)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.giving.models import Donation, Refund, StatusChange
-from jusha.giving.permissions import access_token_valid, receipt_link_token
+from jusha.giving.permissions import access_token_valid, receipt_grant
 from jusha.ledger.models import JournalEntry
 from jusha.transparency.models import Fact
 from tests.factories import make_member, make_project, make_user
@@ -180,7 +180,7 @@ def test_a_guest_gift_is_claimed_only_by_the_account_with_its_email(project):
     assert snapshot() == before
 
     assert claim(donation, rightful).donor_id == rightful.pk
-    assert claim(donation, rightful, receipt_link_token(donation)).donor_id == rightful.pk  # again: still theirs
+    assert claim(donation, rightful, receipt_grant(donation)).donor_id == rightful.pk  # again: still theirs
     with pytest.raises(Conflict):
         claim(donation, make_user("third@example.org"))
     assert Donation.objects.get(pk=donation.pk).donor_id == rightful.pk
