@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from jusha.giving.models import Donation
+from jusha.giving.states import DONATION
 
 # Gifts that count as given: paid, and not wholly refunded.
 COUNTED = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED)
@@ -34,6 +35,16 @@ def project_donations_for_finance(project):
     """Every gift to a project that reached the provider (not those still awaiting payment),
     newest first: the finance members' list."""
     return Donation.objects.filter(project=project).exclude(status=Donation.Status.PENDING).select_related("donor").order_by("-created_at")
+
+
+def with_refund_flags(donations, roles) -> list:
+    """Each gift with `can_refund`: the donation table lets these roles take it to a refunded
+    state from where it stands (the page shows the refund link only then)."""
+    refunded = {Donation.Status.REFUNDED, Donation.Status.PARTIALLY_REFUNDED}
+    donations = list(donations)
+    for donation in donations:
+        donation.can_refund = any(refunded & set(DONATION.targets(donation.status, role)) for role in roles)
+    return donations
 
 
 def project_card_figures(project_ids) -> dict:

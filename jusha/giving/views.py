@@ -169,6 +169,7 @@ def mine(request):
 def project_donations(request, slug):
     project = permissions.access_finance_project(user=request.user, slug=slug)
     page = Paginator(selectors.project_donations_for_finance(project), 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_refund_flags(page.object_list, project.viewer_roles)
     return render(request, "giving/project_donations.html", {"project": project, "page": page})
 
 

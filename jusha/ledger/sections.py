@@ -2,16 +2,21 @@
 apps.py): read here, shaped by the templates and schemas."""
 
 from jusha.core.sections import Section
+from jusha.ledger.permissions import can_record_spending
 from jusha.ledger.schemas import budget_lines_out
 from jusha.ledger.selectors import budget_lines_with_spent, project_entries
 
 
 def project_page(project) -> list[Section]:
-    """The project page's budget with what each line has spent, and its latest entries."""
-    return [
+    """The project page's budget with what each line has spent, and its latest entries; for
+    those who may record spending now, the way to do it."""
+    sections = [
         Section("accounts", "ledger/_project_budget.html", {"budget_lines": budget_lines_with_spent(project)}),
         Section("accounts", "ledger/_project_entries.html", {"entries": project_entries(project)[:10]}),
     ]
+    if can_record_spending(project):
+        sections.append(Section("tools", "ledger/_project_tools.html"))
+    return sections
 
 
 def project_detail_fields(project) -> dict:

@@ -169,3 +169,23 @@ def test_expenditure_page_records_with_voucher(client, project):
     assert JournalEntry.objects.filter(kind="expenditure", amount=12050).count() == 1
     ledger = client.get(f"/ledger/{project.slug}/").content.decode()
     assert "棉衣 10 件" in ledger
+
+
+def test_refund_links_and_tools_come_from_the_tables_and_roles(client):
+    """The finance list offers a refund only where the donation table allows one; the project
+    page offers the finance tools only to those who may use them."""
+    from tests.factories import give, make_member, make_project, make_user
+
+    project = make_project()
+    paid, failed = give(project, 5000), give(project, 3000, result="failed")
+    finance, editor = make_member(project.organisation, "finance"), make_member(project.organisation, "editor")
+    client.force_login(finance)
+    listing = client.get(f"/donations/project/{project.slug}/").content.decode()
+    assert f"/donations/{paid.pk}/refund/" in listing and f"/donations/{failed.pk}/refund/" not in listing
+    page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "Gifts and refunds" in page and "Record an expenditure" in page
+    client.force_login(editor)
+    page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "Gifts and refunds" not in page and "Record an expenditure" not in page
+    client.force_login(make_user())
+    assert "Gifts and refunds" not in client.get(f"/projects/{project.slug}/").content.decode()
