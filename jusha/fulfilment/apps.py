@@ -37,6 +37,11 @@ def _contribute_to_project_pages():
     project.detail_sections.register(sections.project_page, order=40)
     project.api_detail_fields.register(sections.project_detail_fields, order=40)
 
+    from jusha.giving import contributions as gift
+
+    gift.receipt_sections.register(sections.receipt_page, order=40)
+    gift.mine_sections.register(sections.my_gifts_page, order=40)
+
 
 def _contribute_to_organisation_pages():
     """The members' dashboard shows each organisation's batches waiting for action."""

@@ -24,3 +24,14 @@ def organisation_dashboard(memberships) -> dict[int, Section]:
 def project_detail_fields(project) -> dict:
     """The project API's batch size (units per delivery batch; None without a plan)."""
     return {"batch_size": selectors.batch_size_of(project)}
+
+
+def receipt_page(donation) -> Section:
+    """A gift's receipt: the delivery batches its money went into."""
+    return Section("impact", "fulfilment/_impact.html", {"donations": donation, "donor_impact": selectors.donor_impact_rows(donation)})
+
+
+def my_gifts_page(donations) -> Section:
+    """A member's gifts page: the batches their gifts went into."""
+    return Section("impact", "fulfilment/_impact.html", {
+        "donations": donations, "with_project": True, "donor_impact": selectors.donor_impact_rows(donations)})

@@ -12,10 +12,13 @@ from jusha.core.client import ClientContext, device_cookie
 from jusha.core.errors import DomainError, RateLimited
 from jusha.core.idempotency import request_fingerprint, run_idempotent
 from jusha.core.pages import domain_errors
+from jusha.core.sections import collect_sections
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.giving import permissions, receipt_links, selectors, services
+from jusha.giving.contributions import mine_sections, receipt_sections
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.projects.selectors import largest_unmet_needs
+from jusha.transparency.receipts import receipt_check
 
 # {donation id: receipt grant} (permissions.receipt_grant): the receipts this browser may
 # see in full. Social's "light the relay" reads it too.
@@ -99,8 +102,12 @@ def _receipt_page(request, donation, *, ticket: str = ""):
         private and token and request.user.is_authenticated and donation.donor_id is None
         and donation.email and donation.email.lower() == request.user.email.lower()
     )
-    template = "giving/receipt_print.html" if request.GET.get("print") else "giving/receipt.html"
-    return render(request, template, {"donation": donation, "private": private, "can_claim": can_claim, "ticket": ticket})
+    if request.GET.get("print"):
+        return render(request, "giving/receipt_print.html", {"donation": donation, "private": private})
+    return render(request, "giving/receipt.html", {
+        "donation": donation, "private": private, "can_claim": can_claim, "ticket": ticket,
+        "receipt_check": receipt_check(donation), "sections": collect_sections(receipt_sections, donation),
+    })
 
 
 def _trade(request, donation):
@@ -161,7 +168,8 @@ def claim(request, donation_id):
 @login_required
 def mine(request):
     page = Paginator(permissions.donations_of(user=request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "giving/mine.html", {"page": page})
+    page.object_list = list(page.object_list)
+    return render(request, "giving/mine.html", {"page": page, "sections": collect_sections(mine_sections, page.object_list)})
 
 
 @login_required

@@ -38,3 +38,7 @@ def _contribute_to_project_pages():
     from jusha.projects import contributions as project
 
     project.detail_sections.register(sections.project_page, order=20)
+
+    from jusha.giving import contributions as gift
+
+    gift.receipt_sections.register(sections.receipt_page, order=20)

@@ -9,3 +9,8 @@ def project_page(project) -> Section:
     """Beside the project's progress: what sponsors matched, and the pools matching it now."""
     return Section("figures", "matching/_project_matched.html",
                    {"project_matching": selectors.project_matching(project)})
+
+
+def receipt_page(donation) -> Section:
+    """A gift's receipt: its match, if it has one."""
+    return Section("figures", "matching/_donation_match.html", {"donation_match": selectors.donation_match_info(donation)})

@@ -24,3 +24,7 @@ def _contribute_to_project_pages():
     from jusha.social import sections
 
     project.detail_sections.register(sections.project_page, order=30)
+
+    from jusha.giving import contributions as gift
+
+    gift.receipt_sections.register(sections.receipt_page, order=30)

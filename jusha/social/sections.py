@@ -10,3 +10,8 @@ def project_page(project) -> list[Section]:
         Section("head", "social/_meta.html"),
         Section("figures", "social/_share.html", {"can_see_sharing_figures": can_see_sharing_figures(project)}),
     ]
+
+
+def receipt_page(donation) -> Section:
+    """A gift's receipt: lighting the relay (the template shows it to the donor of a paid gift)."""
+    return Section("invite", "social/_light.html")

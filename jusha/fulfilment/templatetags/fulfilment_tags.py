@@ -15,24 +15,28 @@ from jusha.fulfilment import selectors
 register = template.Library()
 
 
-def _given(context, name: str, read):
-    return context[name] if name in context else read()
+def _given(context, name: str):
+    """What the page passed under the tag's name (its section reads it with the selector of
+    that name): tags draw, they never query."""
+    if name not in context:
+        raise KeyError(f"the page passes `{name}` (fulfilment.selectors) to draw it")
+    return context[name]
 
 
 @register.simple_tag(takes_context=True)
 def project_fulfilment(context, project) -> dict:
-    return _given(context, "project_fulfilment", lambda: selectors.project_fulfilment(project))
+    return _given(context, "project_fulfilment")
 
 
 @register.simple_tag(takes_context=True)
 def donor_impact(context, donations) -> list:
     """[(donation, [Share]), …] for the gifts (or the one gift) that went into a batch."""
-    return _given(context, "donor_impact", lambda: selectors.donor_impact_rows(donations))
+    return _given(context, "donor_impact")
 
 
 @register.simple_tag(takes_context=True)
 def batches_needing_action(context, organisation) -> list:
-    return _given(context, "batches_needing_action", lambda: selectors.batches_needing_action(organisation))
+    return _given(context, "batches_needing_action")
 
 
 @register.filter

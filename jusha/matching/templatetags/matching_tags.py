@@ -7,28 +7,25 @@ register = template.Library()
 SHARED = {"email": gettext_lazy("email"), "device": gettext_lazy("device"), "network": gettext_lazy("network")}
 
 
-def _given(context, name: str, read):
-    """What the page passed under the tag's name (read by the selector of that name), or,
-    for a page that does not pass it yet (one drawn by an app below matching, until its
-    extension point carries matching's data), read now."""
-    return context[name] if name in context else read()
+def _given(context, name: str):
+    """What the page passed under the tag's name (its section reads it with the selector of
+    that name): tags draw, they never query."""
+    if name not in context:
+        raise KeyError(f"the page passes `{name}` (matching.selectors) to draw it")
+    return context[name]
 
 
 @register.simple_tag(takes_context=True)
 def donation_match(context, donation) -> dict:
     """{% donation_match donation as m %}: m.matched, m.status, m.pool (None without a match);
     the page passes `donation_match` (selectors.donation_match_info)."""
-    from jusha.matching.selectors import donation_match_info
-
-    return _given(context, "donation_match", lambda: donation_match_info(donation))
+    return _given(context, "donation_match")
 
 
 @register.simple_tag(takes_context=True)
 def project_matching(context, project) -> dict:
     """The page passes `project_matching` (selectors.project_matching)."""
-    from jusha.matching.selectors import project_matching as read
-
-    return _given(context, "project_matching", lambda: read(project))
+    return _given(context, "project_matching")
 
 
 @register.filter

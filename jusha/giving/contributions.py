@@ -1,0 +1,15 @@
+"""What the apps above giving add to a gift's pages. A gift's match, the batches it paid for
+and the relay it can light belong to matching, fulfilment and social: they fill these in
+their `AppConfig.ready()` (core.sections), and giving never names them."""
+
+from jusha.core.events import Contributions
+
+receipt_sections = Contributions("gift receipt sections")
+"""provider(donation) -> core.sections.Section, a list of them, or None: parts of the receipt
+(`giving/receipt.html`), in these slots: "figures" (inside the receipt's list of facts),
+"impact" (where the money went), "invite" (what the donor can do next). The template runs
+with the page's context (`donation`, `private`, ...) plus the section's own."""
+
+mine_sections = Contributions("my gifts sections")
+"""provider(donations) -> Section(s) for the member's "my gifts" page, slot "impact"
+(`donations`: the gifts on the page shown)."""
