@@ -19,7 +19,9 @@ class DonationIn(Schema):
     message: str = Field("", max_length=2000)
     name: str = Field("", max_length=200)
     anonymous: StrictBool = False
-    show_message: StrictBool = Field(False, description="Show the message on the project page and in the gift's public answer")
+    show_message: StrictBool = Field(
+        False, description="Show the message on the project page and in the gift's public answer"
+    )
     email: str = Field("", max_length=254)
     ref: str = Field("", max_length=200, description="Share-link code (ignored if unknown, expired or another project's)")
 

@@ -24,7 +24,9 @@ class ShareLinkFiguresOut(Schema):
         "amount minus it would give back fewer than 3 gifts of which one was anonymous"
     )
     downstream_donations: int = Field(..., description="Paid gifts through this link and every link passed on below it")
-    downstream_amount: int | None = Field(..., description="Minor units; null (hidden) below 3 gifts if any was anonymous")
+    downstream_amount: int | None = Field(
+        ..., description="Minor units; null (hidden) below 3 gifts if any was anonymous"
+    )
     depth: int = Field(..., description="Generation in the relay: 1 for a link nobody passed on to its sharer")
     currency: str
 

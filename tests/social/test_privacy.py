@@ -174,13 +174,15 @@ def test_a_members_total_never_gives_back_a_hidden_link(trees, data):
     shown = [schemas.figures_out(link(), f)["downstream_amount"] for f in figures]
     total = influence.inspired_amount_shown
     cells = [rules.Cell(f.downstream_donations, f.downstream_amount, f.downstream_anonymous) for f in figures]
-    everything = rules.Cell(*(sum(values) for values in zip(*((c.gifts, c.amount, c.anonymous) for c in cells))))
+    everything = rules.Cell(sum(c.gifts for c in cells), sum(c.amount for c in cells), sum(c.anonymous for c in cells))
     if rules.is_small_for_owner(everything):
         assert total is None
     if total is not None:
         assert total == everything.amount
         hidden = [c for c, s in zip(cells, shown) if s is None]
-        group = rules.Cell(sum(c.gifts for c in hidden), sum(c.amount for c in hidden), sum(c.anonymous for c in hidden))
+        group = rules.Cell(
+            sum(c.gifts for c in hidden), sum(c.amount for c in hidden), sum(c.anonymous for c in hidden)
+        )
         assert total - sum(s for s in shown if s is not None) == group.amount
         assert not rules.is_small_for_owner(group)
     elif not any(rules.is_small_for_owner(c) for c in cells):
@@ -264,7 +266,8 @@ def test_one_gift_of_12_34_in_generation_2_cannot_be_read_off_the_relay(client, 
     from tests.social.test_api import bearer
 
     mine = client.get(f"/api/v1/share-links/{root.code}", **bearer(sharer)).json()
-    assert (mine["donations"], mine["amount"], mine["downstream_donations"], mine["downstream_amount"]) == (3, None, 4, 7234)
+    figures = (mine["donations"], mine["amount"], mine["downstream_donations"], mine["downstream_amount"])
+    assert figures == (3, None, 4, 7234)
 
 
 @pytest.mark.django_db
