@@ -31,7 +31,8 @@ def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref:
         project = project_for()
         donation, token = services.donation_open(
             project=project, amount=money_in(payload.amount, payload.currency), client=client, donor=user, ref=ref,
-            message=payload.message, name=payload.name, anonymous=payload.anonymous, email=payload.email,
+            message=payload.message, show_message=payload.show_message, name=payload.name, anonymous=payload.anonymous,
+            email=payload.email,
             context=context, within=lambda d, t: done(201, schemas.donation_created(d, t, request)),
         )
         return 201, schemas.donation_created(donation, token, request)
@@ -50,7 +51,10 @@ def donation_create(request, slug: str, payload: DonationIn):
     link to the receipt page for a browser (good for a day)."""
     key = require_key(request.headers)
     data = payload.dict()
-    fingerprint = request_fingerprint("POST", request.path, data if data["ref"] else {k: v for k, v in data.items() if k != "ref"})
+    # Fields added later count only when given, so a request's fingerprint stays what it was.
+    fingerprint = request_fingerprint(
+        "POST", request.path, {k: v for k, v in data.items() if v or k not in ("ref", "show_message")}
+    )
     return open_gift(request, key=key, fingerprint=fingerprint, payload=payload, ref=payload.ref,
                      project_for=lambda: permissions.access_giving_project(slug=slug))
 

@@ -14,6 +14,7 @@ class DonationForm(forms.Form):
     preset = forms.ChoiceField(label=_("Amount"), required=False, widget=forms.RadioSelect)
     custom = MoneyField(label=_("Or another amount (yuan)"), required=False, max_length=20)
     message = forms.CharField(label=_("Message (optional)"), required=False, max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+    show_message = forms.BooleanField(label=_("Show my message on the project page"), required=False)
     name = forms.CharField(label=_("Name shown on the donors' wall (optional)"), required=False, max_length=40)
     anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
     email = forms.EmailField(label=_("Email for the receipt (optional)"), required=False)

@@ -25,6 +25,7 @@ class Donation(models.Model):
     message = models.CharField(_("message"), max_length=200, blank=True)
     name = models.CharField(_("name shown"), max_length=40, blank=True)
     anonymous = models.BooleanField(_("give anonymously"), default=False)
+    show_message = models.BooleanField(_("show my message on the project page"), default=False)
     donor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="donations"
     )
@@ -69,6 +70,13 @@ class Donation(models.Model):
     @property
     def refundable_display(self) -> str:
         return Money(self.amount - self.refunded_amount, self.currency).display()
+
+    @property
+    def public_message(self) -> str:
+        """The one rule for a gift's message: public only when the donor ticked "show my
+        message" (whether or not they gave anonymously, which hides the name only). Pages
+        and answers for anyone but the donor show this, never `message`."""
+        return self.message if self.show_message else ""
 
     @property
     def public_name(self) -> str:

@@ -17,6 +17,9 @@ class DonationIn(Schema):
     message: str = Field("", max_length=2000)
     name: str = Field("", max_length=200)
     anonymous: StrictBool = False
+    show_message: StrictBool = Field(
+        False, description="Show the message on the project page and in the gift's public answer"
+    )
     email: str = Field("", max_length=254)
     ref: str = Field("", max_length=200, description="Share-link code (ignored if unknown, expired or another project's)")
 
@@ -43,6 +46,7 @@ def donation_out(donation, *, private: bool) -> dict:
         "receipt_number": donation.receipt_number,
         "anonymous": donation.anonymous,
         "donor_name": donation.public_name,
+        "show_message": donation.show_message,
         "overflow": donation.overflow,
         "matched": 0,
         "match_status": "none",
@@ -56,6 +60,8 @@ def donation_out(donation, *, private: bool) -> dict:
         body.update(fields)
     if private:
         body.update({"message": donation.message, "name": donation.name, "email": donation.email})
+    elif donation.show_message:
+        body["message"] = donation.public_message
     return body
 
 

@@ -51,7 +51,7 @@ def donate(request, slug):
     accepting, code, reason = services.project_accepting(project)
     form = DonationForm(request.POST or None, currency=project.currency, initial={"idempotency_key": uuid.uuid4().hex})
     if request.method == "POST" and accepting and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("amount", "message", "name", "anonymous", "email")}
+        data = {k: form.cleaned_data[k] for k in ("amount", "message", "show_message", "name", "anonymous", "email")}
         if not request.session.session_key:
             request.session.save()
         scope = f"session:{request.session.session_key}"

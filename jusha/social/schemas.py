@@ -19,9 +19,14 @@ class ShareLinkFiguresOut(Schema):
     code: str
     opens: int = Field(..., description="Visitor-days: a visitor counts once a day; bots and the sharer do not")
     donations: int = Field(..., description="Paid gifts made through this link")
-    amount: int | None = Field(..., description="Minor units; null (hidden) below 3 gifts if any was anonymous")
+    amount: int | None = Field(
+        ..., description="Minor units; null (hidden) below 3 gifts if any was anonymous, or when the downstream "
+        "amount minus it would give back fewer than 3 gifts of which one was anonymous"
+    )
     downstream_donations: int = Field(..., description="Paid gifts through this link and every link passed on below it")
-    downstream_amount: int | None
+    downstream_amount: int | None = Field(
+        ..., description="Minor units; null (hidden) below 3 gifts if any was anonymous"
+    )
     depth: int = Field(..., description="Generation in the relay: 1 for a link nobody passed on to its sharer")
     currency: str
 
@@ -34,8 +39,11 @@ class DepthOut(Schema):
     depth: int
     links: int
     opens: int
-    donations: Figure
-    amount: int | None
+    donations: Figure | None = Field(
+        ..., description='Paid gifts in this generation: "<3" for fewer than 3; null when hidden because the '
+        "relay's totals minus the other generations would otherwise give back a generation of fewer than 3 gifts"
+    )
+    amount: int | None = Field(..., description="Minor units; null when the count is not a number")
 
 
 class BranchingOut(Schema):
@@ -70,15 +78,18 @@ def link_out(link, request) -> dict:
 
 
 def figures_out(link, figures) -> dict:
+    """A link's figures for its owner (rules.owner_figures: no amount given back by subtraction)."""
+    amount, downstream_amount = rules.owner_figures(
+        rules.Cell(figures.donations, figures.amount, figures.anonymous),
+        rules.Cell(figures.downstream_donations, figures.downstream_amount, figures.downstream_anonymous),
+    )
     return {
         "code": link.code,
         "opens": figures.opens,
         "donations": figures.donations,
-        "amount": rules.owner_amount(figures.donations, figures.amount, figures.anonymous),
+        "amount": amount,
         "downstream_donations": figures.downstream_donations,
-        "downstream_amount": rules.owner_amount(
-            figures.downstream_donations, figures.downstream_amount, figures.downstream_anonymous
-        ),
+        "downstream_amount": downstream_amount,
         "depth": link.depth,
         "currency": link.project.currency,
     }

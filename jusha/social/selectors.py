@@ -132,7 +132,11 @@ def relay_summary(project) -> RelaySummary:
 
 def public_relay(summary: RelaySummary) -> dict:
     """The relay as anyone but a link's owner may see it: figures resting on fewer than
-    three gifts (or donors) become "fewer than 3", and amounts behind them are hidden."""
+    three gifts (or donors) become "fewer than 3", and amounts behind them are hidden.
+    The generations are published beside the relay's totals, so a generation beside a
+    hidden one is hidden too (None) whenever the totals minus the shown generations would
+    give back fewer than three gifts (rules.public_cells)."""
+    generations = rules.public_cells([(row["gifts"], row["amount"]) for row in summary.depths.values()])
     return {
         "links": summary.links,
         "sharers": summary.links,
@@ -154,10 +158,10 @@ def public_relay(summary: RelaySummary) -> dict:
                 "depth": d,
                 "links": row["links"],
                 "opens": row["opens"],
-                "donations": rules.public_count(row["gifts"]),
-                "amount": rules.public_amount(row["gifts"], row["amount"]),
+                "donations": donations,
+                "amount": amount,
             }
-            for d, row in summary.depths.items()
+            for (d, row), (donations, amount) in zip(summary.depths.items(), generations)
         ],
     }
 
@@ -191,6 +195,16 @@ class MemberInfluence:
     inspired: int = 0  # gifts set in motion: through their links and every link below them
     inspired_amount: int = 0
     inspired_anonymous: int = 0
+
+    @property
+    def inspired_amount_shown(self) -> int | None:
+        """The amount given through all their relays, as the member may see it: hidden when
+        it, minus the amounts shown per link, would give back a few anonymous gifts."""
+        return rules.owner_total(
+            rules.Cell(link.figures.downstream_donations, link.figures.downstream_amount,
+                       link.figures.downstream_anonymous)
+            for link in self.links
+        )
 
 
 def member_influence(user) -> MemberInfluence:

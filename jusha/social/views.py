@@ -134,7 +134,7 @@ def _depth_charts(public: dict):
 
     def gifts(row):
         count = row["donations"]
-        return (count, str(count)) if isinstance(count, int) else (0, _("fewer than 3"))
+        return (count, str(count)) if isinstance(count, int) else (0, _("fewer than 3") if count else _("hidden"))
 
     links = charts.bar_chart([(str(row["depth"]), row["links"], str(row["links"])) for row in public["depths"]])
     return links, charts.bar_chart([(str(row["depth"]), *gifts(row)) for row in public["depths"]])
@@ -181,7 +181,7 @@ def me(request):
          for link in influence.links[:20]], label_width=140,
     )
     rows = [(link, schemas.figures_out(link, link.figures), link.reached) for link in influence.links]
-    inspired_amount = rules.owner_amount(influence.inspired, influence.inspired_amount, influence.inspired_anonymous)
+    inspired_amount = influence.inspired_amount_shown
     return render(request, "social/me.html", {
         "influence": influence, "rows": rows, "inspired_amount": inspired_amount, "chart": chart,
     })

@@ -126,7 +126,7 @@ def test_home_page_uses_the_cards(client, org):
 
 def test_detail_shows_rules_progress_budget_and_ledger(client, org):
     project = make_project(org, goal=100_000, shortfall_rule="refund", overflow_rule="keep", region_code="511921")
-    give(project, 25_000, name="Li Lei", message="Stay warm")
+    give(project, 25_000, name="Li Lei", message="Stay warm", show_message=True)
     give(project, 5_000, name="Hidden Name", anonymous=True)
     page = text(client.get(reverse("projects:detail", args=[project.slug])))
     assert project.title in page and f"/orgs/{org.slug}/" in page and "四川省 巴中市 通江县" in page

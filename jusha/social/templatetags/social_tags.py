@@ -15,7 +15,10 @@ def absolute_url(context, name, *args) -> str:
 
 @register.filter
 def figure(value) -> str:
-    """A count as the privacy rules left it: "<3" reads "fewer than 3"."""
+    """A count as the privacy rules left it: "<3" reads "fewer than 3", None (hidden beside
+    a small figure, see rules.suppressed_cells) reads "hidden"."""
+    if value is None:
+        return _("hidden")
     return _("fewer than 3") if value == rules.FEWER else value
 
 
