@@ -37,6 +37,14 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _active_pools_read_every_time(settings):
+    """This process keeps the active matching pools for up to a second (settings); a test
+    that counts queries would count one more whenever the run is slow enough to cross that
+    second. Tests read them every time; the cache's own tests set the window they test."""
+    settings.JUSHA_MATCHING = {**settings.JUSHA_MATCHING, "pools_fresh_seconds": 0}
+
+
+@pytest.fixture(autouse=True)
 def _no_chunks_from_other_tests():
     """Each test's database starts empty: the pool chunks, accounts and active pools this
     process remembers are gone too."""

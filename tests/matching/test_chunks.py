@@ -115,6 +115,7 @@ def test_a_pool_opened_by_another_process_matches_once_the_list_is_renewed(monke
     JUSHA_MATCHING["pools_fresh_seconds"]: a pool opened elsewhere matches from then on."""
     from jusha.matching import selectors
 
+    settings.JUSHA_MATCHING = {**settings.JUSHA_MATCHING, "pools_fresh_seconds": 3600}  # this process keeps its list
     project = make_project(goal=10_000_000)
     give(project, 1000)  # no pool yet: this process lists none
     listed = selectors._active
