@@ -61,9 +61,14 @@ def main() -> int:
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    # The task worker beside it, as `make run` has: it writes gifts into the public log, so
+    # receipts show their log entry rather than "being added".
+    worker = subprocess.Popen([sys.executable, "manage.py", "jusha_worker"], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     problems = []
     try:
         wait_for(base + "/healthz")
+        time.sleep(float(os.environ.get("SCREENSHOT_SETTLE", "3")))  # the worker's first round
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=executable, headless=True, args=ARGS)
             for kind, viewport in VIEWPORTS.items():
@@ -92,8 +97,9 @@ def main() -> int:
                 context.close()
             browser.close()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=10)
     print(f"screenshots in {OUT}")
     for problem in problems:
         print("problem:", problem)
