@@ -54,6 +54,10 @@ def main() -> int:
     if not executable:
         raise SystemExit(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)")
 
+    if shutil.which("fc-list") and not subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip():
+        print("warning: no Chinese font on this machine, the pages will show boxes; "
+              "apt-get install fonts-noto-cjk (a reader's phone has its own)", file=sys.stderr)
+
     from playwright.sync_api import sync_playwright
 
     base = f"http://127.0.0.1:{PORT}"
