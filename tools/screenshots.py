@@ -7,6 +7,7 @@ SCREENSHOT_PORT (8765), drives Debian's chromium through Playwright's executable
 its viewport scrolls sideways on a phone) and stops the server. Exit status 1 if a page
 failed to load or overflowed."""
 
+import base64
 import os
 import shutil
 import subprocess
@@ -86,6 +87,13 @@ def main() -> int:
                 for name, path in pages:
                     response = page.goto(base + path, wait_until="networkidle")
                     status = response.status if response else 0
+                    if name == "share" and page.locator("[data-testid=make-link]").count():
+                        # A guest's own link, so the page shows its poster; the PNG the
+                        # browser drew goes beside the page's picture.
+                        page.locator("[data-testid=make-link]").click()
+                        page.wait_for_selector("img[data-testid=poster-image][data-format=png]")
+                        src = page.locator("img[data-testid=poster-image]").get_attribute("src")
+                        (OUT / kind / "share-poster.png").write_bytes(base64.b64decode(src.split(",", 1)[1]))
                     width = page.evaluate("document.documentElement.scrollWidth")
                     height = page.evaluate("document.documentElement.scrollHeight")
                     target = OUT / kind / f"{name}.png"
