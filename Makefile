@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-pg e2e bench bench-quick install messages migrate demo clean
+.PHONY: run test test-pg e2e bench bench-quick install messages migrate demo screenshots clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: demo
 # Debian's chromium is not installed; CI makes that a failure).
 test: install
 	$(PY) -m pytest
+
+# Every public page in Simplified Chinese at 1280 px and 390 px, in var/screenshots/, against
+# its own server (port SCREENSHOT_PORT, default 8765) on the demo data; Debian's chromium.
+screenshots: demo
+	DEBUG=1 JUSHA_DEMO=1 $(PY) tools/screenshots.py
 
 bench: install
 	$(PY) bench/run_all.py

@@ -103,7 +103,10 @@ def _receipt_page(request, donation, *, ticket: str = ""):
         and donation.email and donation.email.lower() == request.user.email.lower()
     )
     if request.GET.get("print"):
-        return render(request, "giving/receipt_print.html", {"donation": donation, "private": private})
+        return render(request, "giving/receipt_print.html", {
+            "donation": donation, "private": private, "receipt_check": receipt_check(donation),
+            "sections": collect_sections(receipt_sections, donation),
+        })
     return render(request, "giving/receipt.html", {
         "donation": donation, "private": private, "can_claim": can_claim, "ticket": ticket,
         "receipt_check": receipt_check(donation), "sections": collect_sections(receipt_sections, donation),

@@ -166,6 +166,27 @@ def poster(project, url: str, *, embed_cover: bool = True) -> Poster:
     )
 
 
+def poster_canvas(project, url: str) -> dict:
+    """What the share page's script (social/poster.js) draws the PNG poster from, in the
+    reader's browser with the phone's own fonts, so the server needs no font: the texts,
+    the progress, the cover's address and the QR code's modules ("1" dark, rows joined by
+    ","), the same matrix as the SVG poster's."""
+    matrix = qr_matrix(url)
+    return {
+        "title": xml_text(project.title),
+        "organisation": xml_text(project.organisation.name),
+        "progress": progress_text(project),
+        "bar": project.bar,
+        "url": url,
+        "site": settings.JUSHA_SITE_NAME,
+        "qr": ",".join("".join("1" if cell else "0" for cell in row) for row in matrix),
+        "cover": project.cover.url if project.cover else "",
+        "cta": _("Scan to give"),
+        "cta2": _("and pass it on: 爱心接力"),
+        "tagline": _("Small gifts, gathered through friends"),
+    }
+
+
 def poster_svg(project, url: str) -> str:
     return render_to_string("social/poster.svg", {"poster": poster(project, url), "W": WIDTH, "H": HEIGHT})
 

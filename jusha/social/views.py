@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from jusha.core import pages
+from jusha.core.csp import CSP, csp_override
 from jusha.core.errors import DomainError, RateLimited
 from jusha.core.ratelimit import rate_limit
 from jusha.giving.views import SESSION_TOKENS
@@ -54,7 +55,13 @@ def open_link(request, code):
     return redirect("projects:detail", link.project.slug)
 
 
+# The share page shows the poster its script draws on a canvas as a data: image, so that a
+# phone can long-press to save or send it; data: images on this page only.
+SHARE_CSP = {**settings.SECURE_CSP, "img-src": [CSP.SELF, "data:"]}
+
+
 @require_http_methods(["GET", "POST"])
+@csp_override(SHARE_CSP)
 @domain_errors
 def share(request, slug):
     """The visitor's share link for a project (a guest's is bound to this browser), with its
@@ -71,6 +78,7 @@ def share(request, slug):
         "project": project, "link": link, "mine": _mine(link),
         "url": request.build_absolute_uri(reverse("social:open", args=[link.code])) if link else "",
         "png": bool(settings.JUSHA_POSTER_FONT),
+        "canvas": posters.poster_canvas(project, request.build_absolute_uri(reverse("social:open", args=[link.code]))) if link else None,
     })
 
 

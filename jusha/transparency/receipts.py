@@ -35,7 +35,7 @@ class ReceiptCheck:
     @property
     def command(self) -> str:
         witnesses = "".join(f" --witness '{vkey}'" for vkey, _url in settings.JUSHA_LOG_WITNESSES)
-        return (f"python -m jusha.transparency.verify jusha-{self.receipt}.tlog-proof --key '{self.vkey}'{witnesses}"
+        return (f"python jusha-verify.py jusha-{self.receipt}.tlog-proof --key '{self.vkey}'{witnesses}"
                 f" --receipt {self.receipt} --amount {self.amount}")
 
 

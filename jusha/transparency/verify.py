@@ -1,14 +1,18 @@
 """Verify a Jusha receipt's proof bundle offline: the standard library and `cryptography` only.
 
-    python -m jusha.transparency.verify receipt.tlog-proof --key 'jusha.localhost/log+1a2b3c4d+AR...'
-        [--receipt JS2026...] [--amount 5000] [--witness VKEY ...] [--quorum N]
+    python jusha-verify.py receipt.tlog-proof --key 'jusha.localhost/log+1a2b3c4d+AR...'
+        [--receipt JS2026...] [--amount 5000] [--witness VKEY ...] [--quorum N] [--lang zh-Hans|en]
+
+(jusha-verify.py is this module and the ones it uses in one file, from /log/jusha-verify.py;
+in a clone of the repository, `python -m jusha.transparency.verify` is the same program.)
 
 Checks, in order, each by name: format (the bundle parses), origin (the checkpoint is
 from the log the key names), signature (the log signed it; every other signature line is
 by a --witness key and verifies), witnesses (at least --quorum of them cosigned), leaf (the
 entry is a canonical fact), inclusion (the entry is at its index in the signed tree), facts
 (the entry is the receipt's: --receipt, --amount). Prints what was verified in plain words
-and exits 0; otherwise names the failed check and exits with its number (2 to 8).
+and exits 0; otherwise names the failed check and exits with its number (2 to 8). Speaks
+Simplified Chinese unless --lang en (the names of the checks stay as above in both).
 """
 
 from __future__ import annotations
@@ -35,6 +39,69 @@ class VerifyError(Exception):
         return 2 + CHECKS.index(self.check)
 
 
+LANGUAGES = ("zh-Hans", "en")
+MESSAGES = {
+    "en": {
+        "signed": "OK: the log {origin} signed a checkpoint of {size} entries (signature checked).",
+        "included": "OK: entry {index} is included in that checkpoint (inclusion proof checked).",
+        "says": "OK: the entry says: {what}.",
+        "cosigned": "OK: cosigned by the witnesses {names}.",
+        "note": "Note: compare the entry with your receipt, or pass --receipt and --amount to have it checked.",
+        "failed": "FAILED check {check}: {detail}",
+        "why": "{explain}",
+        "not_utf8": "the bundle is not UTF-8 text",
+        "cannot_read": "cannot read {path}: {error}",
+    },
+    "zh-Hans": {
+        "signed": "通过：日志 {origin} 签署了一个含 {size} 条记录的检查点（签名已核验）。",
+        "included": "通过：第 {index} 条记录在这个检查点之中（包含证明已核验）。",
+        "says": "通过：这条记录写的是：{what}。",
+        "cosigned": "通过：见证方 {names} 已联署这个检查点。",
+        "note": "提示：请把这条记录和您的收据对照，或加上 --receipt 和 --amount，由本程序替您核对。",
+        "failed": "未通过：{name}检查（FAILED check {check}）。{explain}",
+        "why": "详情：{detail}",
+        "not_utf8": "证明文件不是 UTF-8 文本",
+        "cannot_read": "无法读取 {path}：{error}",
+    },
+}
+CHECK_NAMES = {"format": "格式", "origin": "来源", "signature": "签名", "witnesses": "见证",
+               "leaf": "记录", "inclusion": "包含证明", "facts": "收据信息"}
+EXPLAIN = {
+    "en": {
+        "format": "The proof file or a key is malformed: perhaps an incomplete download.",
+        "origin": "The checkpoint is not from the log the key names.",
+        "signature": "The checkpoint's signature does not hold: the file was changed, or the key is not the log's.",
+        "witnesses": "Too few witnesses cosigned the checkpoint.",
+        "leaf": "The entry in the proof file is not a well-formed record.",
+        "inclusion": "The entry is not part of the signed log: the file was changed.",
+        "facts": "The entry is not this receipt's: the receipt number or the amount differs.",
+    },
+    "zh-Hans": {
+        "format": "证明文件或密钥的格式不对，可能没有下载完整。",
+        "origin": "这个检查点不是密钥所指的那个日志发布的。",
+        "signature": "检查点的签名不成立：文件被改动过，或者密钥不是这个日志的。",
+        "witnesses": "联署这个检查点的见证方不够。",
+        "leaf": "证明文件里的记录格式不规范。",
+        "inclusion": "这条记录不在已签名的日志之中：文件被改动过。",
+        "facts": "这条记录不是这张收据的：收据编号或金额不一致。",
+    },
+}
+FACT_NAMES = {"kind": "类型", "receipt": "收据编号", "amount": "金额（分）", "currency": "币种",
+              "project": "项目", "id": "编号", "at": "时间", "refund": "退款", "donation": "捐款"}
+
+
+def say(lang: str, key: str, **values) -> str:
+    return MESSAGES.get(lang, MESSAGES["zh-Hans"])[key].format(**values)
+
+
+def failure(error: "VerifyError", lang: str) -> str:
+    """The failed check, named, explained, with the detail, in the reader's language."""
+    lang = lang if lang in MESSAGES else "zh-Hans"
+    head = say(lang, "failed", check=error.check, name=CHECK_NAMES.get(error.check, error.check),
+               explain=EXPLAIN[lang].get(error.check, ""), detail=str(error))
+    return head if lang == "en" else head + "\n" + say(lang, "why", detail=str(error))
+
+
 @dataclass
 class Verified:
     origin: str
@@ -43,15 +110,19 @@ class Verified:
     fact: dict
     cosigners: list[str]
 
-    def summary(self) -> str:
-        what = ", ".join(f"{k} {v}" for k, v in sorted(self.fact.items()) if k not in ("v", "commitment"))
+    def summary(self, lang: str = "en") -> str:
+        items = sorted((k, v) for k, v in self.fact.items() if k not in ("v", "commitment"))
+        if lang == "en":
+            what = ", ".join(f"{k} {v}" for k, v in items)
+        else:
+            what = "，".join(f"{FACT_NAMES.get(k, k)} {v}" for k, v in items)
         lines = [
-            f"OK: the log {self.origin} signed a checkpoint of {self.size} entries (signature checked).",
-            f"OK: entry {self.index} is included in that checkpoint (inclusion proof checked).",
-            f"OK: the entry says: {what}.",
+            say(lang, "signed", origin=self.origin, size=self.size),
+            say(lang, "included", index=self.index),
+            say(lang, "says", what=what),
         ]
         if self.cosigners:
-            lines.append(f"OK: cosigned by the witnesses {', '.join(self.cosigners)}.")
+            lines.append(say(lang, "cosigned", names=", ".join(self.cosigners)))
         return "\n".join(lines)
 
 
@@ -99,32 +170,35 @@ def _arg_text(value: str) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m jusha.transparency.verify", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="jusha-verify.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("bundle", help="the .tlog-proof file from the receipt page ('-' for standard input)")
     parser.add_argument("--key", required=True, help="the log's verifier key (from /log/key), or a file holding it")
     parser.add_argument("--witness", action="append", default=[], help="a witness's verifier key (repeatable)")
     parser.add_argument("--quorum", type=int, default=0, help="how many witness cosignatures are required")
     parser.add_argument("--receipt", help="the receipt number printed on your receipt")
     parser.add_argument("--amount", type=int, help="the amount on your receipt, in fen")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh-Hans",
+                        help="the language of the report: zh-Hans (简体中文, the default) or en")
     args = parser.parse_args(argv)
+    lang = args.lang
     try:
         raw = sys.stdin.buffer.read() if args.bundle == "-" else open(args.bundle, "rb").read()  # noqa: SIM115
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        print("FAILED check format: the bundle is not UTF-8 text", file=sys.stderr)
+        print(failure(VerifyError("format", say(lang, "not_utf8")), lang), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"cannot read {args.bundle}: {exc}", file=sys.stderr)
+        print(say(lang, "cannot_read", path=args.bundle, error=exc), file=sys.stderr)
         return 1
     try:
         result = verify(text, key=_arg_text(args.key), witnesses=[_arg_text(w) for w in args.witness],
                         quorum=args.quorum, expect={"receipt": args.receipt, "amount": args.amount})
     except VerifyError as exc:
-        print(f"FAILED check {exc.check}: {exc}", file=sys.stderr)
+        print(failure(exc, lang), file=sys.stderr)
         return exc.exit_code
-    print(result.summary())
+    print(result.summary(lang))
     if args.receipt is None and args.amount is None:
-        print("Note: compare the entry with your receipt, or pass --receipt and --amount to have it checked.")
+        print(say(lang, "note"))
     return 0
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from jusha.core.errors import Conflict, DomainError
-from jusha.transparency import keys, receipts, selectors, services, tiles
+from jusha.transparency import keys, receipts, selectors, services, standalone, tiles
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 AUDIT_SCRIPT = Path(__file__).with_name("audit.py")
@@ -97,6 +97,15 @@ def audit_script(request):
     return response
 
 
+@require_GET
+def verifier_script(request):
+    response = HttpResponse(standalone.BUILT.read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Disposition"] = 'attachment; filename="jusha-verify.py"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 # --- pages ------------------------------------------------------------------------------
 
 def index(request):
@@ -110,6 +119,7 @@ def index(request):
         "witnesses": [vkey.split("+")[0] for vkey, _url in settings.JUSHA_LOG_WITNESSES],
         "prefix": request.build_absolute_uri("/log"),
         "script": AUDIT_SCRIPT.read_text(),
+        "verifier_sha256": standalone.sha256(),
     })
 
 

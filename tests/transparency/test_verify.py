@@ -45,7 +45,7 @@ def test_the_verifier_needs_neither_django_nor_the_database(receipt, tmp_path):
     script = ("import runpy, sys; sys.argv = sys.argv[1:]; "
               "exec(\"try:\\n    runpy.run_module('jusha.transparency.verify', run_name='__main__')\\n"
               "finally:\\n    assert not [m for m in sys.modules if m.startswith('django')], 'django imported'\")")
-    args = [sys.executable, "-c", script, "verify", str(bundle), "--key", log_verifier().vkey,
+    args = [sys.executable, "-c", script, "verify", str(bundle), "--key", log_verifier().vkey, "--lang", "en",
             "--receipt", gift.receipt_number, "--amount", str(gift.amount)]
     done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
@@ -105,6 +105,9 @@ def test_cli_exit_codes_name_the_failed_check(receipt, tmp_path, capsys):
     path = tmp_path / "bundle"
     path.write_text(text.replace("index 3", "index 2"))
     assert main([str(path), "--key", log_verifier().vkey]) == 7
+    err = capsys.readouterr().err
+    assert "未通过：包含证明检查（FAILED check inclusion）" in err and "文件被改动过" in err  # Chinese by default
+    assert main([str(path), "--key", log_verifier().vkey, "--lang", "en"]) == 7
     assert "FAILED check inclusion" in capsys.readouterr().err
     path.write_text("garbage")
     assert main([str(path), "--key", log_verifier().vkey]) == 2
@@ -112,7 +115,7 @@ def test_cli_exit_codes_name_the_failed_check(receipt, tmp_path, capsys):
     keyfile.write_text(log_verifier().vkey + "\n")
     path.write_text(text)
     assert main([str(path), "--key", str(keyfile)]) == 0
-    assert "pass --receipt and --amount" in capsys.readouterr().out
+    assert "加上 --receipt 和 --amount" in capsys.readouterr().out
     assert log_signer().name == "jusha.test/log"
 
 

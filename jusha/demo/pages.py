@@ -1,0 +1,57 @@
+"""The pages a reviewer looks at: every public page of the demo platform, found in the
+database (so the list follows the demo data, not hard-coded ids). Used by `make screenshots`
+(tools/screenshots.py) and by the browser test that no public page overflows a 390 px phone."""
+
+from django.urls import reverse
+
+from jusha.campaigns.models import Campaign
+from jusha.giving.models import Donation
+from jusha.organisations.models import Organisation
+from jusha.projects.models import Project
+from jusha.social.models import ShareLink
+
+
+def public_pages() -> list[tuple[str, str]]:
+    """(name, path) for every public page a donor can reach without logging in."""
+    pages = [
+        ("home", reverse("home")),
+        ("projects", reverse("projects:list")),
+        ("campaigns", reverse("campaigns:list")),
+        ("transparency", reverse("transparency:index")),
+        ("verify", reverse("transparency:verify")),
+        ("flow", reverse("transparency:flow")),
+    ]
+    project = (Project.objects.filter(slug="warm-packs-for-elders").first()
+               or Project.objects.exclude(status="draft").exclude(status="in_review").order_by("pk").first())
+    if project:
+        slug = project.slug
+        pages += [
+            ("project", reverse("projects:detail", args=[slug])),
+            ("project-progress", reverse("projects:progress", args=[slug])),
+            ("donate", reverse("giving:donate", args=[slug])),
+            ("project-donations", reverse("giving:project_donations", args=[slug])),
+            ("ledger", reverse("ledger:project", args=[slug])),
+            ("flow-project", reverse("transparency:flow_project", args=[slug])),
+            ("batches", reverse("fulfilment:list", args=[slug])),
+            ("relay", reverse("social:relay", args=[slug])),
+            ("share", reverse("social:share", args=[slug])),
+        ]
+        pages.append(("organisation", reverse("organisations:detail", args=[project.organisation.slug])))
+        donation = (Donation.objects.filter(project=project, status="paid", match__isnull=False).order_by("paid_at").first()
+                    or Donation.objects.filter(project=project, status="paid").order_by("paid_at").first())
+        if donation:
+            pages += [
+                ("receipt", reverse("giving:receipt", args=[donation.pk])),
+                ("receipt-print", reverse("giving:receipt", args=[donation.pk]) + "?print=1"),
+            ]
+    campaign = Campaign.objects.order_by("pk").first()
+    if campaign:
+        pages += [
+            ("campaign", reverse("campaigns:detail", args=[campaign.slug])),
+            ("campaign-live", reverse("campaigns:live", args=[campaign.slug])),
+            ("campaign-results", reverse("campaigns:results", args=[campaign.slug])),
+        ]
+    link = ShareLink.objects.order_by("pk").first()
+    if link:
+        pages.append(("share-link", reverse("social:open", args=[link.code])))
+    return pages
