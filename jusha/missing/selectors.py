@@ -1,0 +1,66 @@
+"""Reads: the cases the public may see, the notice's choice for a site and region, a
+partner's cases and sightings."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from jusha.missing import rules
+from jusha.missing.models import Case, Partner, Sighting
+
+NOTICE_SIZE = 3
+NOTICE_POOL = 200  # the most recent cases considered for one notice
+
+
+def public_cases():
+    """Active cases with consent on file, not past their expiry, of a standing partner."""
+    today = timezone.localdate()
+    standing = Partner.objects.filter(organisation=OuterRef("organisation"), revoked_at__isnull=True)
+    return (
+        Case.objects.filter(status=Case.Status.ACTIVE, expires_on__gte=today)
+        .exclude(Q(consent_by="") | Q(consent_recorded_by=""))
+        .filter(Exists(standing), organisation__verification="verified")
+    )
+
+
+def is_shown(case: Case) -> bool:
+    return public_cases().filter(pk=case.pk).exists()
+
+
+def cases_in_region(region: str = ""):
+    cases = public_cases()
+    prefixes = rules.region_prefixes(region)
+    if prefixes:
+        cases = cases.filter(region_code__startswith=prefixes[0])
+    return cases.order_by("-lost_at", "-pk")
+
+
+def notice_cases(*, region: str, size: int = NOTICE_SIZE) -> list[Case]:
+    """The cases a notice shows: nearest region first (county, prefecture, province,
+    anywhere), then the most recently lost."""
+    prefixes = rules.region_prefixes(region)
+    cases = public_cases().only(
+        "pk", "name", "birth_date", "sex", "lost_at", "region_code", "notice_photo", "organisation_id"
+    )
+    if prefixes:
+        near = list(cases.filter(region_code__startswith=prefixes[-1]).order_by("-lost_at", "-pk")[:NOTICE_POOL])
+        near.sort(key=lambda c: rules.rank_for_region(c.region_code, prefixes))
+        if len(near) >= size:
+            return near[:size]
+        rest = cases.exclude(pk__in=[c.pk for c in near]).order_by("-lost_at", "-pk")[: size - len(near)]
+        return near + list(rest)
+    return list(cases.order_by("-lost_at", "-pk")[:size])
+
+
+def organisation_cases(organisation):
+    return Case.objects.filter(organisation=organisation).order_by("-created_at", "-pk")
+
+
+def case_sightings(case):
+    return Sighting.objects.filter(case=case).order_by("-created_at")
+
+
+def organisation_sightings(organisation, status: str | None = None):
+    sightings = Sighting.objects.filter(case__organisation=organisation).select_related("case")
+    return sightings.filter(status=status) if status else sightings

@@ -1,0 +1,16 @@
+"""`{% missing_notice %}`: the widget's tag with Jusha's own key (its 404 page)."""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def missing_notice():
+    return format_html(
+        '<div class="missing-notice"><script async src="{}" data-site="{}"></script></div>',
+        reverse("missing:script"), settings.JUSHA_MISSING_OWN_SITE_KEY,
+    )
