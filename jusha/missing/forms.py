@@ -7,6 +7,7 @@ from jusha.projects.regions import region_choices
 
 class CaseForm(forms.ModelForm):
     photo = forms.FileField(label=_("Photo"), required=False)
+    source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
 
     class Meta:
         model = Case

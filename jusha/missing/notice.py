@@ -21,7 +21,7 @@ from jusha.projects.regions import region_label
 def notice_payload(request, key: str, region: str = "") -> dict:
     site = notice_site(key)
     if site is None:
-        return {"lang": site.language, "cases": []}
+        return {"cases": []}
     region = region if rules.region_prefixes(region) else site.region_code
     today = timezone.localdate()
     cases = notice_cases(region=region or "")
