@@ -49,3 +49,20 @@ class SightingForm(forms.Form):
 
 class SightingStatusForm(forms.Form):
     status = forms.ChoiceField(choices=Sighting.Status.choices)
+
+
+class FeedForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    fmt = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("json", "JSON")])
+    url = forms.URLField(label=_("Feed URL (for scheduled re-sync, optional)"), required=False, assume_scheme="https")
+    every_hours = forms.IntegerField(label=_("Re-sync every (hours)"), min_value=1, max_value=24 * 30, initial=24)
+    full = forms.BooleanField(label=_("A full feed: a case absent from it is withdrawn"), required=False)
+    hotline = forms.CharField(label=_("Contact hotline"), max_length=40)
+    consent_by = forms.ChoiceField(label=_("Consent given by"), choices=Case.ConsentBy.choices)
+    consent_recorded_by = forms.CharField(label=_("Consent recorded by"), max_length=80)
+    mapping = forms.JSONField(label=_("Field mapping (JSON: our field → your column)"), required=False,
+                              initial=dict)
+
+
+class FeedUploadForm(forms.Form):
+    file = forms.FileField(label=_("Feed file (CSV or JSON)"))

@@ -67,6 +67,7 @@ class Case(models.Model):
     hotline = models.CharField(_("contact hotline"), max_length=40)
     source_url = models.URLField(_("source URL"), blank=True)
     photo = models.FileField(_("photo"), upload_to="missing/", blank=True)
+    photo_source = models.URLField(_("photo fetched from"), max_length=500, blank=True)
     notice_photo = models.FileField(_("notice photo"), upload_to="missing/", blank=True)
     expires_on = models.DateField(_("hidden after"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -176,3 +177,51 @@ class DailyCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["day", "kind", "site", "case"], name="missing_count_unique"),
         ]
+
+
+class Feed(models.Model):
+    """A partner's feed: uploaded by hand, or re-synced from `url` every `every_hours`.
+    The consent and hotline it declares apply to every case it brings."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        JSON = "json", "JSON"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="missing_feeds", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.CSV)
+    url = models.URLField(_("feed URL (for scheduled re-sync)"), blank=True)
+    every_hours = models.PositiveIntegerField(_("re-sync every (hours)"), default=24)
+    mapping = models.JSONField(_("field mapping"), default=dict, blank=True)
+    full = models.BooleanField(_("a full feed (a case absent from it is withdrawn)"), default=False)
+    hotline = models.CharField(_("contact hotline"), max_length=40)
+    consent_by = models.CharField(_("consent given by"), max_length=10, choices=Case.ConsentBy.choices)
+    consent_recorded_by = models.CharField(_("consent recorded by"), max_length=80)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner feed")
+        verbose_name_plural = _("partner feeds")
+
+    def __str__(self):
+        return self.name
+
+
+class FeedRun(models.Model):
+    class Outcome(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+
+    feed = models.ForeignKey(Feed, on_delete=models.CASCADE, related_name="runs")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    created = models.PositiveIntegerField(default=0)
+    changed = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # [{"row", "id", "message"}]
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]

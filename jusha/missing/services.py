@@ -9,17 +9,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
-from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.errors import Conflict, Forbidden, Invalid, TooLarge
+from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
-from jusha.missing import states
+from jusha.missing import feeds, states
 from jusha.missing.images import notice_copy
-from jusha.missing.models import Case, DailyCount, Partner, Sighting, Site
+from jusha.missing.models import Case, DailyCount, Feed, FeedRun, Partner, Sighting, Site
 from jusha.projects.regions import is_valid_region
+from jusha.transparency import remote
 
 PUBLIC_FIELDS = ("name", "sex", "birth_date", "lost_at", "region_code", "lost_place", "features", "hotline",
                  "source_url", "expires_on", "ref")
@@ -250,3 +253,145 @@ def count(*, kind: str, site: Site | None, case: Case | None, day=None) -> None:
                 DailyCount.objects.create(day=day, kind=kind, site=site, case=case, count=1)
         except IntegrityError:
             DailyCount.objects.filter(day=day, kind=kind, site=site, case=case).update(count=F("count") + 1)
+
+
+# --- partner feeds --------------------------------------------------------------------
+
+FEED_FIELDS = ("name", "sex", "birth_date", "lost_at", "region_code", "lost_place", "features", "source_url",
+               "expires_on")
+
+
+@transaction.atomic
+def feed_create(*, organisation, name: str, fmt: str, hotline: str, consent_by: str, consent_recorded_by: str,
+                url: str = "", mapping: dict | None = None, full: bool = False, every_hours: int = 24, actor) -> Feed:
+    if consent_by not in (Case.ConsentBy.FAMILY, Case.ConsentBy.AUTHORITY) or not (consent_recorded_by or "").strip():
+        raise Invalid(_("A feed's cases are published only with consent on file: say who gave it and who "
+                        "recorded it."), code="consent_missing")
+    if fmt not in Feed.Format.values:
+        raise Invalid(_("Choose CSV or JSON."), code="format_invalid")
+    mapping = mapping or {}
+    if not isinstance(mapping, dict) or any(k not in feeds.COMMON or not isinstance(v, str) for k, v in mapping.items()):
+        raise Invalid(_("The mapping pairs our field names (%(names)s) with your column names.")
+                      % {"names": ", ".join(feeds.COMMON)}, code="mapping_invalid")
+    if not (hotline or "").strip():
+        raise Invalid(_("Give the hotline people should call."), code="hotline_missing")
+    feed = Feed.objects.create(
+        organisation=organisation, name=name, format=fmt, hotline=hotline.strip(), consent_by=consent_by,
+        consent_recorded_by=consent_recorded_by.strip(), url=url, mapping=mapping, full=full,
+        every_hours=max(int(every_hours or 24), 1),
+    )
+    audit_record(actor=actor, action="missing.feed_created", target=feed)
+    return feed
+
+
+def _fetch_image(url: str):
+    """A picture from a feed, under the outbound rules (no private address, time and size
+    limits), then type-sniffed, re-encoded and stripped like an upload."""
+    try:
+        data = remote.get(url)
+    except remote.FetchError as exc:
+        raise Invalid(_("The picture could not be fetched."), code="picture_unreachable") from exc
+    return ContentFile(data, name="feed")
+
+
+def _close(case: Case, status: str) -> bool:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if not locked.is_active:
+            return False
+        case_close(case=locked, status=status, roles={SYSTEM}, actor=None)
+    return True
+
+
+def feed_import(*, feed: Feed, data: bytes, actor=None) -> FeedRun:
+    """One run of a feed. Closures (a row marked found or withdrawn; in a full feed, a case
+    absent from it) apply at once, whatever else happens. New and changed cases apply all
+    together or not at all: any bad row rejects them, with one clear error per bad row."""
+    organisation = feed.organisation
+    existing = {c.ref: c for c in Case.objects.filter(organisation=organisation).exclude(ref="")}
+    try:
+        records = feeds.parse(data, feed.format)
+    except feeds.FeedUnreadable as exc:
+        return _run(feed, errors=[{"row": 0, "id": "", "message": str(exc)}])
+    rows = feeds.rows(records, feed.mapping or {}, today=timezone.localdate(), tz=timezone.get_current_timezone())
+    closed = 0
+    for row in rows:
+        if row.status != "active" and row.ref in existing and existing[row.ref].is_active:
+            closed += _close(existing[row.ref], row.status)
+    if feed.full:
+        present = {row.ref for row in rows if row.ref}
+        for ref, case in existing.items():
+            if ref not in present and case.is_active:
+                closed += _close(case, Case.Status.WITHDRAWN)
+    errors = [{"row": r.number, "id": r.ref, "message": r.error} for r in rows if r.error]
+    pending = []
+    for row in rows:
+        if row.error or row.status != "active":
+            continue
+        case = existing.get(row.ref)
+        if case is not None and not case.is_active:
+            continue  # a found or withdrawn case never comes back through a feed
+        changed = case is None or any(getattr(case, f) != row.values[f] for f in FEED_FIELDS) or (
+            row.photo_url and row.photo_url != case.photo_source)
+        if not changed:
+            continue
+        photo = None
+        if row.photo_url and (case is None or row.photo_url != case.photo_source):
+            try:
+                photo = clean_image(_fetch_image(row.photo_url))
+            except (Invalid, TooLarge) as exc:
+                errors.append({"row": row.number, "id": row.ref, "message": str(exc.detail)})
+                continue
+        pending.append((row, case, photo))
+    if errors:
+        return _run(feed, closed=closed, errors=sorted(errors, key=lambda e: e["row"]))
+    created = changed = 0
+    with transaction.atomic():
+        for row, case, photo in pending:
+            values = {**row.values, "hotline": feed.hotline, "consent_by": feed.consent_by,
+                      "consent_recorded_by": feed.consent_recorded_by}
+            if case is None:
+                case = Case(organisation=organisation, consent_recorded_at=timezone.now(), **values)
+                created += 1
+            else:
+                case = Case.objects.select_for_update().get(pk=case.pk)
+                for key, value in values.items():
+                    setattr(case, key, value)
+                changed += 1
+            if photo is not None:
+                case.photo_source = row.photo_url
+                data_ = photo.content.read()
+                photo.content.seek(0)
+                case.photo.save(photo.content.name, photo.content, save=False)
+                case.notice_photo.save("n.jpg", notice_copy(data_), save=False)
+            case.save()
+        run = _run(feed, created=created, changed=changed, closed=closed)
+        audit_record(actor=actor, action="missing.feed_applied", target=feed,
+                     data={"created": created, "changed": changed, "closed": closed})
+    return run
+
+
+def _run(feed, *, created=0, changed=0, closed=0, errors=()) -> FeedRun:
+    Feed.objects.filter(pk=feed.pk).update(last_run_at=timezone.now())
+    return FeedRun.objects.create(
+        feed=feed, outcome=FeedRun.Outcome.REJECTED if errors else FeedRun.Outcome.APPLIED,
+        created=created, changed=changed, closed=closed, errors=list(errors),
+    )
+
+
+def feeds_resync_due(now=None) -> int:
+    """The worker's job: fetch each feed with a URL whose interval has passed (outbound
+    rules of remote.get) and import it; a fetch that fails is a rejected run."""
+    now = now or timezone.now()
+    done = 0
+    for feed in Feed.objects.exclude(url="").select_related("organisation"):
+        if feed.last_run_at and feed.last_run_at > now - dt.timedelta(hours=feed.every_hours):
+            continue
+        try:
+            data = remote.get(feed.url)
+        except remote.FetchError:
+            _run(feed, errors=[{"row": 0, "id": "", "message": _("The feed could not be fetched.")}])
+            continue
+        feed_import(feed=feed, data=data)
+        done += 1
+    return done

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jusha.core.errors import Forbidden, TransitionRefused
-from jusha.core.statemachine import TransitionTable
+from jusha.core.statemachine import SYSTEM, TransitionTable
 from jusha.missing.models import Case, Sighting
 
 OWNER, EDITOR, STAFF = "owner", "editor", "staff"
@@ -20,8 +20,8 @@ C = Case.Status
 CASE = TransitionTable(
     gettext_lazy("missing-person case"),
     [
-        (C.ACTIVE, C.FOUND, KEEPERS),
-        (C.ACTIVE, C.WITHDRAWN, KEEPERS),
+        (C.ACTIVE, C.FOUND, KEEPERS | {SYSTEM}),  # SYSTEM: a partner feed says so
+        (C.ACTIVE, C.WITHDRAWN, KEEPERS | {SYSTEM}),
     ],
     labels=Case.Status.choices,
 )

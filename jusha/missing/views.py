@@ -23,7 +23,7 @@ from jusha.core.csp import csp_override
 from jusha.core.errors import DomainError, Forbidden
 from jusha.core.pages import domain_errors
 from jusha.missing import rules, services
-from jusha.missing.forms import CaseForm, SightingForm, SightingStatusForm, SiteForm
+from jusha.missing.forms import CaseForm, FeedForm, FeedUploadForm, SightingForm, SightingStatusForm, SiteForm
 from jusha.missing.models import Case, Sighting
 from jusha.missing.notice import notice_payload, public_headers
 from jusha.missing.permissions import (access_case, access_partner, access_public_case, access_sighting,
@@ -307,3 +307,54 @@ def sighting_status(request, pk):
         except DomainError as exc:
             messages.error(request, str(exc.detail))
     return redirect("missing:manage", pk=sighting.case_id)
+
+
+# --- partner feeds --------------------------------------------------------------------
+
+FEED_MAX_BYTES = 4 << 20
+
+
+@login_required
+@domain_errors
+def feeds(request, slug):
+    organisation = access_partner(user=request.user, slug=slug)
+    form = FeedForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                feed = services.feed_create(organisation=organisation, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(None, str(exc.detail))
+                status = exc.status
+            else:
+                return redirect("missing:feed", slug=slug, pk=feed.pk)
+        else:
+            status = 422
+    return render(request, "missing/feeds.html", {
+        "organisation": organisation, "form": form, "feeds": organisation.missing_feeds.all(),
+    }, status=status)
+
+
+@login_required
+@domain_errors
+def feed(request, slug, pk):
+    organisation = access_partner(user=request.user, slug=slug)
+    feed = organisation.missing_feeds.filter(pk=pk).first()
+    if feed is None:
+        raise Http404
+    form = FeedUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > FEED_MAX_BYTES:
+            form.add_error("file", _("The file is larger than %(mb)d MB.") % {"mb": FEED_MAX_BYTES >> 20})
+            status = 413
+        else:
+            run = services.feed_import(feed=feed, data=upload.read(), actor=request.user)
+            status = 200 if run.outcome == "applied" else 422
+    elif request.method == "POST":
+        status = 422
+    return render(request, "missing/feed.html", {
+        "organisation": organisation, "feed": feed, "form": form, "runs": feed.runs.all()[:10],
+    }, status=status)
