@@ -1,11 +1,13 @@
 """/api/v1/missing: the widget's notice (public, cacheable, CORS open) and sightings."""
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from jusha.core.errors import Invalid
 from jusha.missing import services
+from jusha.missing.models import Case
 from jusha.missing.notice import notice_response
 from jusha.missing.permissions import access_public_case, notice_site
 from jusha.missing.ratelimit import sighting_guard
@@ -39,3 +41,16 @@ def sighting(request, case_id: int, body: Form[SightingIn], photo: File[Uploaded
         contact=body.contact, photo=photo, site=_saved(notice_site(body.site)),
     )
     return 201, {"id": created.pk, "status": created.status}
+
+
+@router.post("/missing/seen", response={204: None}, auth=None, summary="The widget showed a case (a counter)")
+def seen(request, site: str = "", case: int = 0):
+    """Adds one to the day's impression counter of the site and of the case: no IP address,
+    cookie or visitor id is read or kept. Unknown keys or cases are ignored."""
+    known = notice_site(site)
+    shown = Case.objects.filter(pk=case, status=Case.Status.ACTIVE).first() if case > 0 else None
+    if known is not None and shown is not None:
+        services.count(kind="impression", site=_saved(known), case=shown)
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

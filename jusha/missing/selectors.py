@@ -3,11 +3,12 @@ partner's cases and sightings."""
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from jusha.missing import rules
-from jusha.missing.models import Case, Partner, Sighting
+from jusha.missing.models import Case, DailyCount, Partner, Sighting
 
 NOTICE_SIZE = 3
 NOTICE_POOL = 200  # the most recent cases considered for one notice
@@ -64,3 +65,32 @@ def case_sightings(case):
 def organisation_sightings(organisation, status: str | None = None):
     sightings = Sighting.objects.filter(case__organisation=organisation).select_related("case")
     return sightings.filter(status=status) if status else sightings
+
+
+def outcomes_by_month(months: int = 12) -> list[dict]:
+    """Per month (newest last): cases found, and those found where a sighting came through
+    Jusha. Counts only."""
+    since = timezone.now() - timezone.timedelta(days=31 * months)
+    found = Case.objects.filter(status=Case.Status.FOUND, closed_at__gte=since, is_demo=False)
+    by_month = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row
+        for row in found.annotate(month=TruncMonth("closed_at", tzinfo=timezone.get_current_timezone()))
+        .values("month").annotate(found=Count("pk", distinct=True),
+                                   with_sighting=Count("pk", distinct=True, filter=Q(sightings__isnull=False)))
+    }
+    return [{"month": month, "found": row["found"], "with_sighting": row["with_sighting"]}
+            for month, row in sorted(by_month.items())]
+
+
+def site_figures(site, days: int = 30) -> dict:
+    """A site's impressions and clicks over the last `days` days (for its owner)."""
+    since = timezone.localdate() - timezone.timedelta(days=days)
+    rows = DailyCount.objects.filter(site=site, day__gte=since).values("kind").annotate(total=Sum("count"))
+    totals = {row["kind"]: row["total"] for row in rows}
+    return {"impressions": totals.get("impression", 0), "clicks": totals.get("click", 0), "days": days}
+
+
+def case_figures(case) -> dict:
+    rows = DailyCount.objects.filter(case=case).values("kind").annotate(total=Sum("count"))
+    totals = {row["kind"]: row["total"] for row in rows}
+    return {"impressions": totals.get("impression", 0), "clicks": totals.get("click", 0)}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("404.js", views.widget_script, name="script"),
     path("frame/", views.frame, name="frame"),
+    path("impact/", views.impact, name="impact"),
     path("sites/", views.sites, name="sites"),
     path("sites/<int:pk>/", views.site_detail, name="site"),
     path("sites/<int:pk>/revoke/", views.site_revoke, name="site_revoke"),

@@ -29,8 +29,10 @@ from jusha.missing.notice import notice_payload, public_headers
 from jusha.missing.permissions import (access_case, access_partner, access_public_case, access_sighting,
                                        access_site, notice_site)
 from jusha.missing.ratelimit import sighting_guard
-from jusha.missing.selectors import case_sightings, cases_in_region, organisation_cases, organisation_sightings
+from jusha.missing.selectors import (case_figures, case_sightings, cases_in_region, organisation_cases,
+                                     organisation_sightings, outcomes_by_month, site_figures)
 from jusha.projects.regions import province_choices, region_label
+from jusha.social.charts import bar_chart
 from jusha.social.posters import qr_matrix, qr_path
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "missing" / "404.js"
@@ -194,7 +196,7 @@ def sites(request):
 def site_detail(request, pk):
     site = access_site(user=request.user, pk=pk)
     base = request.build_absolute_uri("/").rstrip("/")
-    return render(request, "missing/site.html", {"site": site, "base": base})
+    return render(request, "missing/site.html", {"site": site, "base": base, "figures": site_figures(site)})
 
 
 @login_required
@@ -269,7 +271,7 @@ def case_manage(request, pk):
         form = CaseForm(instance=case)
     services.case_private_viewed(case=case, actor=request.user, where="manage")
     return render(request, "missing/manage.html", {
-        "case": case, "form": form, "sightings": case_sightings(case),
+        "case": case, "form": form, "sightings": case_sightings(case), "figures": case_figures(case),
         "status_form": SightingStatusForm(),
     }, status=status)
 
@@ -358,3 +360,14 @@ def feed(request, slug, pk):
     return render(request, "missing/feed.html", {
         "organisation": organisation, "feed": feed, "form": form, "runs": feed.runs.all()[:10],
     }, status=status)
+
+
+@require_safe
+def impact(request):
+    """Outcomes by month, public: a chart drawn on the server with its table beside it."""
+    rows = outcomes_by_month()
+    chart = bar_chart([(row["month"].strftime("%Y-%m"), row["found"], str(row["found"])) for row in rows])
+    return render(request, "missing/impact.html", {
+        "rows": rows, "chart": chart,
+        "found": sum(r["found"] for r in rows), "with_sighting": sum(r["with_sighting"] for r in rows),
+    })

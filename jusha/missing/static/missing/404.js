@@ -3,18 +3,19 @@
    the page, sets no cookie, reads no fingerprint, and shows nothing on any failure. */
 (function () {
   "use strict";
+  var base, key, T, css;
   try {
     var s = document.currentScript;
     if (!s || !window.fetch || !document.body || !document.body.attachShadow) return;
-    var key = s.getAttribute("data-site") || "";
+    key = s.getAttribute("data-site") || "";
     var region = s.getAttribute("data-region") || "";
-    var base = new URL(s.src, location.href).origin;
-    var T = {
+    base = new URL(s.src, location.href).origin;
+    T = {
       "zh-hans": ["帮TA回家", "寻找走失儿童", "岁", "走失于", "查看详情", "我见过TA", "分享", "链接已复制", "照片：", "男", "女", ""],
       "zh-hant": ["幫TA回家", "尋找走失兒童", "歲", "走失於", "查看詳情", "我見過TA", "分享", "連結已複製", "照片：", "男", "女", ""],
       "en": ["Help bring them home", "Missing child", " years old", "Last seen", "Details", "I saw this child", "Share", "Link copied", "Photo of ", "boy", "girl", ""]
     };
-    var css = ":host{all:initial;display:block;margin:16px 0}" +
+    css = ":host{all:initial;display:block;margin:16px 0}" +
       ".b{box-sizing:border-box;display:flex;gap:12px;max-width:560px;padding:12px;border:2px solid #b42318;border-radius:8px;background:#fff;color:#1d1d1d;font:16px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;text-align:left}" +
       "img{display:block;width:120px;height:160px;object-fit:cover;border-radius:4px;background:#eee;flex:none}" +
       "h2{margin:0 0 4px;font-size:14px;font-weight:600;color:#b42318}" +
@@ -73,6 +74,8 @@
       info.appendChild(share);
       box.appendChild(info);
       root.appendChild(box);
+      fetch(base + "/api/v1/missing/seen?site=" + encodeURIComponent(key) + "&case=" + c.id,
+        { method: "POST", credentials: "omit", mode: "no-cors", keepalive: true }).catch(function () {});
       var anchor = document.querySelector("script[src$='/missing/404.js']");
       if (anchor && anchor.parentNode && anchor.parentNode !== document.head) anchor.parentNode.insertBefore(host, anchor.nextSibling);
       else document.body.appendChild(host);
