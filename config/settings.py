@@ -320,6 +320,11 @@ JUSHA_RATE_LIMITS = {
 JUSHA_MISSING_NOTICE_MAX_AGE = int(os.environ.get("JUSHA_MISSING_NOTICE_MAX_AGE", "60"))
 JUSHA_MISSING_PURGE_DAYS = int(os.environ.get("JUSHA_MISSING_PURGE_DAYS", "90"))
 JUSHA_MISSING_OWN_SITE_KEY = "jusha-404"
+# Where every app process reads whether its kept notices are still current (jusha/missing/notice.py):
+# a file under JUSHA_VAR_DIR with SQLite (one machine), Django's shared cache otherwise.
+JUSHA_MISSING_GENERATION_STORE = os.environ.get(
+    "JUSHA_MISSING_GENERATION_STORE", "file" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "cache"
+)
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
 
 

@@ -6,8 +6,13 @@ Shared by the API endpoint and the bench; no cookies, `Vary: Accept-Language` on
 from __future__ import annotations
 
 import json
+import os
+import time
+import uuid
+from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +57,67 @@ def public_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
+# The answer is kept in each app process, keyed by (host, key, region), for as long as the
+# notice's generation stays the same, and at most MEMO_SECONDS (so an expiry date passing at
+# midnight shows within seconds). The generation is a token every change to what a notice
+# may show replaces (a case created, changed, found or withdrawn; a site or a partner
+# revoked). A fresh answer therefore never holds a case found before it was asked for, and
+# a kept answer costs one read of the token instead of three queries.
+#
+# Where the token lives (JUSHA_MISSING_GENERATION_STORE): "file", a small file under
+# JUSHA_VAR_DIR that every process on the machine reads (SQLite deployments: one machine, and
+# no database connection opened for a kept answer); "cache", Django's shared cache (Redis or
+# the database: several machines).
+GENERATION_KEY = "missing:notice:generation"
+MEMO_SECONDS = 5.0
+MEMO_LIMIT = 10_000
+_memo: dict[tuple, tuple[str, float, bytes]] = {}
+
+
+def _generation_file() -> Path:
+    return Path(settings.VAR_DIR) / "missing-notice.generation"
+
+
+def generation() -> str:
+    if settings.JUSHA_MISSING_GENERATION_STORE == "file":
+        try:
+            return _generation_file().read_text()
+        except FileNotFoundError:
+            notice_changed()
+            return _generation_file().read_text()
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY) or ""
+    return token
+
+
+def notice_changed() -> None:
+    """Every memo of every process is out of date from now on."""
+    token = uuid.uuid4().hex
+    if settings.JUSHA_MISSING_GENERATION_STORE == "file":
+        path = _generation_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{token}")
+        temporary.write_text(token)
+        os.replace(temporary, path)  # atomic: a reader sees the old token or the new one
+    else:
+        cache.set(GENERATION_KEY, token, timeout=None)
+
+
+def notice_body(request, key: str, region: str = "") -> bytes:
+    memo_key = (request.get_host(), request.is_secure(), key[:40], region[:6])
+    token = generation()  # read before the database: a change after it gives a new token
+    now = time.monotonic()
+    kept = _memo.get(memo_key)
+    if kept is not None and kept[0] == token and now - kept[1] < MEMO_SECONDS:
+        return kept[2]
+    body = json.dumps(notice_payload(request, key, region), ensure_ascii=False, separators=(",", ":")).encode()
+    if len(_memo) >= MEMO_LIMIT:
+        _memo.clear()
+    _memo[memo_key] = (token, now, body)
+    return body
+
+
 def notice_response(request, key: str, region: str = "") -> HttpResponse:
-    body = json.dumps(notice_payload(request, key, region), ensure_ascii=False, separators=(",", ":"))
-    return public_headers(HttpResponse(body, content_type="application/json"))
+    return public_headers(HttpResponse(notice_body(request, key, region), content_type="application/json"))

@@ -20,6 +20,7 @@ from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.missing import feeds, states
 from jusha.missing.images import notice_copy
+from jusha.missing.notice import notice_changed
 from jusha.missing.models import Case, DailyCount, Feed, FeedRun, Partner, Sighting, Site
 from jusha.projects.regions import is_valid_region
 from jusha.transparency import remote
@@ -44,6 +45,7 @@ def partner_grant(*, organisation, actor) -> Partner:
         partner.granted_by = actor
         partner.granted_at = timezone.now()
         partner.save()
+    _changed()
     audit_record(actor=actor, action="missing.partner_granted", target=organisation)
     return partner
 
@@ -53,10 +55,19 @@ def partner_revoke(*, organisation, actor) -> None:
     if not getattr(actor, "is_staff", False):
         raise Forbidden(_("Only platform staff may revoke this permission."), code="forbidden")
     Partner.objects.filter(organisation=organisation, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _changed()
     audit_record(actor=actor, action="missing.partner_revoked", target=organisation)
 
 
 # --- cases ----------------------------------------------------------------------------
+
+def _changed() -> None:
+    """What notices may show has changed: now (the cache write joins this transaction when
+    the cache is the database) and again once committed (a shared cache such as Redis could
+    otherwise let another process keep a memo built before the commit)."""
+    notice_changed()
+    transaction.on_commit(notice_changed)
+
 
 def _validate(values: dict) -> None:
     if not is_valid_region(values.get("region_code")):
@@ -100,6 +111,7 @@ def case_create(*, organisation, values: dict, photo=None, actor, is_demo=False)
             case.save()
     except IntegrityError as exc:
         raise Conflict(_("This organisation already has a case with that id."), code="case_ref_taken") from exc
+    _changed()
     audit_record(actor=actor, action="missing.case_created", target=case)
     return case
 
@@ -119,6 +131,7 @@ def case_update(*, case: Case, values: dict, photo=None, actor) -> Case:
         case.consent_recorded_at = timezone.now()
     _set_photo(case, photo)
     case.save()
+    _changed()
     audit_record(actor=actor, action="missing.case_updated", target=case, data={"fields": sorted(values)})
     return case
 
@@ -140,6 +153,7 @@ def case_close(*, case: Case, status: str, roles, actor) -> Case:
     files = [f.name for f in (case.photo, case.notice_photo) if f]
     case.photo = case.notice_photo = ""
     case.save(update_fields=["status", "closed_at", "photo", "notice_photo", "updated_at"])
+    _changed()
     audit_record(actor=actor, action=f"missing.case_{status}", target=case)
 
     def delete_files():
@@ -198,6 +212,7 @@ def site_register(*, owner, domain: str, region_code: str = "", language: str = 
     site = Site.objects.create(
         owner=owner, domain=_clean_domain(domain), region_code=region_code, language=language, is_demo=is_demo
     )
+    _changed()
     audit_record(actor=owner, action="missing.site_registered", target=site)
     return site
 
@@ -205,6 +220,7 @@ def site_register(*, owner, domain: str, region_code: str = "", language: str = 
 @transaction.atomic
 def site_revoke(*, site: Site, actor) -> None:
     Site.objects.filter(pk=site.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _changed()
     audit_record(actor=actor, action="missing.site_revoked", target=site)
 
 
@@ -366,6 +382,7 @@ def feed_import(*, feed: Feed, data: bytes, actor=None) -> FeedRun:
                 case.notice_photo.save("n.jpg", notice_copy(data_), save=False)
             case.save()
         run = _run(feed, created=created, changed=changed, closed=closed)
+        _changed()
         audit_record(actor=actor, action="missing.feed_applied", target=feed,
                      data={"created": created, "changed": changed, "closed": closed})
     return run

@@ -165,3 +165,18 @@ def test_sighting_for_a_found_case_is_refused(client):
     assert response.status_code == 409
     assert client.post("/api/v1/missing/cases/999999/sightings", _sighting()).status_code == 404
     assert not Sighting.objects.exists()
+
+
+@pytest.mark.parametrize("store", ["file", "cache"])
+def test_kept_notices_last_only_until_something_changes(client, site, settings, store):
+    settings.JUSHA_MISSING_GENERATION_STORE = store
+    from jusha.missing.notice import notice_changed
+
+    case = make_case()
+    assert client.get(NOTICE, {"site": site.key}).json()["cases"][0]["name"] == "小明"
+    Case.objects.filter(pk=case.pk).update(name="改名")  # behind the services' back: the kept answer stands
+    assert client.get(NOTICE, {"site": site.key}).json()["cases"][0]["name"] == "小明"
+    notice_changed()
+    assert client.get(NOTICE, {"site": site.key}).json()["cases"][0]["name"] == "改名"
+    services.case_close(case=case, status="withdrawn", roles={"staff"}, actor=make_user(is_staff=True))
+    assert client.get(NOTICE, {"site": site.key}).json()["cases"] == []
