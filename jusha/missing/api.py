@@ -7,10 +7,10 @@ from ninja.files import UploadedFile
 
 from jusha.core.errors import Invalid
 from jusha.missing import services
-from jusha.missing.models import Case
 from jusha.missing.notice import notice_response
 from jusha.missing.permissions import access_public_case, notice_site
 from jusha.missing.ratelimit import sighting_guard
+from jusha.missing.selectors import active_case
 from jusha.missing.schemas import NoticeOut, SightingIn, SightingOut
 
 router = Router(tags=["missing"])
@@ -48,7 +48,7 @@ def seen(request, site: str = "", case: int = 0):
     """Adds one to the day's impression counter of the site and of the case: no IP address,
     cookie or visitor id is read or kept. Unknown keys or cases are ignored."""
     known = notice_site(site)
-    shown = Case.objects.filter(pk=case, status=Case.Status.ACTIVE).first() if case > 0 else None
+    shown = active_case(case)
     if known is not None and shown is not None:
         services.count(kind="impression", site=_saved(known), case=shown)
     response = HttpResponse(status=204)

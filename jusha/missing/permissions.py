@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 
 from jusha.core.errors import Forbidden, NotFound
 from jusha.missing import states
-from jusha.missing.models import Case, Partner, Sighting, Site
+from jusha.missing.models import Case, Feed, Partner, Sighting, Site
 from jusha.missing.selectors import is_shown
+from jusha.organisations.models import Organisation
 from jusha.organisations.permissions import access_organisation, roles_for
 
 
@@ -80,3 +81,27 @@ def access_sighting(*, user, pk) -> Sighting:
         raise Forbidden(_("Only the organisation that keeps this case may see its sightings."), code="forbidden")
     sighting.viewer_roles = roles
     return sighting
+
+
+def access_feed(*, user, slug: str, pk) -> Feed:
+    """One of a partner's feeds, for its keepers."""
+    organisation = access_partner(user=user, slug=slug)
+    feed = Feed.objects.filter(organisation=organisation, pk=pk).first()
+    if feed is None:
+        raise NotFound(_("There is no such feed."), code="feed_unknown")
+    feed.organisation = organisation
+    return feed
+
+
+def access_partner_grants(*, user):
+    """Platform staff only: the verified organisations, with whether each may publish."""
+    if not getattr(user, "is_staff", False):
+        raise Forbidden(_("Only platform staff may grant this permission."), code="forbidden")
+    return Organisation.objects.filter(verification=Organisation.Verification.VERIFIED).select_related("missing_partner")
+
+
+def access_grantable(*, user, slug: str):
+    organisation = access_partner_grants(user=user).filter(slug=slug).first()
+    if organisation is None:
+        raise NotFound(_("There is no organisation at this address."), code="organisation_unknown")
+    return organisation

@@ -94,3 +94,10 @@ def case_figures(case) -> dict:
     rows = DailyCount.objects.filter(case=case).values("kind").annotate(total=Sum("count"))
     totals = {row["kind"]: row["total"] for row in rows}
     return {"impressions": totals.get("impression", 0), "clicks": totals.get("click", 0)}
+
+
+def active_case(pk) -> Case | None:
+    """An active case by id (the widget's impression counter), or None."""
+    if not isinstance(pk, int) or pk <= 0:
+        return None
+    return Case.objects.filter(pk=pk, status=Case.Status.ACTIVE).first()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("frame/", views.frame, name="frame"),
     path("impact/", views.impact, name="impact"),
     path("sites/", views.sites, name="sites"),
+    path("partners/", views.partners, name="partners"),
     path("sites/<int:pk>/", views.site_detail, name="site"),
     path("sites/<int:pk>/revoke/", views.site_revoke, name="site_revoke"),
     path("org/<slug:slug>/", views.dashboard, name="dashboard"),

@@ -26,7 +26,8 @@ from jusha.missing import rules, services
 from jusha.missing.forms import CaseForm, FeedForm, FeedUploadForm, SightingForm, SightingStatusForm, SiteForm
 from jusha.missing.models import Case, Sighting
 from jusha.missing.notice import notice_payload, public_headers
-from jusha.missing.permissions import (access_case, access_partner, access_public_case, access_sighting,
+from jusha.missing.permissions import (access_case, access_feed, access_grantable, access_partner,
+                                       access_partner_grants, partner_active, access_public_case, access_sighting,
                                        access_site, notice_site)
 from jusha.missing.ratelimit import sighting_guard
 from jusha.missing.selectors import (case_figures, case_sightings, cases_in_region, organisation_cases,
@@ -254,7 +255,7 @@ def case_manage(request, pk):
     case = access_case(user=request.user, pk=pk)
     status = 200
     if request.method == "POST":
-        form = CaseForm(request.POST, request.FILES, instance=Case.objects.get(pk=case.pk))
+        form = CaseForm(request.POST, request.FILES, instance=access_case(user=request.user, pk=pk))
         if form.is_valid():
             try:
                 services.case_update(case=case, values=_values(form), photo=form.cleaned_data.get("photo"),
@@ -341,10 +342,8 @@ def feeds(request, slug):
 @login_required
 @domain_errors
 def feed(request, slug, pk):
-    organisation = access_partner(user=request.user, slug=slug)
-    feed = organisation.missing_feeds.filter(pk=pk).first()
-    if feed is None:
-        raise Http404
+    feed = access_feed(user=request.user, slug=slug, pk=pk)
+    organisation = feed.organisation
     form = FeedUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -371,3 +370,19 @@ def impact(request):
         "rows": rows, "chart": chart,
         "found": sum(r["found"] for r in rows), "with_sighting": sum(r["with_sighting"] for r in rows),
     })
+
+
+@login_required
+@domain_errors
+def partners(request):
+    """Staff grant or revoke an organisation's permission to publish missing persons."""
+    organisations = access_partner_grants(user=request.user)
+    if request.method == "POST":
+        organisation = access_grantable(user=request.user, slug=request.POST.get("organisation", ""))
+        if request.POST.get("action") == "revoke":
+            services.partner_revoke(organisation=organisation, actor=request.user)
+        else:
+            services.partner_grant(organisation=organisation, actor=request.user)
+        return redirect("missing:partners")
+    rows = [(o, partner_active(o)) for o in organisations]
+    return render(request, "missing/partners.html", {"rows": rows})

@@ -143,3 +143,24 @@ def test_jusha_404_page_carries_the_widget(client, settings):
     assert response.status_code == 404
     text = response.content.decode()
     assert "/missing/404.js" in text and f'data-site="{settings.JUSHA_MISSING_OWN_SITE_KEY}"' in text
+
+
+def test_staff_grant_and_revoke_the_partner_permission(client):
+    from jusha.missing.permissions import partner_active
+
+    org = make_org()
+    owner = make_member(org, "owner")
+    client.force_login(owner)
+    assert client.get("/missing/partners/").status_code == 403
+    assert client.post("/missing/partners/", {"organisation": org.slug, "action": "grant"}).status_code == 403
+    assert not partner_active(org)
+    client.force_login(make_user(is_staff=True))
+    assert client.get("/missing/partners/").status_code == 200
+    assert client.post("/missing/partners/", {"organisation": org.slug, "action": "grant"}).status_code == 302
+    assert partner_active(org)
+    assert AuditLog.objects.filter(action="missing.partner_granted", target_id=str(org.pk)).exists()
+    client.post("/missing/partners/", {"organisation": org.slug, "action": "revoke"})
+    assert not partner_active(org)
+    unverified = make_org(verified=False)
+    assert client.post("/missing/partners/", {"organisation": unverified.slug}).status_code == 404
+    assert not partner_active(unverified)

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -11,6 +12,6 @@ register = template.Library()
 @register.simple_tag
 def missing_notice():
     return format_html(
-        '<div class="missing-notice"><script async src="{}" data-site="{}"></script></div>',
-        reverse("missing:script"), settings.JUSHA_MISSING_OWN_SITE_KEY,
+        '<div class="missing-notice"><script async src="{}" data-site="{}" data-lang="{}"></script></div>',
+        reverse("missing:script"), settings.JUSHA_MISSING_OWN_SITE_KEY, (get_language() or "zh-hans").lower(),
     )

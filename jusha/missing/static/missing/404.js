@@ -3,12 +3,13 @@
    the page, sets no cookie, reads no fingerprint, and shows nothing on any failure. */
 (function () {
   "use strict";
-  var base, key, T, css;
+  var base, key, T, css, langAttr;
   try {
     var s = document.currentScript;
     if (!s || !window.fetch || !document.body || !document.body.attachShadow) return;
     key = s.getAttribute("data-site") || "";
     var region = s.getAttribute("data-region") || "";
+    langAttr = (s.getAttribute("data-lang") || "").toLowerCase();
     base = new URL(s.src, location.href).origin;
     T = {
       "zh-hans": ["帮TA回家", "寻找走失儿童", "岁", "走失于", "查看详情", "我见过TA", "分享", "链接已复制", "照片：", "男", "女", ""],
@@ -39,7 +40,7 @@
 
   function show(data) {
     try {
-      var lang = data.lang || "zh-hans";
+      var lang = langAttr || data.lang || "zh-hans";
       var t = T[lang] || T["zh-hans"];
       var c = data.cases[0];
       if (!window.customElements.get("jusha-missing")) {
