@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from jusha.core.pages import domain_errors
 from jusha.missing import rules, services
 from jusha.missing.forms import CaseForm, FeedForm, FeedUploadForm, SightingForm, SightingStatusForm, SiteForm
 from jusha.missing.models import Case, Sighting
-from jusha.missing.notice import notice_payload, public_headers
+from jusha.missing.notice import notice_payload, notice_response, public_headers
 from jusha.missing.permissions import (access_case, access_feed, access_grantable, access_partner,
                                        access_partner_grants, partner_active, access_public_case, access_sighting,
                                        access_site, notice_site)
@@ -386,3 +386,14 @@ def partners(request):
         return redirect("missing:partners")
     rows = [(o, partner_active(o)) for o in organisations]
     return render(request, "missing/partners.html", {"rows": rows})
+
+
+def notice(request):
+    """GET /api/v1/missing/notice, served by this plain view ahead of the API's router (the
+    router's operation documents it in the OpenAPI schema, with the same answer): the widget
+    asks it on every 404 page it is on, and a kept answer is as cheap as a bare JSON view."""
+    if request.method not in ("GET", "HEAD"):
+        response = JsonResponse({"detail": _("Method not allowed."), "code": "method_not_allowed"}, status=405)
+        response["Allow"] = "GET, HEAD"
+        return response
+    return notice_response(request, request.GET.get("site", ""), request.GET.get("region", ""))

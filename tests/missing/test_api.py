@@ -180,3 +180,13 @@ def test_kept_notices_last_only_until_something_changes(client, site, settings, 
     assert client.get(NOTICE, {"site": site.key}).json()["cases"][0]["name"] == "改名"
     services.case_close(case=case, status="withdrawn", roles={"staff"}, actor=make_user(is_staff=True))
     assert client.get(NOTICE, {"site": site.key}).json()["cases"] == []
+
+
+def test_the_notice_answers_only_reads(client):
+    response = client.post(NOTICE, {"site": "x"})
+    assert response.status_code == 405 and response.json()["code"] == "method_not_allowed"
+    assert client.head(NOTICE, {"site": "x"}).status_code == 200
+
+
+def test_the_notice_is_documented_in_the_openapi_schema(client):
+    assert "/api/v1/missing/notice" in client.get("/api/openapi.json").json()["paths"]
