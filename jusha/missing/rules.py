@@ -29,6 +29,3 @@ def rank_for_region(case_region: str, prefixes: list[str]) -> int:
             return REGION_LEVELS.index(len(prefix))
     return len(REGION_LEVELS)
 
-
-def is_public(*, status: str, expires_on: dt.date, has_consent: bool, partner_active: bool, today: dt.date) -> bool:
-    return status == "active" and has_consent and partner_active and expires_on >= today
