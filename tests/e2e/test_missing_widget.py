@@ -78,6 +78,9 @@ def test_widget_survives_hostile_css_and_leaves_when_found(page, third_party, se
     assert name.inner_text() == "张小雨"
     assert name.evaluate("e => getComputedStyle(e).fontSize") == "20px"
     assert name.evaluate("e => getComputedStyle(e).color") != "rgb(255, 255, 255)"
+    # Its box keeps its own width even inside the host's 1-pixel-wide div (phone: 390 px).
+    box = page.locator("jusha-missing").locator("section")
+    assert box.evaluate("e => e.getBoundingClientRect().width") == 390 - 32
     image = page.locator("jusha-missing").locator("img")
     image.wait_for()
     assert image.evaluate("e => e.getBoundingClientRect().width") == 120

@@ -17,7 +17,8 @@
       "en": ["Help bring them home", "Missing child", " years old", "Last seen", "Details", "I saw this child", "Share", "Link copied", "Photo of ", "boy", "girl", ""]
     };
     css = ":host{all:initial;display:block;margin:16px 0}" +
-      ".b{box-sizing:border-box;display:flex;gap:12px;max-width:560px;padding:12px;border:2px solid #b42318;border-radius:8px;background:#fff;color:#1d1d1d;font:16px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;text-align:left}" +
+      ".b{box-sizing:border-box;display:flex;gap:12px;width:min(560px,calc(100vw - 32px));padding:12px;border:2px solid #b42318;border-radius:8px;background:#fff;color:#1d1d1d;font:16px/1.5 system-ui,-apple-system,'PingFang SC','Microsoft YaHei',sans-serif;text-align:left}" +
+      ".b>div{flex:1;min-width:0}" +
       "img{display:block;width:120px;height:160px;object-fit:cover;border-radius:4px;background:#eee;flex:none}" +
       "h2{margin:0 0 4px;font-size:14px;font-weight:600;color:#b42318}" +
       "p{margin:0 0 6px;font-size:16px}.n{font-size:20px;font-weight:700}" +
