@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jusha.matching",
     "jusha.campaigns",
     "jusha.social",
+    "jusha.missing",
     "jusha.demo",
 ]
 
@@ -301,6 +302,7 @@ JUSHA_BENCH_ENDPOINTS = env_bool("JUSHA_BENCH_ENDPOINTS")
 if JUSHA_BENCH_ENDPOINTS:
     INSTALLED_APPS.append("jusha.bench")  # its table and views exist only for bench/
 JUSHA_RATE_LIMITS = {
+    "missing_sighting": (5, 3600),  # sightings per network per hour
     # name: (requests, seconds); log-ins have their own limiter (JUSHA_LOGIN_LIMITS below)
     "signup": (5, 60),
     "password_reset": (5, 300),
@@ -312,6 +314,17 @@ JUSHA_RATE_LIMITS = {
     "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
     "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }
+# Missing children on 404 pages (jusha/missing): how long a notice may be cached (a found
+# child is gone from every cache within it), how long a closed case's private fields and its
+# sightings' contacts are kept, and the key Jusha's own 404 page uses.
+JUSHA_MISSING_NOTICE_MAX_AGE = int(os.environ.get("JUSHA_MISSING_NOTICE_MAX_AGE", "60"))
+JUSHA_MISSING_PURGE_DAYS = int(os.environ.get("JUSHA_MISSING_PURGE_DAYS", "90"))
+JUSHA_MISSING_OWN_SITE_KEY = "jusha-404"
+# Where every app process reads whether its kept notices are still current (jusha/missing/notice.py):
+# a file under JUSHA_VAR_DIR with SQLite (one machine), Django's shared cache otherwise.
+JUSHA_MISSING_GENERATION_STORE = os.environ.get(
+    "JUSHA_MISSING_GENERATION_STORE", "file" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "cache"
+)
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
 
 

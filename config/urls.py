@@ -4,11 +4,14 @@ from django.urls import include, path
 
 from config.api import api
 from jusha.core import views as core_views
+from jusha.missing import views as missing_views
 from jusha.giving import transparency_urls as giving_log_urls
 from jusha.transparency import urls as log_urls
 from jusha.projects import views as project_views
 
 urlpatterns = [
+    # The 404 widget's notice, first: asked on every page the widget is on (jusha/missing/views.py).
+    path("api/v1/missing/notice", missing_views.notice, name="missing-notice"),
     path("", project_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -26,6 +29,7 @@ urlpatterns = [
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
     path("s/", include("jusha.social.urls")),
+    path("missing/", include("jusha.missing.urls")),
     path("media/<path:path>", core_views.media, name="media"),
 ]
 

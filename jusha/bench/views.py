@@ -18,6 +18,12 @@ from jusha.payments.sandbox import SandboxProvider
 from jusha.projects.models import Project
 
 
+def bench_bare_json(request):
+    """Benchmark baseline for reads (bench/missing_notice.py): a bare Django JSON view, no
+    database, the same middleware as every page."""
+    return JsonResponse({"cases": []})
+
+
 @csrf_exempt
 @require_POST
 def bench_bare(request):

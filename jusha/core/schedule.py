@@ -14,6 +14,8 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("create delivery batches missed", 60, "jusha.fulfilment.services.batches_create_all_due"),
     ("flag late delivery batches", 300, "jusha.fulfilment.services.batches_flag_overdue"),
     ("give idle matching pool chunks back", 10, "jusha.matching.chunks.chunks_return_idle"),
+    ("purge found or withdrawn missing-person cases' private fields", 3600, "jusha.missing.services.cases_purge_closed"),
+    ("re-sync partner feeds of missing persons", 300, "jusha.missing.services.feeds_resync_due"),
     ("log sequencer", 0.5, "jusha.transparency.services.log_sequence"),
     ("log witnesses", 10, "jusha.transparency.services.log_witness_collect"),
 ]

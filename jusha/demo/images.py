@@ -81,3 +81,26 @@ def _png(image: Image.Image, name: str) -> SimpleUploadedFile:
     out = io.BytesIO()
     image.save(out, "PNG")
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+
+
+def silhouette(seed: int) -> SimpleUploadedFile:
+    """A drawn child's silhouette for a fictional missing-person case: never a real photo.
+    Head and shoulders in one flat colour on a soft background, varied by seed; "示例"-free
+    (no font needed): the pages and the notice say "demo" in words."""
+    rng = random.Random(seed)
+    width, height = 480, 640
+    background = (rng.randint(210, 240), rng.randint(210, 240), rng.randint(215, 245))
+    figure = (rng.randint(60, 110), rng.randint(70, 110), rng.randint(90, 130))
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    head = rng.randint(82, 100)
+    cx, cy = width // 2 + rng.randint(-20, 20), 250
+    draw.ellipse([cx - head, cy - head * 1.15, cx + head, cy + head * 1.1], fill=figure)
+    if rng.random() < 0.5:  # hair tied up, or a cap
+        draw.ellipse([cx + head * 0.5, cy - head * 1.3, cx + head * 1.1, cy - head * 0.6], fill=figure)
+    else:
+        draw.pieslice([cx - head * 1.05, cy - head * 1.3, cx + head * 1.05, cy + head * 0.3], 180, 360, fill=figure)
+    neck = head * 0.35
+    draw.rectangle([cx - neck, cy + head * 0.9, cx + neck, cy + head * 1.4], fill=figure)
+    draw.ellipse([cx - head * 2.1, cy + head * 1.25, cx + head * 2.1, cy + head * 4.2], fill=figure)
+    return _png(image, f"silhouette-{seed}.png")

@@ -34,6 +34,7 @@ from jusha.matching.models import Match
 from jusha.matching.selectors import pool_figures
 from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
 from jusha.projects.selectors import project_sums
+from jusha.missing import services as missing
 
 PASSWORD = "jusha-demo"
 LOGINS = {
@@ -423,6 +424,32 @@ class Demo:
         for link in links:  # the newest links: no gifts yet
             looked(link, 3)
 
+    def missing_children(self):
+        """A partner with a dozen fictional cases (drawn silhouettes, marked demo), and one
+        demo site; Jusha's own 404 page shows them too."""
+        owner = _user("xunqin@demo.jusha", display_name="寻亲互助负责人")
+        org = self.organisation(
+            owner=owner, slug="xunqin-demo", name="寻亲互助（示例）", legal_name="示例寻亲互助服务中心",
+            body17="52510000MJ0067890", region="510000", email="help@xunqin.demo",
+            description="示例机构：协助家庭寻找走失儿童。本演示中的人物均为虚构。",
+        )
+        missing.partner_grant(organisation=org, actor=self.staff)
+        names = ["示例·小雨", "示例·阿福", "示例·朵朵", "示例·小石头", "示例·乐乐", "示例·星辰",
+                 "示例·豆豆", "示例·安安", "示例·小川", "示例·米粒", "示例·果果", "示例·壮壮"]
+        regions = ["510923", "510104", "510700", "500103", "520102", "530102",
+                   "110105", "310104", "440106", "420102", "610113", "330106"]
+        today = timezone.localdate()
+        for i, (name, region) in enumerate(zip(names, regions)):
+            born = today - datetime.timedelta(days=365 * self.rng.randint(4, 14) + self.rng.randint(0, 300))
+            lost = timezone.now() - datetime.timedelta(days=self.rng.randint(2, 400), hours=self.rng.randint(0, 23))
+            missing.case_create(organisation=org, actor=owner, is_demo=True, photo=images.silhouette(i), values={
+                "ref": f"demo-{i + 1}", "name": name, "sex": "fm"[i % 2], "birth_date": born, "lost_at": lost,
+                "region_code": region, "lost_place": "示例地点（虚构）", "features": "演示数据，并非真实儿童。",
+                "hotline": "110", "expires_on": today + datetime.timedelta(days=365),
+                "consent_by": "family", "consent_recorded_by": "示例社工",
+            })
+        missing.site_register(owner=self.donor, domain="demo.example.org", region_code="510000", is_demo=True)
+
     def run(self):
         self.people()
         self.organisations()
@@ -431,6 +458,7 @@ class Demo:
         self.relay()
         self.fulfilment()
         self.giving_day()
+        self.missing_children()
 
 
 def load_demo(*, gifts: int = 500, out=print) -> bool:

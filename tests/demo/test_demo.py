@@ -32,6 +32,13 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     assert ShareLink.objects.filter(lit_at__isnull=False).count() >= 4
     assert ShareLink.objects.filter(depth=3).exists() and Attribution.objects.filter(counted=True, depth=2).count() >= 8
     call_command("ledger_check")
+    # Missing children: a dozen fictional cases with drawn silhouettes, public, marked demo.
+    from jusha.missing.models import Case, Site
+    from jusha.missing.selectors import public_cases
+
+    assert public_cases().filter(is_demo=True).count() == 12 and not Case.objects.filter(is_demo=False).exists()
+    assert all(case.photo and case.notice_photo for case in Case.objects.all())
+    assert Site.objects.filter(is_demo=True).count() == 1
     for email in LOGINS.values():
         assert authenticate(username=email, password=PASSWORD) is not None
     # Demo accounts have no mailbox: every one counts as confirmed (they can claim guest gifts).
