@@ -59,7 +59,7 @@ def _clean_fields(
     if not is_valid_region(region_code):
         raise Invalid(_("Choose a region from the list (a GB/T 2260 code)."), code="invalid_region")
     require_positive(
-        goal, code="invalid_goal", message=_("The goal must be a positive whole number of fen."),
+        goal, code="invalid_goal", message=_("The goal must be more than zero."),
         at_most=Money(MAX_GOAL_MAJOR * 10 ** EXPONENTS[currency], currency),
         large_message=_("The goal is larger than this site accepts."),
     )
