@@ -43,6 +43,7 @@ def test_filters_draw_a_time_element_for_machines_and_words_for_people():
     with translation.override("zh-hans"):
         html = Template("{% load time_tags %}{{ t|when }}|{{ t|at }}|{{ d|day }}|{{ none|when }}").render(
             Context({"t": moment, "d": dt.date(2026, 11, 2), "none": None}))
+        full = moments.full(moment)
     when, at, day, none = html.split("|")
     assert when.startswith(f'<time datetime="{moments.iso(moment)}"') and "3 分钟前</time>" in when
     assert at.endswith(f"{full}</time>")
