@@ -1,37 +1,17 @@
 """Form fields every app's forms share: the edge where what people type becomes Money."""
 
-import re
-import unicodedata
-
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from jusha.core.money import EXPONENTS, Money, MoneyError
+from jusha.core.money import EXPONENTS, GROUPED, Money, MoneyError, typed_amount
 
 MAX_TYPED_MAJOR = 100_000_000  # no amount typed into a form is more than 100 million yuan
 
 
-# What people type around an amount, taken off before it is read: a currency sign (¥, the
-# full-width ￥, "RMB", "CNY") before it, "元" after it, spaces anywhere.
-_AFFIXES = re.compile(r"^(?:¥|RMB|CNY)?\s*(.*?)\s*(?:元|块|圆)?$", re.IGNORECASE)
-# Digits with optional thousands separators in the usual places ("1,000" or "1000", not
-# "1,00"), and optional decimals.
-_GROUPED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-
-
-def typed_amount(text: str) -> str:
-    """What someone typed as an amount, in plain ASCII: full-width digits and signs made
-    narrow (NFKC: "１，０００" → "1,000", "￥" → "¥"), the ideographic comma and full stop read
-    as a separator and a point, the currency sign, "元" and spaces taken off. No check of
-    what is left: MoneyField does that."""
-    text = unicodedata.normalize("NFKC", str(text)).replace("、", ",").replace("。", ".").strip()
-    text = _AFFIXES.match(text).group(1)
-    return re.sub(r"\s+", "", text)
-
-
 class MoneyField(forms.CharField):
-    """An amount typed in major units ("200", "12.50", "1,000", "¥200", "２００元"), cleaned to Money in the
+    """An amount typed in major units ("200", "12.50", "1,000", with a currency sign, full-width
+    digits or 元: money.typed_amount), cleaned to Money in the
     field's currency (set it per form, e.g. to the project's). Only positive amounts, up
     to `max_major` major units (yuan); the service checks again, this is the friendly word."""
 
@@ -54,7 +34,7 @@ class MoneyField(forms.CharField):
         text = typed_amount(super().to_python(value) or "")
         if text in self.empty_values:
             return None
-        if not _GROUPED.match(text):
+        if not GROUPED.match(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         text = text.replace(",", "")
         if "." in text and len(text.split(".", 1)[1]) > EXPONENTS[self.currency]:

@@ -72,8 +72,8 @@ class Donation(models.Model):
 
     @property
     def public_name(self) -> str:
-        if self.anonymous:
-            return str(_("Anonymous donor"))
+        if self.anonymous:  # the one name every page gives a donor it does not name
+            return str(_("A kind guest"))
         if self.name:
             return self.name
         if self.donor_id:

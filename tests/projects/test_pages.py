@@ -136,7 +136,7 @@ def test_detail_shows_rules_progress_budget_and_ledger(client, org):
     assert 'aria-valuenow="30"' in page
     assert "Warm packs" in page and "Delivery" in page  # budget lines
     assert "Li Lei" in page and "Stay warm" in page
-    assert "Hidden Name" not in page and "Anonymous donor" in page
+    assert "Hidden Name" not in page and "A kind guest" in page
     assert "Gift received" in page and "¥250.00" in page  # latest ledger entries
     assert f"/ledger/{project.slug}/" in page and f"/ledger/{project.slug}/ledger.csv" in page
     assert f'hx-get="{reverse("projects:progress", args=[project.slug])}"' in page
