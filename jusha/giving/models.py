@@ -67,6 +67,11 @@ class Donation(models.Model):
         return Money(self.amount, self.currency).display()
 
     @property
+    def amount_major(self) -> str:
+        """The amount as typed into the donate form again ("66.60"): a declined gift's retry."""
+        return Money(self.amount, self.currency).major()
+
+    @property
     def refundable_display(self) -> str:
         return Money(self.amount - self.refunded_amount, self.currency).display()
 

@@ -50,7 +50,10 @@ def _token_for(request, donation) -> str:
 def donate(request, slug):
     project = permissions.access_giving_project(slug=slug)
     accepting, code, reason = services.project_accepting(project)
-    form = DonationForm(request.POST or None, currency=project.currency, initial={"idempotency_key": uuid.uuid4().hex})
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    if (again := request.GET.get("amount", "")[:20]) and not request.POST:  # "try again" after a declined payment
+        initial["custom"] = again
+    form = DonationForm(request.POST or None, currency=project.currency, initial=initial)
     question = None
     if request.method == "POST" and accepting and form.is_valid() and not form.cleaned_data.get("confirmed"):
         question = _gap_question(project, form.cleaned_data["amount"])

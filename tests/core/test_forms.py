@@ -46,3 +46,13 @@ def test_currency_and_cap_of_the_field():
         MoneyField(max_major=1000).clean("1000.01")
     assert refused.value.code == "huge" and "¥1,000" in refused.value.messages[0]
     assert MoneyField(max_major=1000).clean("1000") == Money(100_000)
+
+
+def test_text_typed_in_a_plain_box_keeps_its_paragraphs():
+    from jusha.core.richtext import paragraphs, sanitize_html
+
+    typed = "11 月 5 日，志愿者走访了 3 个村。\r\n\r\n40 个已送到。\n其余下周送。\n\n\n<script>x</script>谢谢"
+    html = sanitize_html(paragraphs(typed))
+    assert html == "<p>11 月 5 日，志愿者走访了 3 个村。</p><p>40 个已送到。<br>其余下周送。</p><p>谢谢</p>"
+    assert paragraphs("<p>已有段落</p>\n\n<p>第二段</p>") == "<p>已有段落</p>\n\n<p>第二段</p>"
+    assert paragraphs("") == "" and paragraphs("一行") == "<p>一行</p>"

@@ -209,3 +209,17 @@ def test_a_gift_within_the_gap_is_not_asked_about(client):
     key = donate_form(client, project)
     response = client.post(f"/donations/new/{project.slug}/", {"custom": "１，０００元", "idempotency_key": key})
     assert response.status_code == 302 and Donation.objects.get().amount == 100_000
+
+
+def test_a_declined_payment_offers_try_again_with_the_amount_and_the_way_back(client, project):
+    key = donate_form(client, project)
+    opened = client.post(f"/donations/new/{project.slug}/", {"custom": "66.60", "idempotency_key": key})
+    declined = client.post(opened["Location"], {"result": "failed"}, follow=True)
+    page = declined.content.decode()
+    assert Donation.objects.get().status == "failed"
+    assert 'data-testid="try-again"' in page and f"/donations/new/{project.slug}/?amount=66.60" in page
+    assert f'href="/projects/{project.slug}/"' in page
+    again = client.get(f"/donations/new/{project.slug}/?amount=66.60").content.decode()
+    assert 'value="66.60"' in again
+    hostile = client.get(f'/donations/new/{project.slug}/?amount="><script>x</script>').content.decode()
+    assert "<script>x</script>" not in hostile
