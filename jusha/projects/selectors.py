@@ -170,19 +170,22 @@ def largest_unmet_needs(exclude_id=None, limit: int = 3) -> list[Project]:
         .order_by("-need", "ends_at", "pk")
     )
     if exclude_id is not None:
-        projects = projects.exclude(pk=exclude_id)
+        projects = projects.exclude(pk__in=exclude_id if isinstance(exclude_id, (list, set, tuple)) else [exclude_id])
     return project_cards(projects[:limit])
 
 
-def most_needed(limit: int = 6) -> list[Project]:
-    return largest_unmet_needs(limit=limit)
+def most_needed(limit: int = 6, *, exclude=None) -> list[Project]:
+    return largest_unmet_needs(exclude_id=list(exclude or ()), limit=limit)
 
 
 def home_projects() -> dict:
+    """The front page's two lists, never the same project twice: the featured ones, then
+    the largest unmet needs among the rest (when every fundraising project is featured,
+    the second list is left out rather than repeated)."""
     featured = project_cards(public_projects().filter(featured=True)[:6]) or project_cards(
         public_projects().filter(status=states.FUNDRAISING)[:6]
     )
-    return {"featured": featured, "most_needed": most_needed(limit=3)}
+    return {"featured": featured, "most_needed": most_needed(limit=3, exclude=[p.pk for p in featured])}
 
 
 def organisation_projects(organisation) -> list[Project]:
