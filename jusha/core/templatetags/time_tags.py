@@ -32,3 +32,9 @@ def day(value) -> str:
 def at(value) -> str:
     """`{{ donation.paid_at|at }}` → the full moment, never relative (receipts, printouts)."""
     return _time(value, moments.full(value))
+
+
+@register.filter
+def at_text(value) -> str:
+    """`{{ donation.paid_at|at_text }}` → "2026年12月6日 07:53" as plain text, for emails."""
+    return moments.full(value)
