@@ -162,13 +162,15 @@ class Demo:
     # --- projects ---------------------------------------------------------------
     def project(self, *, org, actor, title, summary, story, cause, region, goal_yuan, lines, days=60,
                 unit=("", None), shortfall="proportional", overflow="refund", seed=0, palette=((200, 60, 40), (250, 200, 120)),
-                beneficiaries=0, publish=True, slug=""):
+                beneficiaries=0, publish=True, slug="", photo=False):
+        """A project; only with `photo` does it upload a cover of its own (the others show
+        their cause's designed cover, jusha.projects.covers)."""
         project = project_create(
             organisation=org, actor=actor, title=title, summary=summary, story=story, cause=cause,
             region_code=region, goal=_yuan(goal_yuan), ends_at=self.clock.real_now + datetime.timedelta(days=days),
             beneficiary_count=beneficiaries, unit_name=unit[0], unit_cost=_yuan(unit[1]) if unit[1] else None,
             shortfall_rule=shortfall, overflow_rule=overflow,
-            budget_lines=[(t, _yuan(y)) for t, y in lines], cover=images.cover(seed, palette), slug_hint=slug,
+            budget_lines=[(t, _yuan(y)) for t, y in lines], cover=images.cover(seed, palette) if photo else None, slug_hint=slug,
         )
         project_transition(project=project, target="in_review", actor=actor)
         if publish:
@@ -184,7 +186,7 @@ class Demo:
             "<ul><li>每一笔捐款都在公开账本上</li><li>每一批采购都有发票凭证</li><li>每一次发放都会公示</li></ul>"
         )
         self.warm = self.project(
-            org=self.org_elders, actor=self.editor, title="老有所衣：为独居老人送温暖包", slug="warm-packs-for-elders",
+            org=self.org_elders, actor=self.editor, title="老有所衣：为独居老人送温暖包", slug="warm-packs-for-elders", photo=True,
             summary="200 元一个温暖包（180 元物资 + 20 元送到家），让大山里的独居老人暖暖过冬。", story=story, cause="elders",
             region="511921", goal_yuan=50_000, unit=("温暖包", 200), beneficiaries=250, seed=1,
             lines=[("温暖包物资（250 个 × 180 元）", 45_000), ("物流与入户发放（250 个 × 14 元）", 3_500),
