@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import BigIntegerField, Case, F, Sum, When
 from django.utils.translation import gettext as _
 
+from jusha.core import moments
 from jusha.core.money import Money
 from jusha.giving.models import Donation
 from jusha.ledger.models import Expenditure
@@ -116,7 +117,7 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     largest = list(expenditures.order_by("-amount", "pk")
                    .values_list("pk", "budget_line_id", "amount", "description", "spent_on")[:TOP_EXPENDITURES])
     for pk, line_id, amount, description, spent_on in largest:
-        nodes.append((("exp", pk), f"{description[:40]} ({spent_on:%Y-%m-%d})", 3))
+        nodes.append((("exp", pk), f"{description[:40]} ({moments.day(spent_on)})", 3))
         links[(("line", line_id) if line_id in drawn_lines else other_line, ("exp", pk))] += amount
     rest = expenditures.exclude(pk__in=[row[0] for row in largest]).values_list("budget_line_id")
     for line_id, total in rest.annotate(total=Sum("amount")).order_by():

@@ -81,7 +81,7 @@ def test_fund_flow_for_a_project_and_the_platform(client, project):
     assert flows[("Gifts of ¥1,000 or more", project.title)] == "¥1,400.00"  # net of the refund
     assert flows[(project.title, "Warm packs")] == "¥600.00"
     assert flows[(project.title, "Held, not yet spent")] == "¥1,050.00"
-    assert flows[("Warm packs", "Warm packs x 120 (2026-01-05)")] == "¥600.00"
+    assert flows[("Warm packs", "Warm packs x 120 (5 Jan 2026)")] == "¥600.00"
     assert other.title not in page.split("</h1>")[1]
     platform = client.get("/log/flow/").content.decode()
     assert project.title in platform and other.title in platform and "¥30.00" in platform
