@@ -28,11 +28,13 @@ demo: migrate
 
 # Web server on http://127.0.0.1:$(PORT) and the task worker beside it, on SQLite unless
 # DATABASE_URL names another database. Ctrl+C stops both.
+# The worker's lines go to var/worker.log; the address banner is the last line printed
+# before the server serves.
 run: demo
-	@echo "Jusha: http://127.0.0.1:$(PORT)  (demo log-ins in README.md; Ctrl+C to stop)"
-	@DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py jusha_worker & worker=$$!; \
+	@mkdir -p var; DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py jusha_worker >>var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py runserver 127.0.0.1:$(PORT) --noreload
+	DEBUG=1 JUSHA_DEMO=1 $(PY) manage.py serve 127.0.0.1:$(PORT) --noreload \
+	  --banner "Jusha: http://127.0.0.1:{port}  (demo log-ins in README.md; the worker logs to var/worker.log; Ctrl+C to stop)"
 
 # The whole suite: unit, integration and browser journeys (these skip, saying why, when
 # Debian's chromium is not installed; CI makes that a failure).

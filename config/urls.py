@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/missing/notice", missing_views.notice, name="missing-notice"),
     path("", project_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

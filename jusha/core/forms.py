@@ -4,13 +4,14 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from jusha.core.money import EXPONENTS, Money, MoneyError
+from jusha.core.money import EXPONENTS, GROUPED, Money, MoneyError, typed_amount
 
 MAX_TYPED_MAJOR = 100_000_000  # no amount typed into a form is more than 100 million yuan
 
 
 class MoneyField(forms.CharField):
-    """An amount typed in major units ("200", "12.50", "1,000"), cleaned to Money in the
+    """An amount typed in major units ("200", "12.50", "1,000", with a currency sign, full-width
+    digits or 元: money.typed_amount), cleaned to Money in the
     field's currency (set it per form, e.g. to the project's). Only positive amounts, up
     to `max_major` major units (yuan); the service checks again, this is the friendly word."""
 
@@ -30,9 +31,12 @@ class MoneyField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value) -> Money | None:
-        text = (super().to_python(value) or "").replace(",", "").replace("，", "")
+        text = typed_amount(super().to_python(value) or "")
         if text in self.empty_values:
             return None
+        if not GROUPED.match(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        text = text.replace(",", "")
         if "." in text and len(text.split(".", 1)[1]) > EXPONENTS[self.currency]:
             raise forms.ValidationError(self.error_messages["decimals"], code="decimals")
         try:

@@ -15,6 +15,7 @@ as Money on a model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -28,6 +29,23 @@ EXPONENTS = {"CNY": 2, "HKD": 2, "TWD": 2, "MOP": 2, "USD": 2, "EUR": 2, "JPY": 
 SYMBOLS = {"CNY": "¥", "HKD": "HK$", "TWD": "NT$", "MOP": "MOP$", "USD": "$", "EUR": "€", "JPY": "JP¥"}
 
 _NUMBER = re.compile(r"^\d{1,15}(\.\d{1,6})?$")
+
+# What people type around an amount, taken off before it is read: a currency sign (¥, the
+# full-width ￥, "RMB", "CNY") before it, "元" after it, spaces anywhere.
+_AFFIXES = re.compile(r"^(?:¥|RMB|CNY)?\s*(.*?)\s*(?:元|块|圆)?$", re.IGNORECASE)
+# Digits with optional thousands separators in the usual places ("1,000" or "1000", not
+# "1,00"), and optional decimals.
+GROUPED = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+
+
+def typed_amount(text: str) -> str:
+    """What someone typed as an amount, in plain ASCII: full-width digits and signs made
+    narrow (NFKC: "１，０００" → "1,000", "￥" → "¥"), the ideographic comma and full stop read
+    as a separator and a point, the currency sign, "元" and spaces taken off. No check of
+    what is left: MoneyField does that."""
+    text = unicodedata.normalize("NFKC", str(text)).replace("、", ",").replace("。", ".").strip()
+    text = _AFFIXES.match(text).group(1)
+    return re.sub(r"\s+", "", text)
 
 
 class MoneyError(ValueError):

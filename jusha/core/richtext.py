@@ -1,6 +1,7 @@
 """Sanitising user-written rich text (project stories, progress updates) with nh3."""
 
 import html
+import re
 
 import nh3
 from django.utils.translation import gettext as _
@@ -24,6 +25,20 @@ def sanitize_html(html: str) -> str:
         link_rel="noopener noreferrer nofollow ugc",
         strip_comments=True,
     )
+
+
+_BLOCK = re.compile(r"<\s*(p|ul|ol|h[2-4]|blockquote|table|hr|br)\b", re.IGNORECASE)
+
+
+def paragraphs(text: str) -> str:
+    """Text typed into a plain box keeps its shape: with no block tags in it, blank lines
+    part paragraphs (<p>) and single line breaks stay (<br>). HTML with paragraphs of its
+    own is left as it is. Escaping is sanitize_html's work, after this."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text or _BLOCK.search(text):
+        return text
+    parts = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
+    return "".join("<p>" + "<br>".join(line.strip() for line in part.split("\n")) + "</p>" for part in parts)
 
 
 def plain_text(text: str) -> str:

@@ -2,9 +2,11 @@ import mimetypes
 
 from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils._os import safe_join
 from django.views.decorators.http import require_GET
+
+from jusha.core.favicon import favicon_ico
 
 
 @require_GET
@@ -36,4 +38,12 @@ def media(request, path):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@require_GET
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever a page links: the site's icon."""
+    response = HttpResponse(favicon_ico(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
     return response

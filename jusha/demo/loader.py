@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -54,6 +55,43 @@ class DemoRefused(Exception):
     pass
 
 
+class DemoClock:
+    """The demo's own clock, so that it tells one story over the past months: while the demo
+    is built, `timezone.now()` (and with it every created_at, paid_at, journal entry and
+    expenditure date) reads this clock, which each step sets to when it happened. It never
+    runs past the real now."""
+
+    def __init__(self, real_now: datetime.datetime):
+        self.real_now = self.at = real_now
+
+    def now(self) -> datetime.datetime:
+        return self.at
+
+    def set(self, *, days: float = 0, hours: float = 0) -> datetime.datetime:
+        """Set the clock to so long before the real now."""
+        self.at = self.real_now - datetime.timedelta(days=days, hours=hours)
+        return self.at
+
+    def spread(self, count: int, *, start: float, end: float) -> list[datetime.datetime]:
+        """`count` moments from `start` to `end` days ago, in order, at daytime hours."""
+        if count <= 0:
+            return []
+        step = (start - end) / count
+        moments = []
+        for i in range(count):
+            at = self.real_now - datetime.timedelta(days=start - step * (i + 0.5))
+            local = timezone.localtime(at)
+            if local.hour < 8:  # nobody gives at 4 in the morning in a demo
+                at += datetime.timedelta(hours=8 - local.hour)
+            moments.append(min(at, self.real_now))
+        return moments
+
+
+def _cn_date(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.month} 月 {local.day} 日"
+
+
 def _uscc(body17: str) -> str:
     return body17 + checksum_char(body17)
 
@@ -74,7 +112,9 @@ def _yuan(yuan: int) -> Money:
 
 
 class Demo:
-    def __init__(self, *, gifts: int = 500, seed: int = 99, out=print):
+    def __init__(self, *, gifts: int = 500, seed: int = 99, out=print, clock: DemoClock | None = None):
+        self.clock = clock or DemoClock(timezone.now())
+        self.ticking: datetime.timedelta | None = None  # with no `at`, how far the clock moves per gift
         self.rng = random.Random(seed)
         self.gift_budget = gifts
         self.out = out
@@ -123,13 +163,15 @@ class Demo:
     # --- projects ---------------------------------------------------------------
     def project(self, *, org, actor, title, summary, story, cause, region, goal_yuan, lines, days=60,
                 unit=("", None), shortfall="proportional", overflow="refund", seed=0, palette=((200, 60, 40), (250, 200, 120)),
-                beneficiaries=0, publish=True, slug=""):
+                beneficiaries=0, publish=True, slug="", photo=False):
+        """A project; only with `photo` does it upload a cover of its own (the others show
+        their cause's designed cover, jusha.projects.covers)."""
         project = project_create(
             organisation=org, actor=actor, title=title, summary=summary, story=story, cause=cause,
-            region_code=region, goal=_yuan(goal_yuan), ends_at=timezone.now() + datetime.timedelta(days=days),
+            region_code=region, goal=_yuan(goal_yuan), ends_at=self.clock.real_now + datetime.timedelta(days=days),
             beneficiary_count=beneficiaries, unit_name=unit[0], unit_cost=_yuan(unit[1]) if unit[1] else None,
             shortfall_rule=shortfall, overflow_rule=overflow,
-            budget_lines=[(t, _yuan(y)) for t, y in lines], cover=images.cover(seed, palette), slug_hint=slug,
+            budget_lines=[(t, _yuan(y)) for t, y in lines], cover=images.cover(seed, palette) if photo else None, slug_hint=slug,
         )
         project_transition(project=project, target="in_review", actor=actor)
         if publish:
@@ -140,15 +182,16 @@ class Demo:
         story = (
             "<p>在四川巴中通江县的大山里，许多老人独自生活，子女在外打工。冬天山里气温常在零度以下，"
             "一件厚棉衣、一双棉鞋、一床电热毯，就是一个温暖的冬天。</p>"
-            "<p>每个<strong>温暖包</strong>价值 200 元，包含棉衣、棉鞋、帽子、手套和电热毯，"
-            "由当地志愿者逐户送到老人手中，并拍照公示（仅在老人同意时）。</p>"
+            "<p>每个<strong>温暖包</strong> 200 元：180 元买棉衣、棉鞋、帽子、手套和电热毯，"
+            "20 元用于物流、入户发放和公示。由当地志愿者逐户送到老人手中，并拍照公示（仅在老人同意时）。</p>"
             "<ul><li>每一笔捐款都在公开账本上</li><li>每一批采购都有发票凭证</li><li>每一次发放都会公示</li></ul>"
         )
         self.warm = self.project(
-            org=self.org_elders, actor=self.editor, title="老有所衣：为独居老人送温暖包", slug="warm-packs-for-elders",
-            summary="200 元一个温暖包，让大山里的独居老人暖暖过冬。", story=story, cause="elders",
+            org=self.org_elders, actor=self.editor, title="老有所衣：为独居老人送温暖包", slug="warm-packs-for-elders", photo=True,
+            summary="200 元一个温暖包（180 元物资 + 20 元送到家），让大山里的独居老人暖暖过冬。", story=story, cause="elders",
             region="511921", goal_yuan=50_000, unit=("温暖包", 200), beneficiaries=250, seed=1,
-            lines=[("温暖包采购（250 个 × 180 元）", 45_000), ("物流与入户发放", 3_500), ("执行与公示", 1_500)],
+            lines=[("温暖包物资（250 个 × 180 元）", 45_000), ("物流与入户发放（250 个 × 14 元）", 3_500),
+                   ("执行与公示（250 个 × 6 元）", 1_500)],
         )
         Project.objects.filter(pk=self.warm.pk).update(featured=True)
         self.uniforms = self.project(
@@ -188,8 +231,13 @@ class Demo:
         )
 
     # --- gifts ------------------------------------------------------------------
-    def give(self, project, amount: Money, *, donor=None, via=None):
-        """One gift through the sandbox; `via`: (share link, visitor) it came through."""
+    def give(self, project, amount: Money, *, donor=None, via=None, at: datetime.datetime | None = None):
+        """One gift through the sandbox; `via`: (share link, visitor) it came through; `at`:
+        when (the clock is set to it)."""
+        if at is not None:
+            self.clock.at = at
+        elif self.ticking:  # one gift after another, a while apart, never past the real now
+            self.clock.at = min(self.clock.at + self.ticking * (0.5 + self.rng.random()), self.clock.real_now)
         rng = self.rng
         anonymous = rng.random() < 0.2
         name = "" if anonymous or donor else rng.choice(NAMES)
@@ -216,15 +264,18 @@ class Demo:
             return Money(rng.choice([1000, 1000, 2000, 2000, 5000, 5000, 10000, 20000]))
         return Money(rng.randint(100, 20000))
 
-    def gifts_to(self, project, count: int, *, fill: bool = False) -> None:
-        for i in range(count):
-            self.give(project, self.amount(), donor=self.donor if i % 40 == 0 else None)
+    def gifts_to(self, project, count: int, *, fill: bool = False, start: float = 90, end: float = 10) -> None:
+        """`count` gifts spread from `start` to `end` days ago; with `fill`, more until the
+        goal is reached (about one a day from `start`)."""
+        for i, at in enumerate(self.clock.spread(count, start=start, end=end)):
+            self.give(project, self.amount(), donor=self.donor if i % 40 == 0 else None, at=at)
         if fill:
+            moments = iter(self.clock.spread(max(5, project.goal // 6_000), start=start, end=end))
             while True:
                 left = project.goal_money - Money(project_sums([project.pk])[project.pk].raised, project.currency)
                 if left.amount <= 0:
                     break
-                self.give(project, min(left, self.amount()))
+                self.give(project, min(left, self.amount()), at=next(moments, None))
             project_mark_funded_if_full(project_id=project.pk)
 
     def spend(self, project, line_index: int, yuan: int, description: str, number: str, *, pdf: bool = False):
@@ -236,7 +287,7 @@ class Demo:
         voucher = images.pdf_voucher(number, _yuan(yuan)) if pdf else images.voucher(number, _yuan(yuan))
         expenditure_record(
             project=project, budget_line=line, amount=_yuan(yuan), description=description,
-            spent_on=timezone.localdate() - datetime.timedelta(days=self.rng.randint(1, 20)), voucher=voucher,
+            spent_on=timezone.localdate(), voucher=voucher,  # the demo's clock: the day it is recorded
             actor=self.finance if project.organisation_id == self.org_elders.pk else project.organisation.memberships.get(role="owner").user,
         )
 
@@ -245,66 +296,113 @@ class Demo:
                     photos=[images.photo(self.rng.randint(0, 10**6)) for _ in range(photos)])
 
     def activity(self):
-        budget = self.gift_budget
-        self.gifts_to(self.hearing, 0, fill=True)
-        self.gifts_to(self.trees, 0, fill=True)
-        self.gifts_to(self.books, 0, fill=True)
+        """The small projects fill in their first weeks and are carried out; the warm packs
+        and the uniforms raise money over three months, the warm packs buying and handing
+        out their first 40 in early November's cold. Every step happens on the demo's clock."""
+        budget, clock = self.gift_budget, self.clock
+        self.gifts_to(self.hearing, 0, fill=True, start=98, end=88)
+        self.gifts_to(self.trees, 0, fill=True, start=97, end=85)
+        self.gifts_to(self.books, 0, fill=True, start=96, end=80)
         spent_so_far = self.gifts
-        self.gifts_to(self.warm, max(0, int((budget - spent_so_far) * 0.62)))
-        self.gifts_to(self.uniforms, max(0, budget - self.gifts))
+        self.warm_gifts = max(0, int((budget - spent_so_far) * 0.62))  # half before the batch plan, half between batches
+        self.gifts_to(self.warm, self.warm_gifts // 2, start=95, end=47)
+        self.gifts_to(self.uniforms, max(0, budget - self.gifts), start=92, end=3)
 
         # Reading corners: funded, now executing, with spending and an update.
         self.books.refresh_from_db()
+        clock.set(days=78)
         project_transition(project=self.books, target="executing", actor=self.owner_kids)
-        self.spend(self.books, 0, 2_250, "首批 5 个图书角：书架与图书", "GZ-2026-0107", pdf=True)
+        at = clock.set(days=74)
+        self.spend(self.books, 0, 2_250, "首批 5 个图书角：书架与图书", f"GZ-{timezone.localtime(at):%Y-%m%d}", pdf=True)
+        clock.set(days=60)
         self.update(self.books, self.owner_kids, "首批 5 个图书角已建成", "<p>孩子们第一次有了自己的图书角。</p>", photos=2)
 
         # Trees: funded, planted, completed with a final report.
         self.trees.refresh_from_db()
+        clock.set(days=83)
         project_transition(project=self.trees, target="executing", actor=self.owner_green)
-        self.spend(self.trees, 0, 1_800, "侧柏树苗 1000 棵", "GS-2026-0311")
-        self.spend(self.trees, 1, 900, "栽种人工 30 人日", "GS-2026-0312")
-        self.update(self.trees, self.owner_green, "1000 棵侧柏已种下", "<p>春季栽种完成，成活率 92%。</p>", photos=2)
+        at = clock.set(days=80)
+        self.spend(self.trees, 0, 1_800, "侧柏树苗 1000 棵", f"GS-{timezone.localtime(at):%Y-%m%d}")
+        at = clock.set(days=76)
+        self.spend(self.trees, 1, 900, "栽种人工 30 人日", f"GS-{timezone.localtime(at):%Y-%m%d}")
+        planted = clock.set(days=70)
+        self.update(self.trees, self.owner_green, "1000 棵侧柏已种下",
+                    f"<p>{_cn_date(planted)}，1000 棵侧柏全部栽下，一个月后回访成活率 92%。</p>", photos=2)
+        clock.set(days=40)
         project_transition(project=self.trees, target="completed", actor=self.owner_green,
                            final_report="<p>共种植侧柏 1000 棵，支出 2,700 元，余 300 元用于后续养护（见账本）。</p>")
 
-        # Warm packs: first purchase and delivery disclosed, updates, one refund.
-        self.spend(self.warm, 0, 7_200, "首批温暖包 40 个（棉衣、棉鞋、电热毯）", "SC-2026-1102")
-        self.spend(self.warm, 1, 600, "首批入户发放交通费", "SC-2026-1105", pdf=True)
-        self.update(self.warm, self.editor, "首批 40 个温暖包已送到老人家中",
-                    "<p>11 月 5 日，志愿者走访通江县 3 个村，为 40 位独居老人送去温暖包。</p>", photos=3)
-        self.update(self.warm, self.editor, "采购完成", "<p>首批温暖包已完成采购，发票见公开账本。</p>")
+        # Warm packs: one gift partly refunded on the donor's request.
         paid = self.warm.donations.filter(status="paid", amount__gte=2000).order_by("paid_at").first()
         if paid is not None:
+            clock.set(days=46)
             donation_refund(donation=paid, amount=Money(1000, "CNY"), reason="捐赠人误操作，申请退回部分金额", actor=self.finance)
 
     # --- delivery batches (jusha.fulfilment) ---------------------------------------------
     def fulfilment(self):
-        """Warm packs go out in batches of 20 (4,000 yuan): five batches, one at each stage,
-        with delivery confirmations, and one batch late. The demo happens in one moment, so
-        afterwards each batch's steps are spread over the past weeks, for a timeline that
-        reads like a real one (the journal keeps its true times)."""
+        """Warm packs go out in batches of 20 (4,000 yuan): the plan is set 50 days ago and a
+        batch is funded whenever the gifts cover one (about 45, 30, 25, 6 and 1 days ago),
+        each then bought, shipped, delivered and disclosed on its own days, one batch late.
+        Every step happens on the demo's clock, so the journal, the batches and the updates
+        tell the same dates."""
+        clock, rng = self.clock, self.rng
         warm = Project.objects.get(pk=self.warm.pk)
+        clock.set(days=50)
         services.batch_plan_set(project=warm, batch_size=20, actor=self.editor)
-        while project_available(warm) < warm.unit_cost_money.times(5 * 20):  # companies' teams give the rest
-            self.give(warm, self.rng.choice([_yuan(200), _yuan(500), _yuan(1_000)]))
-        line = warm.budget_lines.order_by("position").first()
+        cost = warm.unit_cost_money.times(20)
+        line, transport = list(warm.budget_lines.order_by("position"))[:2]
         stamps = {"created": "created_at", **services.STAMPS}
-        # Per batch: days ago it was funded, purchased, shipped, delivered, disclosed; deliveries.
+        # Per batch: days ago it is funded, purchased, shipped, delivered, disclosed; deliveries.
         stages = [(45, 42, 39, 33, 30, 20), (30, 27, 10, 3, None, 20), (25, 22, 20, None, None, 8),
                   (6, 2, None, None, None, 0), (1, None, None, None, None, 0)]
-        for batch, (*days, deliveries) in zip(services.batches_create_due(project_id=warm.pk), stages):
-            if days[1] is not None:
-                invoice = f"SC-2026-2{batch.number:03d}"
-                batch = services.batch_purchase(
-                    batch=batch, actor=self.finance, budget_line=line, amount=_yuan(180).times(20),
-                    description=f"第 {batch.number} 批温暖包 20 个（棉衣、棉鞋、电热毯）", spent_on=timezone.localdate(),
-                    invoice=images.voucher(invoice, _yuan(180).times(20)),
-                )  # 180 yuan a pack: the other 20 of each 200 go back to the fund for delivery costs
-            if days[2] is not None:
-                batch = services.batch_ship(batch=batch, actor=self.editor, carrier="中国邮政 EMS",
-                                            tracking_number=f"EMS{self.rng.randint(10**9, 10**10 - 1)}CN")
+        rest, since = self.warm_gifts - self.warm_gifts // 2, 47
+        for number, (*days, deliveries) in enumerate(stages, start=1):
+            # The gifts since the last batch, then companies' teams give what is missing.
+            share = rest // (len(stages) - number + 1)
+            rest -= share
+            for at in clock.spread(share, start=since, end=days[0] + 0.5):
+                self.give(warm, self.amount(), at=at)
+            clock.set(days=days[0] + 0.3)
+            while project_available(warm) < cost:
+                self.give(warm, rng.choice([_yuan(200), _yuan(500), _yuan(1_000)]))
+            since = days[0]
+            clock.set(days=days[0])
+            for batch in services.batches_create_due(project_id=warm.pk):
+                self.batch_steps(warm, batch, days if batch.number == number else [days[0], None, None, None, None],
+                                 deliveries if batch.number == number else 0, line, stamps)
+            if number == 1:  # the first batch's delivery costs, the purchase and delivery told as updates
+                at = clock.set(days=days[1] - 0.2)
+                self.update(warm, self.editor, "第 1 批温暖包采购完成", "<p>第 1 批 20 个温暖包已完成采购，发票见公开账本。</p>")
+                delivered = clock.set(days=days[3])
+                self.spend(warm, 1, 600, "第 1 批入户发放交通费", f"SC-{timezone.localtime(delivered):%Y-%m%d}", pdf=True)
+                clock.set(days=days[4] + 0.1)
+                self.update(warm, self.editor, "第 1 批 20 个温暖包已送到老人家中",
+                            f"<p>{_cn_date(delivered)}前后，志愿者走访通江县 3 个村，为 20 位独居老人送去温暖包。</p>", photos=3)
+        clock.set(days=0)
+        services.batches_flag_overdue()  # batch 3 has been on its way for 20 days: late
+
+    def batch_steps(self, warm, batch, days, deliveries, line, stamps):
+        """One batch bought, shipped, delivered and disclosed on the demo's clock (days ago
+        for each step; None: not yet), its status history dated the same."""
+        clock, rng = self.clock, self.rng
+        funded = clock.at
+        if days[1] is not None:
+            at = clock.set(days=days[1])
+            invoice = f"SC-{timezone.localtime(at):%Y-%m%d}-{batch.number:02d}"
+            batch = services.batch_purchase(
+                batch=batch, actor=self.finance, budget_line=line, amount=_yuan(180).times(20),
+                description=f"第 {batch.number} 批温暖包 20 个（棉衣、棉鞋、电热毯）", spent_on=timezone.localdate(),
+                invoice=images.voucher(invoice, _yuan(180).times(20)),
+            )  # 180 yuan a pack: the other 20 of each 200 go back to the fund for delivery costs
+        if days[2] is not None:
+            clock.set(days=days[2])
+            batch = services.batch_ship(batch=batch, actor=self.editor, carrier="中国邮政 EMS",
+                                        tracking_number=f"EMS{rng.randint(10**9, 10**10 - 1)}CN")
+        if deliveries:
+            start = clock.at
+            end = clock.real_now - datetime.timedelta(days=days[3]) if days[3] is not None else clock.real_now
             for i in range(1, deliveries + 1):
+                clock.at = start + (end - start) * i / (deliveries + 1) if i < deliveries or days[3] is None else end
                 photo = i % 3 == 1  # a photo only where the elder agreed
                 services.delivery_confirm(
                     project=warm, batch=batch, actor=self.editor, recipient=f"长者{batch.number}-{i:02d}",
@@ -313,24 +411,17 @@ class Demo:
                     photo=images.photo(batch.number * 100 + i) if photo else None,
                     photo_consent=photo, others_consented=photo,
                 )
-            if days[4] is not None:
-                services.batch_disclose(batch=batch, actor=self.editor, note="20 个温暖包全部送到老人家中，签收单由机构存档备查。")
-            # Spread the steps over the past weeks (the last confirmation delivered batches 1 and 2).
-            now = timezone.now()
-            fields = ["funded_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at"]
-            at = {f: now - datetime.timedelta(days=d, hours=self.rng.randint(0, 8))
-                  for f, d in zip(fields, days) if d is not None}
-            at["created_at"] = at["funded_at"] + datetime.timedelta(seconds=self.rng.randint(2, 9))
-            status = Batch.objects.values_list("status", flat=True).get(pk=batch.pk)
-            Batch.objects.filter(pk=batch.pk).update(status_changed_at=at[stamps[status]], **at)
-            for pk, target in StatusChange.objects.filter(batch=batch).values_list("pk", "target"):
-                StatusChange.objects.filter(pk=pk).update(created_at=at[stamps[target]])
-            if deliveries:
-                start, end = at["shipped_at"], at.get("delivered_at", now)
-                for i, pk in enumerate(DeliveryConfirmation.objects.filter(batch=batch).values_list("pk", flat=True)):
-                    when = start + (end - start) * (i + 1) / (deliveries + 1)
-                    DeliveryConfirmation.objects.filter(pk=pk).update(delivered_at=when)
-        services.batches_flag_overdue()  # batch 3 has been on its way for 20 days: late
+        if days[4] is not None:
+            clock.set(days=days[4])
+            services.batch_disclose(batch=batch, actor=self.editor, note="20 个温暖包全部送到老人家中，签收单由机构存档备查。")
+        # The batch's own stamps and status history, from the steps as they happened.
+        fields = ["funded_at", "purchased_at", "shipped_at", "delivered_at", "disclosed_at"]
+        at = {f: clock.real_now - datetime.timedelta(days=d) for f, d in zip(fields[1:], days[1:]) if d is not None}
+        at["funded_at"] = at["created_at"] = funded
+        status = Batch.objects.values_list("status", flat=True).get(pk=batch.pk)
+        Batch.objects.filter(pk=batch.pk).update(status_changed_at=at[stamps[status]], **at)
+        for pk, target in StatusChange.objects.filter(batch=batch).values_list("pk", "target"):
+            StatusChange.objects.filter(pk=pk).update(created_at=at[stamps[target]])
 
     # --- a giving day (jusha.campaigns, jusha.matching) ---------------------------------
     def giving_day(self):
@@ -345,7 +436,8 @@ class Demo:
             body17="53440300MJ0098765", region="440300", email="fund@tengda.demo",
             description="企业基金会：在公益日为用户的每一笔善款配捐，规则与每一笔配捐全部公开。",
         )
-        now = timezone.now()
+        self.ticking = None
+        now = self.clock.set(hours=22)
         self.campaign = campaign = campaign_create(
             actor=self.staff, slug="99-giving-day", title="99 公益日 · 一起捐", publish=True,
             summary="三天里，腾达公益基金会为你的每一笔善款配捐：规则、种子与每一笔配捐全部公开可查。",
@@ -374,6 +466,7 @@ class Demo:
         def remaining(pool) -> Money:
             return Money(pool_figures(pool)["remaining"], pool.currency)
 
+        self.ticking = datetime.timedelta(minutes=12)  # the giving day's gifts, one every few minutes
         # The uniforms' random pool is spent down to its last few yuan (never past them): a gift
         # at most 1/1.5 of what is left, so even the highest ratio's match fits.
         while (left := remaining(random_pool)) > _yuan(50) and need(self.uniforms) > _yuan(10):
@@ -408,6 +501,8 @@ class Demo:
             for _ in range(times):
                 share_open_record(link=link, visitor=guest())
 
+        self.clock.set(days=20)
+        self.ticking = datetime.timedelta(hours=9)  # a gift through the relay every nine hours or so
         first = self.give(self.warm, _yuan(100), donor=self.donor)
         top = relay_light(donation=first, visitor=Visitor(user=self.donor), shown_name="热心捐赠人")
         links = [top]
@@ -451,13 +546,17 @@ class Demo:
         missing.site_register(owner=self.donor, domain="demo.example.org", region_code="510000", is_demo=True)
 
     def run(self):
+        """In the order it happened: the organisations and projects 100 days ago, the gifts
+        and the work over the months since, the relay two weeks ago, the giving day now."""
+        self.clock.set(days=100)
         self.people()
         self.organisations()
         self.projects()
         self.activity()
-        self.relay()
         self.fulfilment()
+        self.relay()
         self.giving_day()
+        self.clock.set(days=0)
         self.missing_children()
 
 
@@ -470,7 +569,9 @@ def load_demo(*, gifts: int = 500, out=print) -> bool:
     demo = Demo(gifts=gifts, out=out)
     # One transaction: a half-loaded demo never stays behind. Its after-commit work
     # (receipt emails, "funded" checks) is queued for the worker when it commits.
-    with transaction.atomic():
+    # The demo's clock stands in for timezone.now() while it is built (every model's
+    # created_at, every service's "now" reads it), so the demo tells one dated story.
+    with transaction.atomic(), mock.patch.object(timezone, "now", demo.clock.now):
         demo.run()
     out(f"demo: 3 organisations, 6 projects, {demo.gifts} gifts")
     return True

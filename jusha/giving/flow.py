@@ -7,17 +7,18 @@ picture (sankey.layout) and knows no domain."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Case, F, Sum, When
 from django.utils.translation import gettext as _
 
+from jusha.core import moments
 from jusha.core.money import Money
 from jusha.giving.models import Donation
 from jusha.ledger.models import Expenditure
 from jusha.projects.models import BudgetLine, Project
-from jusha.projects.selectors import project_sums
+from jusha.projects.selectors import ProjectSums, project_sums
 from jusha.projects.visibility import public_q
 from jusha.transparency import sankey
 
@@ -35,6 +36,7 @@ class Flow:
     total: int
     currency: str
     projects: list[tuple[str, str]]  # (slug, title) of the projects drawn one by one
+    sums: ProjectSums = field(default_factory=ProjectSums)  # the money model's figures, all projects drawn added up
 
 
 def _band_label(low: int, high: int | None, currency: str) -> str:
@@ -70,7 +72,8 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     raised = {pid: sum(bands) for pid, bands in gifts.items()}
     # Sponsors' matches (net of what went back to their pools), from the journal's totals:
     # the same money the log's match and match_return facts carry.
-    sums = project_sums(list(raised))
+    all_sums = project_sums(list(projects.values_list("pk", flat=True)))
+    sums = {pid: all_sums.get(pid, ProjectSums()) for pid in raised}
     matched = {pid: sums[pid].matched for pid in raised if sums[pid].matched > 0}
     spent = dict(expenditures.values_list("budget_line_id").annotate(total=Sum("amount")).order_by())
     top = sorted(raised, key=lambda pid: (-raised[pid] - matched.get(pid, 0), pid))[:TOP_PROJECTS]
@@ -103,7 +106,7 @@ def fund_flow(*, project: Project | None = None) -> Flow:
         spent_by_project[project_key(pid)] += spent[pk]
     raised_by_project = defaultdict(int)
     for pid, value in raised.items():
-        raised_by_project[project_key(pid)] += value + matched.get(pid, 0)
+        raised_by_project[project_key(pid)] += value + matched.get(pid, 0) - sums[pid].fees
     for key, value in raised_by_project.items():
         links[(key, held)] += max(0, value - spent_by_project[key])
     for pk, (pid, title) in drawn_lines.items():
@@ -114,7 +117,7 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     largest = list(expenditures.order_by("-amount", "pk")
                    .values_list("pk", "budget_line_id", "amount", "description", "spent_on")[:TOP_EXPENDITURES])
     for pk, line_id, amount, description, spent_on in largest:
-        nodes.append((("exp", pk), f"{description[:40]} ({spent_on:%Y-%m-%d})", 3))
+        nodes.append((("exp", pk), f"{description[:40]} ({moments.day(spent_on)})", 3))
         links[(("line", line_id) if line_id in drawn_lines else other_line, ("exp", pk))] += amount
     rest = expenditures.exclude(pk__in=[row[0] for row in largest]).values_list("budget_line_id")
     for line_id, total in rest.annotate(total=Sum("amount")).order_by():
@@ -125,4 +128,5 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     rows = [{"source": link.source.label, "target": link.target.label, "amount": link.value,
              "display": Money(link.value, currency).display()}
             for link in sorted(drawn.links, key=lambda link: (link.source.column, -link.value))]
-    return Flow(drawn, rows, sum(raised.values()), currency, [drawn_projects[pk] for pk in top])
+    together = ProjectSums(**{f.name: sum(getattr(s, f.name) for s in all_sums.values()) for f in fields(ProjectSums)})
+    return Flow(drawn, rows, sum(raised.values()), currency, [drawn_projects[pk] for pk in top], together)

@@ -19,6 +19,8 @@ class DonationForm(forms.Form):
     anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
     email = forms.EmailField(label=_("Email for the receipt (optional)"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
+    # Set once the donor has seen the question about a gift far above the project's gap.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, currency="CNY", **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,6 +68,11 @@ class Donation(models.Model):
         return Money(self.amount, self.currency).display()
 
     @property
+    def amount_major(self) -> str:
+        """The amount as typed into the donate form again ("66.60"): a declined gift's retry."""
+        return Money(self.amount, self.currency).major()
+
+    @property
     def refundable_display(self) -> str:
         return Money(self.amount - self.refunded_amount, self.currency).display()
 
@@ -80,8 +85,8 @@ class Donation(models.Model):
 
     @property
     def public_name(self) -> str:
-        if self.anonymous:
-            return str(_("Anonymous donor"))
+        if self.anonymous:  # the one name every page gives a donor it does not name
+            return str(_("A kind guest"))
         if self.name:
             return self.name
         if self.donor_id:

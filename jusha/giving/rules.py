@@ -15,6 +15,13 @@ def refundable(*, amount: int, refunded: int, project_available: int) -> int:
     return max(0, min(amount - refunded, project_available))
 
 
+def far_above_gap(*, amount: int, gap: int) -> bool:
+    """A gift worth asking about before it is opened: more than twice what the project
+    still needs to reach its goal, and at least 100 yuan (10,000 fen) over it. Not a
+    refusal: the donor is asked once and may go on."""
+    return gap > 0 and amount > 2 * gap and amount - gap >= 10_000
+
+
 def status_after_refund(*, amount: int, refunded_total: int) -> str:
     return "refunded" if refunded_total >= amount else "partially_refunded"
 

@@ -75,7 +75,7 @@ def _checked_gift(*, project: Project, amount: Money, message: str, name: str, e
     if amount.currency != project.currency:
         raise Invalid(_("This project takes gifts in %(currency)s.") % {"currency": project.currency}, code="invalid_currency")
     require_positive(
-        amount, message=_("The amount must be a positive whole number of fen (1 yuan = 100)."),
+        amount, message=_("The amount must be more than zero."),
         at_least=Money(settings.JUSHA_MIN_GIFT, amount.currency), small_code="amount_too_small",
         small_message=_("The amount is below the smallest gift."),
         at_most=Money(settings.JUSHA_MAX_GIFT, amount.currency), large_code="amount_too_large",
@@ -293,7 +293,7 @@ def _refund_record(*, donation: Donation, amount: Money, reason: str, actor, aut
     reason = plain_text(reason)
     if not reason:
         raise Invalid(_("Say why the gift is refunded."), code="reason_required")
-    require_positive(amount, currency=donation.currency, message=_("The refund amount must be a positive whole number of fen."))
+    require_positive(amount, currency=donation.currency, message=_("The refund amount must be more than zero."))
     # Lock order everywhere: the project's fund lock, then the donation.
     project_funds_lock(donation.project)
     donation = Donation.objects.select_for_update(of=("self",)).select_related("project__organisation").get(pk=donation.pk)
@@ -308,7 +308,8 @@ def _refund_record(*, donation: Donation, amount: Money, reason: str, actor, aut
     )
     if amount.amount > limit:
         raise Conflict(
-            _("At most %(limit)s fen of this gift can be refunded: the rest is refunded or already spent.") % {"limit": limit},
+            _("At most %(limit)s of this gift can be refunded: the rest is refunded or already spent.")
+            % {"limit": Money(limit, donation.currency).display()},
             code="exceeds_refundable",
             extra={"refundable": limit},
         )

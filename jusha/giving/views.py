@@ -14,10 +14,11 @@ from jusha.core.idempotency import request_fingerprint, run_idempotent
 from jusha.core.pages import domain_errors
 from jusha.core.sections import collect_sections
 from jusha.core.ratelimit import client_ip, rate_limit
-from jusha.giving import permissions, receipt_links, selectors, services
+from jusha.core.money import Money
+from jusha.giving import permissions, receipt_links, rules, selectors, services
 from jusha.giving.contributions import mine_sections, receipt_sections
 from jusha.giving.forms import DonationForm, RefundForm
-from jusha.projects.selectors import largest_unmet_needs
+from jusha.projects.selectors import largest_unmet_needs, project_sums
 from jusha.transparency.receipts import receipt_check
 
 # {donation id: receipt grant} (permissions.receipt_grant): the receipts this browser may
@@ -49,8 +50,17 @@ def _token_for(request, donation) -> str:
 def donate(request, slug):
     project = permissions.access_giving_project(slug=slug)
     accepting, code, reason = services.project_accepting(project)
-    form = DonationForm(request.POST or None, currency=project.currency, initial={"idempotency_key": uuid.uuid4().hex})
-    if request.method == "POST" and accepting and form.is_valid():
+    initial = {"idempotency_key": uuid.uuid4().hex}
+    if (again := request.GET.get("amount", "")[:20]) and not request.POST:  # "try again" after a declined payment
+        initial["custom"] = again
+    form = DonationForm(request.POST or None, currency=project.currency, initial=initial)
+    question = None
+    if request.method == "POST" and accepting and form.is_valid() and not form.cleaned_data.get("confirmed"):
+        question = _gap_question(project, form.cleaned_data["amount"])
+        if question:  # asked once, gently; the same form sent again goes on
+            form = DonationForm({**request.POST.dict(), "confirmed": "on"}, currency=project.currency)
+            form.is_valid()
+    if request.method == "POST" and accepting and question is None and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("amount", "message", "show_message", "name", "anonymous", "email")}
         if not request.session.session_key:
             request.session.save()
@@ -79,7 +89,19 @@ def donate(request, slug):
     suggestions = [] if accepting else largest_unmet_needs(exclude_id=project.pk, limit=3)
     return device_cookie(request, render(request, "giving/donate.html", {
         "project": project, "form": form, "accepting": accepting, "closed_reason": reason, "suggestions": suggestions,
+        "question": question,
     }, status=200 if accepting or request.method == "GET" else 409))
+
+
+def _gap_question(project, amount) -> str | None:
+    """The question asked before a gift far above what the project still needs (never a
+    refusal): what happens to the rest is the project's overflow rule."""
+    gap = max(project.goal - project_sums([project.pk])[project.pk].raised, 0)
+    if not rules.far_above_gap(amount=amount.amount, gap=gap):
+        return None
+    return _("Your gift of %(amount)s is much more than the %(gap)s this project still needs. "
+             "If it arrives after the project is full: %(rule)s. Give it anyway, or change the amount?") % {
+        "amount": amount.display(), "gap": Money(gap, amount.currency).display(), "rule": project.get_overflow_rule_display()}
 
 
 def _opened(donation, token: str) -> dict:

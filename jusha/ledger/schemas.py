@@ -13,7 +13,7 @@ def ledger_rows(entries, *, media_url=lambda f: f.url) -> list[dict]:
         row = {
             "id": e.pk,
             "kind": e.kind,
-            "kind_label": str(e.get_kind_display()),
+            "kind_label": str(e.get_kind_display()),  # in the reader's language
             "direction": rules.DIRECTIONS.get(e.kind, "out"),
             "amount": e.amount,
             "currency": e.currency,

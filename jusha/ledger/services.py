@@ -239,7 +239,7 @@ def expenditure_record(*, project, budget_line, amount: Money, description: str,
         raise Conflict(_("Expenditures can only be recorded while a project is raising or executing."), code="project_not_spending")
     if budget_line.project_id != project.pk:
         raise Invalid(_("The budget line belongs to another project."), code="budget_line_mismatch")
-    require_positive(amount, currency=project.currency, message=_("The amount must be a positive number of fen."))
+    require_positive(amount, currency=project.currency, message=_("The amount must be more than zero."))
     description = (description or "").strip()
     if not description:
         raise Invalid(_("Describe what the money was spent on."), code="description_required")

@@ -52,12 +52,12 @@ PAID_STATUSES = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donat
 RULE_MESSAGES = {
     "invalid_window": gettext_lazy("The matching window must end after it starts."),
     "invalid_hours": gettext_lazy("Daily hours need an opening time before the closing time."),
-    "invalid_budget": gettext_lazy("The budget must be a positive number of fen."),
+    "invalid_budget": gettext_lazy("The budget must be more than zero."),
     "invalid_ratio": gettext_lazy(
         "The ratio must be more than zero, its highest no lower than its lowest, and at most 10:1."
     ),
-    "invalid_min_gift": gettext_lazy("The smallest gift matched must be at least 1 fen."),
-    "invalid_cap": gettext_lazy("Caps must be positive numbers of fen (or left out)."),
+    "invalid_min_gift": gettext_lazy("The smallest gift matched must be more than zero."),
+    "invalid_cap": gettext_lazy("Caps must be more than zero (or left out)."),
     "cap_below_minimum": gettext_lazy(
         "A cap is below the match of the smallest gift: no gift could ever be matched in full."
     ),
@@ -206,7 +206,7 @@ def pool_deposit(*, pool, amount: Money, reference: str, actor) -> Deposit:
     if not _staff_roles(actor):
         raise Forbidden(_("Only platform staff can record deposits into a pool."), code="not_staff")
     require_positive(
-        amount, currency=pool.currency, message=_("The deposit must be a positive whole number of fen.")
+        amount, currency=pool.currency, message=_("The deposit must be more than zero.")
     )
     reference = plain_text(reference)[:80]
     if not reference:

@@ -11,7 +11,7 @@ from jusha.projects.contributions import api_detail_fields
 from jusha.projects.models import Cause, Project
 from jusha.projects.regions import is_valid_region, region_label
 from jusha.projects.schemas import ProjectDetailOut, ProjectListOut
-from jusha.projects.selectors import is_public, project_cards, project_search
+from jusha.projects.selectors import is_public, project_cards, project_search, project_sums
 
 router = Router(tags=["projects"])
 
@@ -80,4 +80,5 @@ def get_project(request, slug: str):
         "published_at": _time(project.published_at),
         "days_left": project.days_left,
         "accepting_donations": project.accepting,
+        "funds": project_sums([project.pk])[project.pk].figures(),
     }

@@ -34,6 +34,20 @@ class BudgetLineOut(Schema):
     spent: int
 
 
+class FundsOut(Schema):
+    """The one money model (selectors.ProjectSums), in minor units: raised + matched =
+    received; received - spent - fees = balance; balance - held_for_batches = available."""
+
+    raised: int
+    matched: int
+    received: int
+    spent: int
+    fees: int
+    balance: int
+    held_for_batches: int
+    available: int
+
+
 class ProjectDetailOut(ProjectOut):
     story: str
     budget_lines: list[BudgetLineOut]
@@ -46,3 +60,4 @@ class ProjectDetailOut(ProjectOut):
     published_at: str | None
     days_left: int | None
     accepting_donations: bool
+    funds: FundsOut

@@ -29,11 +29,29 @@ class ProjectSums:
     committed: int = 0  # set aside for delivery batches
     released: int = 0  # taken back from them as each batch's purchase is recorded
     matched: int = 0  # matched from sponsors' pools, net of matches returned to them
+    fees: int = 0  # payment fees charged to the project
+
+    # The one money model every page and answer tells (ledger, fund flow, project page,
+    # API): gifts (raised) + matches (matched) = received; received - spent - fees =
+    # balance, of which held_for_batches is set aside for delivery batches and the rest
+    # is available. A sponsor's `settlement` moves cash the match already counted: it is
+    # in none of these figures.
 
     @property
     def raised(self) -> int:
         """Paid gifts minus refunds (matching is reported apart)."""
         return self.gifts - self.refunds
+
+    @property
+    def received(self) -> int:
+        """All the project's money: gifts raised and sponsors' matches."""
+        return self.raised + self.matched
+
+    @property
+    def balance(self) -> int:
+        """Received and not yet spent (nor taken in fees): held, including what is set
+        aside for delivery batches."""
+        return self.received - self.spent - self.fees
 
     @property
     def held_for_batches(self) -> int:
@@ -44,7 +62,13 @@ class ProjectSums:
     def available(self) -> int:
         """Raised (and matched), not spent and not held for a batch: what refunds, expenditures and new
         batches may still draw on."""
-        return self.raised + self.matched - self.spent - self.held_for_batches
+        return self.balance - self.held_for_batches
+
+    def figures(self) -> dict[str, int]:
+        """The model as one dict, for the API and the pages (integers of minor units)."""
+        return {"raised": self.raised, "matched": self.matched, "received": self.received, "spent": self.spent,
+                "fees": self.fees, "balance": self.balance, "held_for_batches": self.held_for_batches,
+                "available": self.available}
 
 
 def project_sums(project_ids) -> dict[int, ProjectSums]:
@@ -65,7 +89,7 @@ def project_sums(project_ids) -> dict[int, ProjectSums]:
         pid: ProjectSums(
             gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
             committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
-            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0),
+            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0), fees=totals[pid].get("fee", 0),
         )
         for pid in project_ids
     }
@@ -146,19 +170,22 @@ def largest_unmet_needs(exclude_id=None, limit: int = 3) -> list[Project]:
         .order_by("-need", "ends_at", "pk")
     )
     if exclude_id is not None:
-        projects = projects.exclude(pk=exclude_id)
+        projects = projects.exclude(pk__in=exclude_id if isinstance(exclude_id, (list, set, tuple)) else [exclude_id])
     return project_cards(projects[:limit])
 
 
-def most_needed(limit: int = 6) -> list[Project]:
-    return largest_unmet_needs(limit=limit)
+def most_needed(limit: int = 6, *, exclude=None) -> list[Project]:
+    return largest_unmet_needs(exclude_id=list(exclude or ()), limit=limit)
 
 
 def home_projects() -> dict:
+    """The front page's two lists, never the same project twice: the featured ones, then
+    the largest unmet needs among the rest (when every fundraising project is featured,
+    the second list is left out rather than repeated)."""
     featured = project_cards(public_projects().filter(featured=True)[:6]) or project_cards(
         public_projects().filter(status=states.FUNDRAISING)[:6]
     )
-    return {"featured": featured, "most_needed": most_needed(limit=3)}
+    return {"featured": featured, "most_needed": most_needed(limit=3, exclude=[p.pk for p in featured])}
 
 
 def organisation_projects(organisation) -> list[Project]:

@@ -17,7 +17,7 @@ from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.events import ProjectCancelled, project_cancelled
 from jusha.core.money import EXPONENTS, Money, require_currency, require_money, require_positive
-from jusha.core.richtext import plain_text, sanitize_html, text_field
+from jusha.core.richtext import paragraphs, plain_text, sanitize_html, text_field
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.projects import states
@@ -59,7 +59,7 @@ def _clean_fields(
     if not is_valid_region(region_code):
         raise Invalid(_("Choose a region from the list (a GB/T 2260 code)."), code="invalid_region")
     require_positive(
-        goal, code="invalid_goal", message=_("The goal must be a positive whole number of fen."),
+        goal, code="invalid_goal", message=_("The goal must be more than zero."),
         at_most=Money(MAX_GOAL_MAJOR * 10 ** EXPONENTS[currency], currency),
         large_message=_("The goal is larger than this site accepts."),
     )
@@ -347,7 +347,7 @@ def update_post(*, project, actor, title, body, photos=()) -> ProjectUpdate:
             _("Progress updates can be posted once the project is raising money."), code="project_not_published"
         )
     title = text_field(title, limit=120, label=_("Title"))
-    body = sanitize_html(body)
+    body = sanitize_html(paragraphs(body))  # typed in a plain box: its paragraphs kept
     if not plain_text(body):
         raise Invalid(_("Write what has happened."), code="field_required")
     photos = list(photos or [])

@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +12,8 @@ from jusha.core.errors import Conflict, Invalid, TooLarge, TransitionRefused
 from jusha.core.pages import domain_errors
 from jusha.core.sections import collect_sections
 from jusha.projects import services, states
+from jusha.projects.covers import cover_svg
+from jusha.projects.models import Cause
 from jusha.projects.contributions import detail_sections
 from jusha.projects.forms import BudgetFormSet, FilterForm, ProjectForm, TransitionForm, UpdateForm
 from jusha.projects.permissions import access_project
@@ -66,6 +68,18 @@ def _actions(project) -> list[dict]:
 def home(request):
     """The front page: featured projects and those that need help most."""
     return render(request, "core/home.html", home_projects())
+
+
+@require_safe
+def cover(request, cause):
+    """The designed cover of a cause, for projects without a cover of their own."""
+    if cause not in Cause.values:
+        raise Http404
+    response = HttpResponse(cover_svg(cause), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'none'; script-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_safe

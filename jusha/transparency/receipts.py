@@ -23,6 +23,8 @@ class ReceiptCheck:
     donation_id: str = ""
     receipt: str = ""
     amount: int = 0
+    currency: str = "CNY"
+    project_title: str = ""  # what the reader knows the project by (the log records its slug)
     index: int | None = None
     size: int = 0
     verified: bool = False
@@ -42,7 +44,8 @@ class ReceiptCheck:
 def receipt_check(donation) -> ReceiptCheck:
     if donation is None or not donation.receipt_number:
         return ReceiptCheck("none")
-    check = ReceiptCheck("queued", str(donation.pk), donation.receipt_number, donation.amount)
+    check = ReceiptCheck("queued", str(donation.pk), donation.receipt_number, donation.amount, donation.currency,
+                         donation.project.title)
     index = selectors.log_index_for("gift", str(donation.pk))
     if index is None:
         return check if selectors.fact_for("gift", str(donation.pk)) else ReceiptCheck("none")

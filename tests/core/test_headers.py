@@ -178,3 +178,16 @@ def test_hsts_header_with_the_production_settings(settings, project):
     assert response["Strict-Transport-Security"] == "max-age=31536000"
     settings.SECURE_HSTS_SECONDS = 0  # what DEBUG on gives
     assert "Strict-Transport-Security" not in Client().get("/", secure=True)
+
+
+@pytest.mark.django_db
+def test_favicon_is_an_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200 and response["Content-Type"] == "image/x-icon"
+    assert response.content[:4] == b"\x00\x00\x01\x00"  # the ICO header
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert Image.open(BytesIO(response.content)).size[0] >= 16
+    assert 'rel="icon" href="/favicon.ico"' in client.get("/").content.decode()

@@ -130,3 +130,12 @@ def test_pages_in_english():
     for text in ("Forgotten your password?", "New to Jusha?", "Email address", "Create an account"):
         assert text in login, text
     assert "浏览项目" not in home and "忘记密码" not in login
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "en"])
+def test_the_language_menu_names_each_language_in_its_own_script(client, lang):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    menu = html[html.index('id="lang-select"'):]
+    menu = menu[: menu.index("</select>")]
+    assert '>简体中文</option>' in menu and '>繁體中文</option>' in menu and '>English</option>' in menu

@@ -47,3 +47,39 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     assert User.objects.exists() and not User.objects.filter(email_verified_at__isnull=True).exists()
     settings.DEBUG = False
     assert authenticate(username=LOGINS["staff"], password=PASSWORD) is None
+
+
+def test_the_demo_tells_one_dated_story(settings):
+    """Issue 14, item 8: gifts, batches, updates and spending spread over the past months,
+    each batch funded when its commitment is journalled, nothing dated in the future."""
+    import datetime
+
+    from django.utils import timezone
+
+    from jusha.fulfilment.models import Batch
+    from jusha.ledger.models import Expenditure, JournalEntry
+    from jusha.projects.models import ProjectUpdate
+
+    settings.JUSHA_DEMO, settings.DEBUG = True, True
+    before = timezone.now()
+    call_command("load_demo", gifts=80)
+    after = timezone.now()
+    paid = sorted(Donation.objects.filter(paid_at__isnull=False).values_list("paid_at", flat=True))
+    assert paid[0] < before - datetime.timedelta(days=80) and paid[-1] <= after
+    months = {(t.year, t.month) for t in paid}
+    assert len(months) >= 3  # a campaign over months, not one moment
+    assert not JournalEntry.objects.filter(created_at__gt=after).exists()
+    assert not ProjectUpdate.objects.filter(created_at__gt=after).exists()
+    for batch in Batch.objects.all():
+        commitment = JournalEntry.objects.get(kind="commitment", reference=str(batch.pk))
+        assert abs(commitment.created_at - batch.funded_at) < datetime.timedelta(minutes=1)
+        if batch.purchased_at:
+            assert batch.funded_at <= batch.purchased_at
+    for expenditure in Expenditure.objects.all():  # each recorded on the day it says it was spent
+        entry = JournalEntry.objects.get(kind="expenditure", reference=str(expenditure.pk))
+        assert timezone.localtime(entry.created_at).date() == expenditure.spent_on
+    warm = Project.objects.get(slug="warm-packs-for-elders")
+    delivered = warm.updates.get(title__startswith="第 1 批 20 个")
+    first = Batch.objects.get(project=warm, number=1)
+    local = timezone.localtime(first.delivered_at)
+    assert f"{local.month} 月 {local.day} 日" in delivered.body and delivered.created_at >= first.delivered_at

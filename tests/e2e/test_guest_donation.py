@@ -43,4 +43,21 @@ def test_guest_gives_and_sees_progress_and_ledger_move(page, live_server):
 
     page.goto(f"{live_server.url}/ledger/{project.slug}/")
     ledger = page.locator("[data-testid=ledger]").inner_text()
-    assert "8,850" in ledger or "8850" in ledger
+    assert "¥88.50" in ledger and "8850" not in ledger  # in yuan, as people read it (issue 14)
+
+
+def test_a_declined_payment_leads_back_to_the_form_with_the_amount(page, live_server):
+    project = make_project(goal=2_000_000, title="温暖包送老人")
+    page.goto(f"{live_server.url}/donations/new/{project.slug}/")
+    page.locator("input[name=custom]").fill("¥８８.５０")  # a yuan sign and full-width digits, as a phone types them
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/pay/sandbox/"))
+    page.locator("[data-testid=pay-fail]").click()
+    page.wait_for_url(re.compile(r"/donations/[0-9a-f-]{36}/$"))
+    assert Donation.objects.get().status == "failed"
+    page.locator("[data-testid=try-again]").click()
+    page.wait_for_url(re.compile(rf"/donations/new/{project.slug}/\?amount=88\.50$"))
+    assert page.locator("input[name=custom]").input_value() == "88.50"
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_url(re.compile(r"/pay/sandbox/"))
+    assert Donation.objects.count() == 2

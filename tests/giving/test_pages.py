@@ -189,3 +189,37 @@ def test_refund_links_and_tools_come_from_the_tables_and_roles(client):
     assert "Gifts and refunds" not in page and "Record an expenditure" not in page
     client.force_login(make_user())
     assert "Gifts and refunds" not in client.get(f"/projects/{project.slug}/").content.decode()
+
+
+def test_a_gift_far_above_the_gap_is_asked_about_once_then_opened(client):
+    project = make_project(goal=100_000)  # ¥1,000 to go
+    give(project, 90_000)  # ¥100 still needed
+    key = donate_form(client, project)
+    asked = client.post(f"/donations/new/{project.slug}/", {"custom": "¥５,000", "idempotency_key": key})
+    assert asked.status_code == 200 and b'data-testid="gap-question"' in asked.content
+    assert "¥5,000.00".encode() in asked.content and "¥100.00".encode() in asked.content
+    assert Donation.objects.count() == 1  # nothing opened by the question
+    assert b'name="confirmed" value="True"' in asked.content or b'name="confirmed" value="on"' in asked.content
+    gone_on = client.post(f"/donations/new/{project.slug}/", {"custom": "¥５,000", "idempotency_key": key, "confirmed": "on"})
+    assert gone_on.status_code == 302 and Donation.objects.count() == 2
+
+
+def test_a_gift_within_the_gap_is_not_asked_about(client):
+    project = make_project(goal=100_000)
+    key = donate_form(client, project)
+    response = client.post(f"/donations/new/{project.slug}/", {"custom": "１，０００元", "idempotency_key": key})
+    assert response.status_code == 302 and Donation.objects.get().amount == 100_000
+
+
+def test_a_declined_payment_offers_try_again_with_the_amount_and_the_way_back(client, project):
+    key = donate_form(client, project)
+    opened = client.post(f"/donations/new/{project.slug}/", {"custom": "66.60", "idempotency_key": key})
+    declined = client.post(opened["Location"], {"result": "failed"}, follow=True)
+    page = declined.content.decode()
+    assert Donation.objects.get().status == "failed"
+    assert 'data-testid="try-again"' in page and f"/donations/new/{project.slug}/?amount=66.60" in page
+    assert f'href="/projects/{project.slug}/"' in page
+    again = client.get(f"/donations/new/{project.slug}/?amount=66.60").content.decode()
+    assert 'value="66.60"' in again
+    hostile = client.get(f'/donations/new/{project.slug}/?amount="><script>x</script>').content.decode()
+    assert "<script>x</script>" not in hostile

@@ -68,3 +68,12 @@ def test_access_tokens_are_long_random_and_url_safe():
     tokens = {rules.new_access_token() for _ in range(500)}
     assert len(tokens) == 500
     assert all(len(t) >= 32 and re.fullmatch(r"[A-Za-z0-9_-]+", t) for t in tokens)
+
+
+def test_far_above_the_gap_is_twice_the_gap_and_100_yuan_over():
+    from jusha.giving.rules import far_above_gap
+
+    assert far_above_gap(amount=50_000, gap=10_000)
+    assert not far_above_gap(amount=20_000, gap=10_000)  # twice the gap: fine
+    assert not far_above_gap(amount=3_000, gap=1_000)  # three times, but only ¥20 over
+    assert not far_above_gap(amount=50_000, gap=0)  # a full project is refused elsewhere

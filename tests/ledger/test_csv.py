@@ -28,7 +28,10 @@ def test_ledger_csv_neutralises_formula_cells(client):
     response = client.get(f"/ledger/{project.slug}/ledger.csv")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    codes = [cell.rsplit("(", 1)[1].rstrip(")") for cell in header]  # "Kind (kind)" -> "kind"
+    rows = [dict(zip(codes, cells)) for cells in reader]
     spent = next(row for row in rows if row["kind"] == "expenditure")
     assert spent["description"] == "'" + EVIL
     assert spent["budget_line"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
@@ -36,3 +39,16 @@ def test_ledger_csv_neutralises_formula_cells(client):
     for row in rows:  # no cell at all starts a formula
         assert not any(value.startswith(("=", "+", "-", "@", "\t", "\r")) for value in row.values()), row
     assert "\n=" not in text and ",=" not in text
+
+
+def test_ledger_csv_has_headers_and_kind_names_in_the_readers_language(client):
+    project = make_project()
+    give(project, 50_000)
+    response = client.get(f"/ledger/{project.slug}/ledger.csv", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader)
+    assert "金额（分） (amount)" in header and "类型 (kind)" in header
+    gift = dict(zip(header, next(reader)))
+    assert gift["类型 (kind)"] == "gift" and gift["金额（分） (amount)"] == "50000"  # machines keep codes and fen
+    assert gift["类型名称 (kind_label)"] == "收到捐款"

@@ -36,6 +36,7 @@ def test_pool_page_publishes_the_hash_then_the_seed(client, matched):
     _project, pool, donation = matched
     page = client.get(f"/pools/{pool.pk}/").content.decode()
     assert pool.seed_hash in page and pool.seed not in page and str(donation.pk)[:8] in page
+    assert "basis points" not in page and ">1:1</td>" in page  # the ratio as donors read it (issue 14)
     Pool.objects.filter(pk=pool.pk).update(ends_at=timezone.now() - timedelta(seconds=1))
     assert pool.seed in client.get(f"/pools/{pool.pk}/").content.decode()
     draft = make_pool(funded=False, active=False)

@@ -14,7 +14,7 @@ ITEM_KEYS = {
 }
 DETAIL_KEYS = ITEM_KEYS | {
     "story", "budget_lines", "unit", "unit_cost", "batch_size", "beneficiary_count", "shortfall_rule", "overflow_rule",
-    "published_at", "days_left", "accepting_donations",
+    "published_at", "days_left", "accepting_donations", "funds",
 }
 SHANGHAI_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$")
 
@@ -73,6 +73,8 @@ def test_detail_shape(client, org):
     assert body["shortfall_rule"] == "proportional" and body["overflow_rule"] == "refund"
     assert SHANGHAI_TIME.match(body["published_at"]) and body["days_left"] == 30
     assert body["accepting_donations"] is True and body["raised"] == 1_000 and body["story"] == "<p>Story</p>"
+    assert body["funds"] == {"raised": 1_000, "matched": 0, "received": 1_000, "spent": 0, "fees": 0, "balance": 1_000,
+                             "held_for_batches": 0, "available": 1_000}
 
 
 def test_detail_of_funded_project_does_not_accept(client, org):

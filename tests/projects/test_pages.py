@@ -136,7 +136,7 @@ def test_detail_shows_rules_progress_budget_and_ledger(client, org):
     assert 'aria-valuenow="30"' in page
     assert "Warm packs" in page and "Delivery" in page  # budget lines
     assert "Li Lei" in page and "Stay warm" in page
-    assert "Hidden Name" not in page and "Anonymous donor" in page
+    assert "Hidden Name" not in page and "A kind guest" in page
     assert "Gift received" in page and "¥250.00" in page  # latest ledger entries
     assert f"/ledger/{project.slug}/" in page and f"/ledger/{project.slug}/ledger.csv" in page
     assert f'hx-get="{reverse("projects:progress", args=[project.slug])}"' in page
@@ -374,3 +374,30 @@ def test_cancelled_after_publication_stays_visible_but_unlisted(client, org):
     assert "no longer taking gifts" in page and "Another cause" in page
     assert "Called off" not in text(client.get(reverse("projects:list")))
     assert make_project(org, status="draft").slug not in text(client.get(reverse("projects:list")))
+
+
+def test_a_project_without_a_cover_shows_its_causes_designed_cover(client):
+    from jusha.projects.models import Cause
+
+    project = make_project(cause="animals")
+    type(project).objects.filter(pk=project.pk).update(cover="")
+    page = client.get("/projects/").content.decode()
+    assert 'src="/projects/covers/animals.svg"' in page
+    covers = {cause: client.get(f"/projects/covers/{cause}.svg") for cause in Cause.values}
+    for response in covers.values():
+        assert response.status_code == 200 and response["Content-Type"] == "image/svg+xml"
+        assert "<script" not in response.content.decode() and response["X-Content-Type-Options"] == "nosniff"
+    assert len({r.content for r in covers.values()}) == len(Cause.values)  # each cause its own picture
+    assert client.get("/projects/covers/nothing.svg").status_code == 404
+
+
+def test_the_home_pages_two_lists_never_show_the_same_project(client):
+    from jusha.projects.models import Project
+
+    projects = [make_project(goal=100_000 * (i + 1)) for i in range(4)]
+    Project.objects.filter(pk__in=[p.pk for p in projects[:2]]).update(featured=True)
+    html = client.get("/").content.decode()
+    featured, _, needed = html.partition("Needs help most")
+    for p in projects[:2]:
+        assert f"/projects/{p.slug}/" in featured and f"/projects/{p.slug}/" not in needed
+    assert f"/projects/{projects[3].slug}/" in needed

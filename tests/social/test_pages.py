@@ -264,7 +264,7 @@ def test_a_name_is_shown_only_if_chosen(project, sharer):
     visitor.force_login(donor)
     visitor.post(f"/s/light/{gift.pk}/", {"shown_name": "Visible Name"})  # box not ticked
     html = browser().get(f"/s/relay/{project.slug}/").content.decode()
-    assert "Visible Name" not in html and "A kind friend" in html
+    assert "Visible Name" not in html and "A kind guest" in html
 
 
 # --- relay, influence and dashboard pages ----------------------------------------------
@@ -281,6 +281,14 @@ def test_relay_page_shows_tree_badges_and_thresholded_figures(project, sharer):
     mine = owner.get(f"/s/relay/{project.slug}/").content.decode()
     assert 'data-testid="my-downstream">1<' in mine and 'data-mine="1"' in mine
     assert browser().get("/s/relay/no-such-project/").status_code == 404
+
+
+def test_the_relays_k_reads_as_a_sentence(project, sharer):
+    root = share(project, member(sharer))
+    for amount in (1000, 2000, 3000):
+        give_via(project, root.code, amount)
+    html = browser().get(f"/s/relay/{project.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="relay-k"' in html and "平均每位分享者带来 3.0 位新捐赠人" in html and ">K<" not in html
 
 
 def test_member_influence_page(project, sharer):
