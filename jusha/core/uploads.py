@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -88,3 +90,22 @@ def clean_voucher(upload) -> CleanFile:
             size=len(data),
         )
     return clean_image(upload)
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files that are never public (delivery signatures, sighting photos): under
+    JUSHA_PRIVATE_ROOT, outside MEDIA_ROOT, so the /media/ view cannot serve them; only
+    the owning app's views do, to those allowed, audited. The folder is read from settings
+    when used."""
+
+    @property
+    def base_location(self):
+        return settings.JUSHA_PRIVATE_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
+def private_storage():
+    return PrivateStorage()

@@ -5,34 +5,21 @@ Money is not here: each batch's cost is moved in the journal ("commitment" and "
 entries, see jusha.ledger), and its purchase is an ordinary Expenditure with its invoice.
 """
 
-import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jusha.core.money import money_of
 from jusha.ledger.models import Expenditure
+from jusha.core.uploads import PrivateStorage
 from jusha.projects.models import Project
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files that are never public (signatures, thumbprints): under JUSHA_PRIVATE_ROOT,
-    outside MEDIA_ROOT, so the /media/ view cannot serve them; only `views.signature` does,
-    to the organisation's members, audited. The folder is read from settings when used."""
-
-    @property
-    def base_location(self):
-        return settings.JUSHA_PRIVATE_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-
 def private_storage():
+    """Delivery signatures are never public (core.uploads.PrivateStorage); the migrations
+    name this callable."""
     return PrivateStorage()
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jusha.core.uploads import private_storage
 from jusha.organisations.models import Organisation
 
 
@@ -148,7 +149,7 @@ class Sighting(models.Model):
     place = models.CharField(_("place"), max_length=200)
     seen_at = models.DateTimeField(_("seen at"))
     description = models.TextField(_("description"), max_length=2000)
-    photo = models.FileField(_("photo"), upload_to="missing/sightings/", blank=True)
+    photo = models.FileField(_("photo"), upload_to="missing/sightings/", storage=private_storage, blank=True)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
     site = models.ForeignKey(Site, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.NEW)

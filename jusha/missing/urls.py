@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/manage/", views.case_manage, name="manage"),
     path("<int:pk>/close/", views.case_close, name="close"),
     path("sightings/<int:pk>/", views.sighting_status, name="sighting_status"),
+    path("sightings/<int:pk>/photo/", views.sighting_photo, name="sighting_photo"),
 ]

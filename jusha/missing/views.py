@@ -3,6 +3,7 @@ the widget's script and iframe, a member's sites, a partner's dashboard."""
 
 from __future__ import annotations
 
+import mimetypes
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +18,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from jusha.core.audit import audit_record
 from jusha.core.csp import csp_override
 from jusha.core.errors import DomainError, Forbidden
 from jusha.core.pages import domain_errors
@@ -310,6 +312,27 @@ def sighting_status(request, pk):
         except DomainError as exc:
             messages.error(request, str(exc.detail))
     return redirect("missing:manage", pk=sighting.case_id)
+
+
+@login_required
+@require_GET
+@domain_errors
+def sighting_photo(request, pk):
+    """A sighting's photo: never public (private storage), to the case's organisation and
+    staff only, each view in the audit log."""
+    sighting = access_sighting(user=request.user, pk=pk)
+    if not sighting.photo:
+        raise Http404
+    audit_record(actor=request.user, action="missing.sighting_photo_view", target=sighting, data={"case": sighting.case_id})
+    try:
+        handle = sighting.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, content_type=mimetypes.guess_type(sighting.photo.name)[0] or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- partner feeds --------------------------------------------------------------------

@@ -190,3 +190,27 @@ def test_the_notice_answers_only_reads(client):
 
 def test_the_notice_is_documented_in_the_openapi_schema(client):
     assert "/api/v1/missing/notice" in client.get("/api/openapi.json").json()["paths"]
+
+
+def test_a_sightings_photo_is_never_public_and_its_partner_sees_it_audited(client, settings):
+    """The photo is stored outside the public media folder; only the case's organisation
+    (and staff) can fetch it, and each view is audit-logged."""
+    from pathlib import Path
+
+    from jusha.core.models import AuditLog
+    from tests.factories import make_member, make_user
+    from tests.missing.conftest import photo_upload
+
+    case = make_case()
+    response = client.post(f"/api/v1/missing/cases/{case.pk}/sightings", {**_sighting(), "photo": photo_upload()})
+    assert response.status_code == 201, response.content
+    sighting = Sighting.objects.get()
+    assert sighting.photo and not Path(sighting.photo.path).is_relative_to(Path(settings.MEDIA_ROOT).resolve())
+    assert client.get(f"/media/{sighting.photo.name}").status_code == 404
+    client.force_login(make_user())
+    assert client.get(f"/missing/sightings/{sighting.pk}/photo/").status_code in (403, 404)
+    client.force_login(make_member(case.organisation, "editor"))
+    before = AuditLog.objects.count()
+    photo = client.get(f"/missing/sightings/{sighting.pk}/photo/")
+    assert photo.status_code == 200 and photo["Cache-Control"] == "private, no-store"
+    assert AuditLog.objects.count() == before + 1
