@@ -26,6 +26,7 @@ BENCHMARKS = [
     "transparency_proofs",
     "transparency_tiles",
     "login_limits",
+    "crisis_score",
 ]
 
 

@@ -303,7 +303,7 @@ if JUSHA_BENCH_ENDPOINTS:
     INSTALLED_APPS.append("jusha.bench")  # its table and views exist only for bench/
 # Crisis early warning (jusha/crisis): the trained model's file (the rule layer scores posts when
 # it is absent), the key that signs model files (derived from SECRET_KEY when unset), levels.
-JUSHA_CRISIS_MODEL_PATH = os.environ.get("JUSHA_CRISIS_MODEL_PATH", str(BASE_DIR / "var" / "crisis-model.bin"))
+JUSHA_CRISIS_MODEL_PATH = os.environ.get("JUSHA_CRISIS_MODEL_PATH", str(VAR_DIR / "crisis-model.bin"))
 JUSHA_CRISIS_MODEL_KEY = os.environ.get("JUSHA_CRISIS_MODEL_KEY", "")
 JUSHA_CRISIS_ALERT_LEVEL = int(os.environ.get("JUSHA_CRISIS_ALERT_LEVEL", "6"))
 JUSHA_CRISIS_URGENT_LEVEL = int(os.environ.get("JUSHA_CRISIS_URGENT_LEVEL", "9"))
