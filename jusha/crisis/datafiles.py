@@ -25,7 +25,7 @@ def _encoding(path: Path) -> str:
             sample.decode(encoding)
             return encoding
         except UnicodeDecodeError as error:
-            if encoding == "utf-8-sig" and error.start > len(sample) - 4:
+            if len(sample) == 1 << 16 and error.start > len(sample) - 4:
                 return encoding  # a character cut at the sample's end
     raise DataFileError("the file is neither UTF-8 nor GB18030 text")
 
