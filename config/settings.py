@@ -307,6 +307,10 @@ JUSHA_CRISIS_MODEL_PATH = os.environ.get("JUSHA_CRISIS_MODEL_PATH", str(VAR_DIR 
 JUSHA_CRISIS_MODEL_KEY = os.environ.get("JUSHA_CRISIS_MODEL_KEY", "")
 JUSHA_CRISIS_ALERT_LEVEL = int(os.environ.get("JUSHA_CRISIS_ALERT_LEVEL", "6"))
 JUSHA_CRISIS_URGENT_LEVEL = int(os.environ.get("JUSHA_CRISIS_URGENT_LEVEL", "9"))
+JUSHA_CRISIS_RETENTION_DAYS = int(os.environ.get("JUSHA_CRISIS_RETENTION_DAYS", "90"))
+# Fernet keys for handles and URLs at rest, newest first (rotate: add a key in front, run
+# crisis_rotate_keys, drop the old one). Empty: a key derived from SECRET_KEY.
+JUSHA_CRISIS_KEYS = env_list("JUSHA_CRISIS_KEYS")
 JUSHA_CRISIS_HOTLINES = [
     ("北京心理危机研究与干预中心", "010-82951332"),
     ("希望24热线", "400-161-9995"),

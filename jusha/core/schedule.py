@@ -16,4 +16,7 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("give idle matching pool chunks back", 10, "jusha.matching.chunks.chunks_return_idle"),
     ("log sequencer", 0.5, "jusha.transparency.services.log_sequence"),
     ("log witnesses", 10, "jusha.transparency.services.log_witness_collect"),
+    ("escalate urgent crisis cases unclaimed for 15 minutes", 60, "jusha.crisis.services.cases_escalate"),
+    ("crisis daily bulletin", 86400, "jusha.crisis.services.bulletin_send"),
+    ("purge closed crisis cases", 3600, "jusha.crisis.services.cases_purge"),
 ]
