@@ -245,11 +245,15 @@ def case_close(*, case: Case, outcome: str, corrected_level: int | None = None, 
     if not supervisor and case.claimed_by_id != actor.pk:
         raise Forbidden(_("Only the responder who claimed the case, or a supervisor, closes it."), code="crisis_forbidden")
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update().select_related("source").get(pk=case.pk)
         case.status = _transition(case, "close")
         case.outcome, case.corrected_level, case.closed_at = outcome, corrected_level, timezone.now()
         case.save(update_fields=["status", "outcome", "corrected_level", "closed_at"])
         audit_record(actor=actor, action="crisis.case_close", target=case, data={"outcome": outcome, "corrected_level": corrected_level})
+        if corrected_level is not None and case.source.keep_for_research:
+            # The responder's level is the next training run's label (text only, no handle).
+            texts = Post.objects.filter(case=case).values_list("text", flat=True)
+            LabelledExample.objects.bulk_create(LabelledExample(text=t, level=corrected_level) for t in texts)
     return case
 
 
@@ -311,8 +315,6 @@ def cases_purge(now: datetime | None = None) -> int:
         with transaction.atomic():
             posts = Post.objects.filter(case=case)
             if case.source.keep_for_research:
-                if case.corrected_level is not None:
-                    LabelledExample.objects.bulk_create(LabelledExample(text=t, level=case.corrected_level) for t in posts.values_list("text", flat=True))
                 posts.update(author_enc=b"", url_enc=None, author_digest="")
             else:
                 posts.delete()

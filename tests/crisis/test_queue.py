@@ -235,3 +235,23 @@ def test_admin_lists_show_no_text(client, people, source):
     people["staff"].save()
     page = client.get("/admin/crisis/case/")
     assert page.status_code == 200 and URGENT not in page.content.decode() and "小雨" not in page.content.decode()
+
+
+def test_corrected_level_becomes_a_training_example(people, source, tmp_path):
+    source.keep_for_research = True
+    source.save()
+    services.posts_ingest(source=source, posts=[post(1)])
+    case = services.case_claim(case=Case.objects.get(), actor=people["responder"])
+    services.case_close(case=case, outcome="reached", corrected_level=7, actor=people["responder"])
+    out = tmp_path / "examples.tsv"
+    call_command("crisis_export_examples", str(out))
+    assert out.read_text(encoding="utf-8").splitlines() == ["comment\tmyLabel", f"{URGENT}\t7"]
+
+
+def test_demo_queue_is_not_empty(settings):
+    from jusha.demo import crisis as crisis_demo
+
+    staff = make_user("s@demo.test", is_staff=True)
+    responder = make_user("r@demo.test")
+    assert crisis_demo.load(staff=staff, responder=responder) >= 10
+    assert Responder.objects.get(user=responder).on_duty
