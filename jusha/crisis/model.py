@@ -25,7 +25,10 @@ import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
+try:
+    import numpy as np
+except ImportError:  # pragma: no cover - the rule layer works without the model's libraries
+    np = None
 
 from jusha.crisis import rules
 from jusha.crisis.normalise import normalise
@@ -141,8 +144,8 @@ class Scorer:
         """Levels and p_high for raw texts, without reasons: the streaming path."""
         normalised = [normalise(t[:MAX_TEXT]) for t in texts]
         if self.pipeline is None:
-            levels = np.array([rules.evaluate(t).level for t in normalised], dtype=int)
-            return levels, np.array([rules.RULE_P_HIGH[v] for v in levels])
+            levels = [rules.evaluate(t).level for t in normalised]
+            return levels, [rules.RULE_P_HIGH[v] for v in levels]
         return decide(self.pipeline.proba(normalised), self.pipeline.threshold)
 
     def score(self, texts: list[str]) -> list[Score]:

@@ -2,8 +2,12 @@ import random
 
 import pytest
 
-pytest.importorskip("sklearn", reason="scikit-learn is not installed: pip install -r requirements.txt (crisis model)")
-pytest.importorskip("opencc", reason="opencc-python-reimplemented is not installed: pip install -r requirements.txt")
+
+
+def needs_model_libraries():
+    """Skip (saying why) where the model's libraries are not installed yet."""
+    pytest.importorskip("sklearn", reason="scikit-learn is not installed: pip install -r requirements.txt (crisis model)")
+    pytest.importorskip("opencc", reason="opencc-python-reimplemented is not installed: pip install -r requirements.txt")
 
 # Invented posts for the tests (written for them, never from the reference data).
 CALM = ["今天好累", "工作做不完", "想吃火锅", "晚安", "下雨了", "猫好可爱", "天气真好", "周末去爬山"]
@@ -32,6 +36,7 @@ def write_tsv(path, rows, header=("comment", "myLabel"), encoding="utf-8"):
 
 @pytest.fixture(scope="session")
 def trained_model(tmp_path_factory):
+    needs_model_libraries()
     from django.conf import settings  # noqa: F401  (settings are configured by pytest-django)
 
     from jusha.crisis import model

@@ -5,6 +5,10 @@ from django.core.management import CommandError, call_command
 
 from .conftest import invented_rows, write_tsv
 
+from tests.crisis.conftest import needs_model_libraries
+
+needs_model_libraries()
+
 
 def test_train_evaluate_score_round_trip(tmp_path, capsys):
     rows = invented_rows(300)

@@ -3,12 +3,17 @@ import hmac
 import json
 import struct
 
-import numpy as np
 import pytest
 
 from jusha.crisis import model
 
 from .conftest import invented_rows
+
+from tests.crisis.conftest import needs_model_libraries
+
+needs_model_libraries()
+
+import numpy as np  # noqa: E402
 
 
 def test_rule_layer_scores_out_of_the_box(settings, tmp_path):

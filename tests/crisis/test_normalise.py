@@ -1,5 +1,9 @@
 from jusha.crisis.normalise import normalise
 
+from tests.crisis.conftest import needs_model_libraries
+
+needs_model_libraries()
+
 
 def test_traditional_becomes_simplified():
     assert normalise("我真的很憂鬱，沒意義") == "我真的很忧郁,没意义"

@@ -36,6 +36,7 @@ def test_hearsay_is_capped():
 
 
 def test_traditional_text_scores_like_simplified():
+    pytest.importorskip("opencc", reason="opencc-python-reimplemented is not installed: pip install -r requirements.txt")
     assert level("我今晚就從樓頂跳下去，遺書寫好了") == level("我今晚就从楼顶跳下去，遗书写好了")
 
 

@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.crisis.conftest import needs_model_libraries
+
+needs_model_libraries()
+
 DATA = Path(os.environ.get("JUSHA_CRISIS_DATA", "/work/shared/data/crisis"))
 FILES = ("sos1k_train.tsv", "sos4k_val.tsv", "sos1k_test.tsv")
 
