@@ -18,6 +18,8 @@ class Source(models.Model):
     key_prefix = models.CharField(max_length=12)
     keep_for_research = models.BooleanField(_("keep de-identified text after purge"), default=False)
     active = models.BooleanField(default=True)
+    feed_url = models.URLField(_("feed to poll (HTTP JSON, since-cursor)"), max_length=500, blank=True)
+    feed_cursor = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

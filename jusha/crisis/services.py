@@ -208,17 +208,14 @@ def _case_for(source, digest, post, level) -> tuple[Case, bool]:
 # --- the responder queue ------------------------------------------------------------------------
 
 
-def _transition(case: Case, action: str) -> str:
-    target = states.CASE_TRANSITIONS.get((case.status, action))
-    if target is None:
-        raise Conflict(_("This case cannot do that now (it is %(status)s).") % {"status": case.get_status_display()}, code="crisis_case_state")
-    return target
+def _transition(case: Case, target: str, actor) -> str:
+    return states.CASE.check(case.status, target, role_of(actor) or set()).target
 
 
 def case_claim(*, case: Case, actor) -> Case:
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        case.status = _transition(case, "claim")
+        case.status = _transition(case, Case.Status.CLAIMED, actor)
         case.claimed_by, case.claimed_at = actor, timezone.now()
         case.save(update_fields=["status", "claimed_by", "claimed_at"])
         audit_record(actor=actor, action="crisis.case_claim", target=case)
@@ -246,7 +243,7 @@ def case_close(*, case: Case, outcome: str, corrected_level: int | None = None, 
         raise Forbidden(_("Only the responder who claimed the case, or a supervisor, closes it."), code="crisis_forbidden")
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("source").get(pk=case.pk)
-        case.status = _transition(case, "close")
+        case.status = _transition(case, Case.Status.CLOSED, actor)
         case.outcome, case.corrected_level, case.closed_at = outcome, corrected_level, timezone.now()
         case.save(update_fields=["status", "outcome", "corrected_level", "closed_at"])
         audit_record(actor=actor, action="crisis.case_close", target=case, data={"outcome": outcome, "corrected_level": corrected_level})

@@ -255,3 +255,36 @@ def test_demo_queue_is_not_empty(settings):
     responder = make_user("r@demo.test")
     assert crisis_demo.load(staff=staff, responder=responder) >= 10
     assert Responder.objects.get(user=responder).on_duty
+
+
+def test_http_connector_polls_with_a_since_cursor(source, monkeypatch):
+    from jusha.crisis import connectors
+    from jusha.transparency import remote
+
+    source.feed_url = "https://feed.example/posts"
+    source.save()
+    asked = []
+
+    def fake_get(url):
+        asked.append(url)
+        if "since=c2" in url:
+            return json.dumps({"posts": [post(1), post(3, CALM)], "cursor": "c3"}).encode()
+        return json.dumps({"posts": [post(1), post(2, CALM)], "cursor": "c2"}).encode()
+
+    monkeypatch.setattr(remote, "get", fake_get)
+    assert connectors.connectors_poll() == 2
+    assert connectors.connectors_poll() == 1  # post 1 again: a duplicate
+    source.refresh_from_db()
+    assert source.feed_cursor == "c3" and asked == ["https://feed.example/posts", "https://feed.example/posts?since=c2"]
+    monkeypatch.setattr(remote, "get", lambda url: b"\xff not json")
+    assert connectors.connectors_poll() == 0
+    source.refresh_from_db()
+    assert source.feed_cursor == "c3"  # a failed poll moves nothing
+
+
+def test_http_connector_refuses_private_addresses(source, settings):
+    from jusha.crisis import connectors
+
+    settings.JUSHA_ALLOW_PRIVATE_FETCH = False
+    with pytest.raises(connectors.ConnectorError, match="private or loopback"):
+        connectors.HttpJsonConnector("http://127.0.0.1:9/feed").fetch("")
