@@ -181,7 +181,7 @@ class Scorer:
 # --- training ---------------------------------------------------------------------------------
 
 
-def train(rows, *, val_rows=None, target_recall: float = 0.95, grid=(10.0, 30.0), rule_weight=0.5):
+def train(rows, *, val_rows=None, target_recall: float = 0.95, grid=(10.0, 30.0), rule_weight=0.5, refit: bool = False):
     """Fit on `rows` [(text, label)], choose C and the threshold on `val_rows`; return (pipeline, figures).
 
     Without validation rows the threshold is chosen on the training rows by 5-fold
@@ -216,8 +216,12 @@ def train(rows, *, val_rows=None, target_recall: float = 0.95, grid=(10.0, 30.0)
             if best is None or key > best[0]:
                 best = (key, pipe, threshold, figures, C)
         _, pipe, threshold, figures, C = best
+        if refit:
+            # Settings and threshold stay those chosen on the held-out rows; the final fit
+            # also learns from them (its validation figures describe the fit before).
+            pipe = fit(C, texts + v_texts, np.concatenate([labels, v_labels]), rule_rows + v_rules)
         pipe.threshold = threshold
-        figures = {"validation": figures, "C": C, "target_recall": target_recall, "threshold_on": "validation rows"}
+        figures = {"validation": figures, "C": C, "target_recall": target_recall, "threshold_on": "validation rows", "refit_with_validation_rows": refit}
         return pipe, figures
     # No held-out file: out-of-fold probabilities choose the threshold.
     from sklearn.model_selection import StratifiedKFold

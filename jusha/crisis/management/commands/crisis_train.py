@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--data", nargs="+", required=True, help="labelled training file(s)")
         parser.add_argument("--val", help="held-out labelled file: chooses C and the high-risk threshold")
         parser.add_argument("--output", help="where to save (default: settings.JUSHA_CRISIS_MODEL_PATH)")
+        parser.add_argument("--refit", action="store_true", help="after choosing settings on --val, fit again on training and validation rows")
         parser.add_argument("--target-recall", type=float, default=0.95, help="high-risk recall the threshold must keep on held-out rows")
 
     def handle(self, *args, **options):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             val_rows = held_out
         if len({label for _, label in rows}) < 2:
             raise CommandError("the training data needs at least two different levels")
-        pipeline, figures = model.train(rows, val_rows=val_rows, target_recall=options["target_recall"])
+        pipeline, figures = model.train(rows, val_rows=val_rows, target_recall=options["target_recall"], refit=options["refit"])
         header = model.save(pipeline, output, data_fingerprint=model.fingerprint(rows), figures=figures, rows=len(rows))
         self.stdout.write(f"trained on {len(rows)} rows; threshold p_high ≥ {pipeline.threshold:.2f}; saved {output}")
         self.stdout.write(f"data fingerprint {header['data_fingerprint']}")
