@@ -18,6 +18,7 @@ def case_posts(case: Case, *, with_author: bool):
     posts = list(Post.objects.filter(case=case).order_by("-posted_at"))
     for post in posts:
         post.url = crypto.decrypt(post.url_enc) if with_author and post.url_enc else ""
+        post.p_percent = round(post.p_high * 100)
     return posts
 
 
