@@ -3,7 +3,7 @@
 from django.db.models import Count
 
 from jusha.crisis import crypto
-from jusha.crisis.models import Case, Post
+from jusha.crisis.models import Case, Post, Responder, Source
 
 
 def queue(*, include_closed: bool = False):
@@ -24,3 +24,11 @@ def case_posts(case: Case, *, with_author: bool):
 
 def case_author(case: Case) -> str:
     return crypto.decrypt(case.author_enc) if case.author_enc else ""
+
+
+def responder_of(user) -> Responder:
+    return Responder.objects.get(user=user)
+
+
+def sources():
+    return Source.objects.order_by("name")

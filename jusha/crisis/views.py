@@ -13,7 +13,6 @@ from jusha.core.errors import DomainError, Forbidden, NotFound
 from jusha.core.pages import domain_errors
 from jusha.crisis import selectors, services
 from jusha.crisis.forms import CloseForm, ContactForm, SourceForm
-from jusha.crisis.models import Responder, Source
 from jusha.crisis.permissions import access_case, access_queue, access_sources
 
 
@@ -26,7 +25,7 @@ def _context(**extra):
 @domain_errors
 def queue(request):
     role = access_queue(user=request.user)
-    responder = Responder.objects.get(user=request.user)
+    responder = selectors.responder_of(request.user)
     cases = selectors.queue()[:200]
     return render(request, "crisis/queue.html", _context(cases=cases, role=role, responder=responder))
 
@@ -121,4 +120,4 @@ def sources(request):
                 status = error.status
         else:
             status = 422
-    return render(request, "crisis/sources.html", _context(form=form, sources=Source.objects.order_by("name"), new_key=new_key), status=status)
+    return render(request, "crisis/sources.html", _context(form=form, sources=selectors.sources(), new_key=new_key), status=status)
