@@ -27,6 +27,7 @@ BENCHMARKS = [
     "transparency_tiles",
     "login_limits",
     "missing_notice",
+    "crisis_score",
 ]
 
 

@@ -93,6 +93,7 @@ def _register_routers():
     from jusha.campaigns.api import router as campaigns_router
     from jusha.social.api import router as social_router
     from jusha.missing.api import router as missing_router
+    from jusha.crisis.api import router as crisis_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -106,6 +107,7 @@ def _register_routers():
     api.add_router("/v1/", campaigns_router)
     api.add_router("/v1/", social_router)
     api.add_router("/v1/", missing_router)
+    api.add_router("/v1/", crisis_router)
 
 
 _register_routers()

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jusha.campaigns",
     "jusha.social",
     "jusha.missing",
+    "jusha.crisis",
     "jusha.demo",
 ]
 
@@ -301,6 +302,20 @@ JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "del
 JUSHA_BENCH_ENDPOINTS = env_bool("JUSHA_BENCH_ENDPOINTS")
 if JUSHA_BENCH_ENDPOINTS:
     INSTALLED_APPS.append("jusha.bench")  # its table and views exist only for bench/
+# Crisis early warning (jusha/crisis): the trained model's file (the rule layer scores posts when
+# it is absent), the key that signs model files (derived from SECRET_KEY when unset), levels.
+JUSHA_CRISIS_MODEL_PATH = os.environ.get("JUSHA_CRISIS_MODEL_PATH", str(VAR_DIR / "crisis-model.bin"))
+JUSHA_CRISIS_MODEL_KEY = os.environ.get("JUSHA_CRISIS_MODEL_KEY", "")
+JUSHA_CRISIS_ALERT_LEVEL = int(os.environ.get("JUSHA_CRISIS_ALERT_LEVEL", "6"))
+JUSHA_CRISIS_URGENT_LEVEL = int(os.environ.get("JUSHA_CRISIS_URGENT_LEVEL", "9"))
+JUSHA_CRISIS_RETENTION_DAYS = int(os.environ.get("JUSHA_CRISIS_RETENTION_DAYS", "90"))
+# Fernet keys for handles and URLs at rest, newest first (rotate: add a key in front, run
+# crisis_rotate_keys, drop the old one). Empty: a key derived from SECRET_KEY.
+JUSHA_CRISIS_KEYS = env_list("JUSHA_CRISIS_KEYS")
+JUSHA_CRISIS_HOTLINES = [
+    ("北京心理危机研究与干预中心", "010-82951332"),
+    ("希望24热线", "400-161-9995"),
+]
 JUSHA_RATE_LIMITS = {
     "missing_sighting": (5, 3600),  # sightings per network per hour
     # name: (requests, seconds); log-ins have their own limiter (JUSHA_LOGIN_LIMITS below)

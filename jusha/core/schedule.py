@@ -18,4 +18,8 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("re-sync partner feeds of missing persons", 300, "jusha.missing.services.feeds_resync_due"),
     ("log sequencer", 0.5, "jusha.transparency.services.log_sequence"),
     ("log witnesses", 10, "jusha.transparency.services.log_witness_collect"),
+    ("escalate urgent crisis cases unclaimed for 15 minutes", 60, "jusha.crisis.services.cases_escalate"),
+    ("poll crisis connectors", 60, "jusha.crisis.connectors.connectors_poll"),
+    ("crisis daily bulletin", 86400, "jusha.crisis.services.bulletin_send"),
+    ("purge closed crisis cases", 3600, "jusha.crisis.services.cases_purge"),
 ]

@@ -20,6 +20,8 @@ ROLE_LABELS = {
     "editor": gettext_lazy("its editors"),
     "finance": gettext_lazy("its finance members"),
     "staff": gettext_lazy("platform staff"),
+    "responder": gettext_lazy("crisis responders"),
+    "supervisor": gettext_lazy("crisis supervisors"),
     SYSTEM: gettext_lazy("the platform itself"),
 }
 

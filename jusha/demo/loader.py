@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jusha.core.client import ClientContext
 from jusha.core.money import Money
+from jusha.demo import crisis as crisis_demo
 from jusha.demo import images
 from jusha.giving.services import donation_open, donation_refund, project_accepting
 from jusha.ledger.services import expenditure_record
@@ -558,6 +559,10 @@ class Demo:
         self.giving_day()
         self.clock.set(days=0)
         self.missing_children()
+        self.crisis()
+
+    def crisis(self):
+        self.out(f"demo: crisis queue with {crisis_demo.load(staff=self.staff, responder=self.responder)} open cases")
 
 
 def load_demo(*, gifts: int = 500, out=print) -> bool:
