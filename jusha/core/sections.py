@@ -35,3 +35,11 @@ def collect_sections(contributions, *args, **kwargs) -> dict[str, list[Section]]
     """What the providers of `contributions` return for these arguments, by slot, in their
     order: the page context's `sections`."""
     return group_sections(contributions.collect(*args, **kwargs))
+
+
+def given(context, name: str):
+    """In a template tag of a section's template: what the page passed under the tag's name
+    (the section read it with the selector of that name). Tags draw, they never query."""
+    if name not in context:
+        raise KeyError(f"the page passes `{name}` to draw it")
+    return context[name]

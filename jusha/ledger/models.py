@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jusha.organisations.models import Organisation
-from jusha.projects.models import BudgetLine, Project
+from jusha.projects.models import BudgetLine, Project, ProjectTotal
 
 
 class AppendOnlyError(Exception):
@@ -61,17 +61,9 @@ class Account(models.Model):
 
 
 class JournalEntry(AppendOnlyModel):
-    class Kind(models.TextChoices):
-        GIFT = "gift", _("Gift received")
-        REFUND = "refund", _("Refund")
-        EXPENDITURE = "expenditure", _("Expenditure")
-        FEE = "fee", _("Fee")
-        POOL_DEPOSIT = "pool_deposit", _("Matching pool deposit")
-        MATCH = "match", _("Matched by a sponsor")
-        MATCH_RETURN = "match_return", _("Match returned to its pool")
-        COMMITMENT = "commitment", _("Committed to a delivery batch")
-        RELEASE = "release", _("Batch commitment used")
-        SETTLEMENT = "settlement", _("Sponsor's cash moved for a match")
+    # The kinds of entry: one list, kept beside the running totals that the projects (below
+    # the ledger) hold per kind.
+    Kind = ProjectTotal.Kind
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What the entry records: a donation id for gifts, a refund id for refunds, an

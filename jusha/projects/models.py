@@ -175,7 +175,7 @@ class ProjectTotal(models.Model):
     The table keeps the name it had when the ledger owned the model (a state-only move)."""
 
     class Kind(models.TextChoices):
-        """The journal's entry kinds (ledger.models.JournalEntry.Kind): the same values."""
+        """The kinds of journal entry (the ledger's JournalEntry.Kind is this same list)."""
 
         GIFT = "gift", _("Gift received")
         REFUND = "refund", _("Refund")

@@ -3,40 +3,30 @@ for the includes those pages carry.
 
 Templates show, code decides: the page reads these with the selector of the same name and
 passes the result in its context under the tag's name (`project_fulfilment`, `donor_impact`,
-`batches_needing_action`), and the tag then only hands it on, with no query. A page that
-does not pass it yet (one drawn by an app below fulfilment, until its extension point
-carries fulfilment's data) gets it read here, in a fixed number of queries."""
+`batches_needing_action`), and the tag then only hands it on, with no query."""
 
 from django import template
 from django.utils.translation import ngettext
 
-from jusha.fulfilment import selectors
+from jusha.core.sections import given
 
 register = template.Library()
 
 
-def _given(context, name: str):
-    """What the page passed under the tag's name (its section reads it with the selector of
-    that name): tags draw, they never query."""
-    if name not in context:
-        raise KeyError(f"the page passes `{name}` (fulfilment.selectors) to draw it")
-    return context[name]
-
-
 @register.simple_tag(takes_context=True)
 def project_fulfilment(context, project) -> dict:
-    return _given(context, "project_fulfilment")
+    return given(context, "project_fulfilment")
 
 
 @register.simple_tag(takes_context=True)
 def donor_impact(context, donations) -> list:
     """[(donation, [Share]), …] for the gifts (or the one gift) that went into a batch."""
-    return _given(context, "donor_impact")
+    return given(context, "donor_impact")
 
 
 @register.simple_tag(takes_context=True)
 def batches_needing_action(context, organisation) -> list:
-    return _given(context, "batches_needing_action")
+    return given(context, "batches_needing_action")
 
 
 @register.filter

@@ -2,30 +2,24 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jusha.core.sections import given
+
 register = template.Library()
 
 SHARED = {"email": gettext_lazy("email"), "device": gettext_lazy("device"), "network": gettext_lazy("network")}
-
-
-def _given(context, name: str):
-    """What the page passed under the tag's name (its section reads it with the selector of
-    that name): tags draw, they never query."""
-    if name not in context:
-        raise KeyError(f"the page passes `{name}` (matching.selectors) to draw it")
-    return context[name]
 
 
 @register.simple_tag(takes_context=True)
 def donation_match(context, donation) -> dict:
     """{% donation_match donation as m %}: m.matched, m.status, m.pool (None without a match);
     the page passes `donation_match` (selectors.donation_match_info)."""
-    return _given(context, "donation_match")
+    return given(context, "donation_match")
 
 
 @register.simple_tag(takes_context=True)
 def project_matching(context, project) -> dict:
     """The page passes `project_matching` (selectors.project_matching)."""
-    return _given(context, "project_matching")
+    return given(context, "project_matching")
 
 
 @register.filter
