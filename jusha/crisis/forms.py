@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jusha.crisis.models import Case, ContactAttempt
+from jusha.crisis.models import Case, ContactAttempt, Responder
 
 
 class ContactForm(forms.Form):
@@ -17,3 +17,8 @@ class CloseForm(forms.Form):
 class SourceForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     keep_for_research = forms.BooleanField(label=_("Keep de-identified text and corrected levels after purge"), required=False)
+
+
+class RoleForm(forms.Form):
+    email = forms.EmailField(label=_("Member's e-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Responder.Role.choices)

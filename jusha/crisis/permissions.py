@@ -51,3 +51,13 @@ def access_case(*, user, case_id: int, purpose: str = "view") -> Case:
 def access_sources(*, user):
     if not (user.is_authenticated and (user.is_staff or crisis_role(user) == Responder.Role.SUPERVISOR)):
         raise Forbidden(_("Only crisis supervisors manage sources."), code="crisis_forbidden")
+
+
+def access_team(*, user) -> str:
+    """The crisis team page: platform staff (who appoint supervisors) and supervisors (who grant
+    the responder role). Returns the viewer's crisis role ("" for staff without one)."""
+    role = crisis_role(user)
+    if not (user.is_authenticated and (user.is_staff or role == Responder.Role.SUPERVISOR)):
+        audit_record(actor=user, action="crisis.denied", data={"what": "team"})
+        raise Forbidden(_("Only platform staff and crisis supervisors manage the crisis team."), code="crisis_forbidden")
+    return role

@@ -1,7 +1,11 @@
 """Reads of the crisis queue."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from django.utils.translation import gettext as _
+
+from jusha.core.errors import NotFound
 from jusha.crisis import crypto
 from jusha.crisis.models import Case, Post, Responder, Source
 
@@ -32,3 +36,28 @@ def responder_of(user) -> Responder:
 
 def sources():
     return Source.objects.order_by("name")
+
+
+def team():
+    """Supervisors first, then responders on duty, then the rest; with the cases each holds."""
+    members = list(Responder.objects.select_related("user", "granted_by").order_by("-role", "-on_duty", "user__email"))
+    held = dict(Case.objects.filter(status=Case.Status.CLAIMED).values_list("claimed_by").annotate(n=Count("pk")).order_by())
+    for member in members:
+        member.holding = held.get(member.user_id, 0)
+    return members
+
+
+def member_by_email(email: str):
+    """An active member with this e-mail address (case-insensitive), or None."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    return get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+
+
+def team_member(user_id: int):
+    """The member behind a crisis-team row, or NotFound."""
+    responder = Responder.objects.select_related("user").filter(user_id=user_id).first()
+    if responder is None:
+        raise NotFound(_("There is no such crisis team member."), code="crisis_member_unknown")
+    return responder.user

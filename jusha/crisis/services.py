@@ -69,6 +69,26 @@ def role_grant(*, user, role: str, actor) -> Responder:
     return responder
 
 
+def role_revoke(*, user, actor) -> None:
+    """Take a crisis role away: staff for supervisors, supervisors (or staff) for responders.
+
+    The cases the person holds go back to the queue at once, so nobody waits on someone who
+    can no longer open the case."""
+    responder = Responder.objects.filter(user=user).first()
+    if responder is None:
+        raise Invalid(_("This member holds no crisis role."), code="crisis_role_none")
+    allowed = actor.is_staff if responder.role == Responder.Role.SUPERVISOR else (actor.is_staff or role_of(actor) == Responder.Role.SUPERVISOR)
+    if not allowed:
+        raise Forbidden(_("Only platform staff remove crisis supervisors, and only supervisors remove responders."), code="crisis_role_forbidden")
+    with transaction.atomic():
+        released = list(Case.objects.select_for_update().filter(status=Case.Status.CLAIMED, claimed_by=user).values_list("pk", flat=True))
+        Case.objects.filter(pk__in=released).update(status=Case.Status.OPEN, claimed_by=None, claimed_at=None)
+        for pk in released:
+            audit_record(actor=actor, action="crisis.case_release", target=Case(pk=pk), data={"why": "role_revoked"})
+        audit_record(actor=actor, action="crisis.role_revoke", target=responder, data={"role": responder.role, "user": user.pk, "released": len(released)})
+        responder.delete()
+
+
 def duty_set(*, user, on_duty: bool, actor) -> Responder:
     responder = Responder.objects.filter(user=user).first()
     if responder is None:
@@ -219,6 +239,20 @@ def case_claim(*, case: Case, actor) -> Case:
         case.claimed_by, case.claimed_at = actor, timezone.now()
         case.save(update_fields=["status", "claimed_by", "claimed_at"])
         audit_record(actor=actor, action="crisis.case_claim", target=case)
+    return case
+
+
+def case_release(*, case: Case, actor) -> Case:
+    """Put a claimed case back in the queue (the responder cannot go on with it): the one who
+    claimed it or a supervisor. Its contact attempts stay with it for the next responder."""
+    if role_of(actor) != Responder.Role.SUPERVISOR and case.claimed_by_id != actor.pk:
+        raise Forbidden(_("Only the responder who claimed the case, or a supervisor, releases it."), code="crisis_forbidden")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        case.status = _transition(case, Case.Status.OPEN, actor)
+        case.claimed_by, case.claimed_at = None, None
+        case.save(update_fields=["status", "claimed_by", "claimed_at"])
+        audit_record(actor=actor, action="crisis.case_release", target=case)
     return case
 
 

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from jusha.core.errors import DomainError, Forbidden, NotFound
 from jusha.core.pages import domain_errors
 from jusha.crisis import selectors, services
-from jusha.crisis.forms import CloseForm, ContactForm, SourceForm
-from jusha.crisis.permissions import access_case, access_queue, access_sources
+from jusha.crisis.forms import CloseForm, ContactForm, RoleForm, SourceForm
+from jusha.crisis.permissions import access_case, access_queue, access_sources, access_team
 
 
 def _context(**extra):
@@ -74,6 +74,17 @@ def claim(request, case_id: int):
 @require_POST
 @login_required
 @domain_errors
+def release(request, case_id: int):
+    def call(case):
+        services.case_release(case=case, actor=request.user)
+        messages.success(request, _("The case is back in the queue for another responder."))
+
+    return _act(request, case_id, "release", call)
+
+
+@require_POST
+@login_required
+@domain_errors
 def contact(request, case_id: int):
     form = ContactForm(request.POST)
 
@@ -121,3 +132,45 @@ def sources(request):
         else:
             status = 422
     return render(request, "crisis/sources.html", _context(form=form, sources=selectors.sources(), new_key=new_key), status=status)
+
+
+@never_cache
+@login_required
+@domain_errors
+@require_http_methods(["GET", "POST"])
+def team(request):
+    """Who is on the crisis team: staff appoint supervisors, supervisors grant the responder role."""
+    role = access_team(user=request.user)
+    form = RoleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            member = selectors.member_by_email(form.cleaned_data["email"])
+            try:
+                if member is None:
+                    raise services.Invalid(_("No active member has this e-mail address; they sign up first."), code="crisis_member_unknown")
+                services.role_grant(user=member, role=form.cleaned_data["role"], actor=request.user)
+                messages.success(request, _("Role granted."))
+                return redirect("crisis:team")
+            except DomainError as error:
+                form.add_error(None, error.detail)
+                status = error.status
+        else:
+            status = 422
+    return render(request, "crisis/team.html", _context(form=form, team=selectors.team(), role=role), status=status)
+
+
+@require_POST
+@login_required
+@domain_errors
+def revoke(request, user_id: int):
+    access_team(user=request.user)
+    member = selectors.team_member(user_id)
+    try:
+        services.role_revoke(user=member, actor=request.user)
+        messages.success(request, _("Role removed; any case they held is back in the queue."))
+    except DomainError as error:
+        if isinstance(error, (Forbidden, NotFound)):
+            raise
+        messages.error(request, error.detail)
+    return redirect("crisis:team")

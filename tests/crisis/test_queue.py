@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from jusha.core.errors import Conflict, Forbidden, Invalid, TooLarge
@@ -288,3 +289,125 @@ def test_http_connector_refuses_private_addresses(source, settings):
     settings.JUSHA_ALLOW_PRIVATE_FETCH = False
     with pytest.raises(connectors.ConnectorError, match="private or loopback"):
         connectors.HttpJsonConnector("http://127.0.0.1:9/feed").fetch("")
+
+
+def test_a_claimed_case_can_be_released_back_to_the_queue(client, people, source):
+    services.posts_ingest(source=source, posts=[post(1)])
+    case = Case.objects.get()
+    services.case_claim(case=case, actor=people["responder"])
+    with pytest.raises(Forbidden):
+        services.case_release(case=case, actor=people["other"])
+    case.refresh_from_db()
+    assert case.status == "claimed" and case.claimed_by == people["responder"]
+    client.force_login(people["responder"])
+    answer = client.post(f"/crisis/cases/{case.pk}/release/", follow=True)
+    assert answer.status_code == 200
+    case.refresh_from_db()
+    assert case.status == "open" and case.claimed_by is None
+    assert AuditLog.objects.filter(action="crisis.case_release", actor=people["responder"]).exists()
+    # Released, the handle is hidden again from the one who let it go; another claims it.
+    page = client.get(f"/crisis/cases/{case.pk}/").content.decode()
+    assert 'data-testid="author"' not in page and 'data-testid="claim"' in page
+    services.case_claim(case=case, actor=people["other"])
+
+
+def test_team_page_staff_appoint_supervisors_supervisors_grant_responders(client, people, source):
+    newcomer = make_user("new@x.test")
+    client.force_login(people["responder"])
+    assert client.get("/crisis/team/").status_code == 403
+    assert client.post("/crisis/team/", {"email": "new@x.test", "role": "responder"}).status_code == 403
+    assert not Responder.objects.filter(user=newcomer).exists()
+
+    client.force_login(people["supervisor"])
+    page = client.get("/crisis/team/")
+    assert page.status_code == 200 and page.content.decode().count('data-testid="team-row"') == 3
+    assert not page_problems(page)
+    refused = client.post("/crisis/team/", {"email": "new@x.test", "role": "supervisor"})
+    assert refused.status_code == 403 and not Responder.objects.filter(user=newcomer).exists()
+    unknown = client.post("/crisis/team/", {"email": "nobody@x.test", "role": "responder"})
+    assert unknown.status_code == 422 and "sign up first" in unknown.content.decode()
+    assert client.post("/crisis/team/", {"email": "NEW@x.test", "role": "responder"}).status_code == 302
+    assert Responder.objects.get(user=newcomer).role == "responder"
+
+    client.force_login(people["staff"])
+    assert client.post("/crisis/team/", {"email": "new@x.test", "role": "supervisor"}).status_code == 302
+    assert Responder.objects.get(user=newcomer).role == "supervisor"
+    assert 'data-testid="crisis-links"' in client.get(reverse("accounts:me")).content.decode()
+
+
+def test_removing_a_responder_puts_their_cases_back_in_the_queue(client, people, source):
+    services.posts_ingest(source=source, posts=[post(1)])
+    case = Case.objects.get()
+    services.case_claim(case=case, actor=people["responder"])
+    client.force_login(people["other"])
+    assert client.post(f"/crisis/team/{people['responder'].pk}/revoke/").status_code == 403
+    assert Responder.objects.filter(user=people["responder"]).exists()
+    client.force_login(people["supervisor"])
+    assert client.post(f"/crisis/team/{people['supervisor'].pk}/revoke/").status_code == 403
+    assert Responder.objects.filter(user=people["supervisor"]).exists()  # only staff remove a supervisor
+    assert client.post(f"/crisis/team/{people['responder'].pk}/revoke/").status_code == 302
+    assert not Responder.objects.filter(user=people["responder"]).exists()
+    case.refresh_from_db()
+    assert case.status == "open" and case.claimed_by is None
+    client.force_login(people["responder"])
+    assert client.get(f"/crisis/cases/{case.pk}/").status_code == 403
+
+
+def test_api_refuses_an_oversized_body_with_413_and_stores_nothing(client, source, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps([post(i, text="好" * 9000) for i in range(60)])
+    assert len(body.encode()) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    answer = client.post("/api/v1/crisis/posts", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {source.key}")
+    assert answer.status_code == 413 and answer.json()["code"]
+    assert Post.objects.count() == 0 and Case.objects.count() == 0
+
+
+def test_http_connector_against_a_real_http_server_on_loopback(source, settings):
+    """The connector over a real socket: a feed on 127.0.0.1 answering by since-cursor, one
+    broken answer in between; the cursor moves only after posts are stored."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from jusha.crisis import connectors
+
+    settings.JUSHA_ALLOW_PRIVATE_FETCH = True
+    pages = {"": {"posts": [post(1), post(2, CALM)], "cursor": "c2"}, "c2": {"posts": [post(3, CALM)], "cursor": "c3"}}
+    seen = []
+    broken = {"once": True}
+
+    class Feed(BaseHTTPRequestHandler):
+        def do_GET(self):
+            from urllib.parse import parse_qs, urlparse
+
+            since = parse_qs(urlparse(self.path).query).get("since", [""])[0]
+            seen.append(since)
+            if since == "c2" and broken.pop("once", False):
+                self.send_response(500)
+                self.end_headers()
+                return
+            body = json.dumps(pages.get(since, {"posts": [], "cursor": since})).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source.feed_url = f"http://127.0.0.1:{server.server_address[1]}/feed"
+        source.save()
+        assert connectors.connectors_poll() == 2
+        assert connectors.connectors_poll() == 0  # the feed fails: nothing stored, cursor kept
+        source.refresh_from_db()
+        assert source.feed_cursor == "c2"
+        assert connectors.connectors_poll() == 1
+        source.refresh_from_db()
+        assert source.feed_cursor == "c3" and seen == ["", "c2", "c2"]
+        assert Post.objects.count() == 3
+    finally:
+        server.shutdown()
+        server.server_close()
