@@ -16,5 +16,8 @@ def test_the_organisation_and_account_pages():
         "jusha.fulfilment.sections.organisation_dashboard",  # batches waiting for action
     ]
     assert names(organisation.staff_sections) == ["jusha.projects.sections.staff_dashboard"]
-    assert names(account.me_sections) == ["jusha.organisations.sections.account_page"]
+    assert names(account.me_sections) == [
+        "jusha.organisations.sections.account_page",  # invitations, organisations
+        "jusha.crisis.sections.account_page",  # the crisis queue and team, for those with a role
+    ]
     assert names(account.me_fields) == ["jusha.organisations.schemas.account_fields"]
