@@ -33,6 +33,8 @@ ACTIONS = {
     (states.FUNDRAISING, states.EXECUTING): gettext_lazy("Close fundraising and start work"),
     (states.FUNDED, states.EXECUTING): gettext_lazy("Start work"),
     (states.EXECUTING, states.COMPLETED): gettext_lazy("Complete with final report"),
+    (states.FUNDRAISING, states.SUSPENDED): gettext_lazy("Suspend fundraising"),
+    (states.SUSPENDED, states.FUNDRAISING): gettext_lazy("Resume fundraising"),
 }
 
 
@@ -60,7 +62,7 @@ def _actions(project) -> list[dict]:
             "label": ACTIONS.get(pair, _("Cancel project") if cancel else target),
             "reason": "required" if pair in states.REASON_REQUIRED else ("optional" if cancel else ""),
             "final_report": target == states.COMPLETED,
-            "danger": cancel,
+            "danger": cancel or target == states.SUSPENDED,
         })
     return actions
 
