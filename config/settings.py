@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jusha.campaigns",
     "jusha.reports",
     "jusha.social",
+    "jusha.ratings",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
     path("reports/", include("jusha.reports.urls")),
+    path("ratings/", include("jusha.ratings.urls")),
     path("s/", include("jusha.social.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),

@@ -47,7 +47,7 @@ def _form_error(form, exc) -> None:
 @require_safe
 def project_list(request):
     form = FilterForm(request.GET)
-    page = Paginator(project_search(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(form.apply_options(project_search(**form.filters())), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "projects/list.html", {"form": form, "page_obj": page, "projects": project_cards(page.object_list)}
     )
