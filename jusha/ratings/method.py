@@ -88,8 +88,9 @@ TEXTS: dict[str, dict] = {
         "name": _("Upheld reports"),
         "formula": _(
             "100 minus %(penalty)d points for each report about the organisation or its projects that platform "
-            "staff upheld in the last two years (not below 0)."
-        ) % {"penalty": rules.UPHELD_PENALTY},
+            "staff upheld in the last two years (not below 0). While such a report stands, the whole score is "
+            "capped at %(cap)d (grade C), whatever the other indicators say."
+        ) % {"penalty": rules.UPHELD_PENALTY, "cap": rules.UPHELD_CAP},
         "gaming": _("Reports are decided by staff, never by their number: a flood of reports changes nothing until one is upheld."),
         "tip": _("Answer reports with evidence; an upheld report stays in the rating for two years."),
     },

@@ -38,6 +38,7 @@ TIMELY_DAYS, LATE_DAYS = 7, 90  # a median within a week scores 100, three month
 ANSWER_HOURS_FULL, ANSWER_HOURS_ZERO = 48, 30 * 24
 FEEDBACK_PRIOR_MEAN, FEEDBACK_PRIOR_WEIGHT = 3.0, 5  # a few ratings move the score a little
 UPHELD_PENALTY = 40  # points per upheld report
+UPHELD_CAP = 59.0  # and any upheld report caps the score: grade C, whatever the rest says
 RECORD_FULL_DAYS = 730
 RATIO_FULL, RATIO_ZERO = 0.9, 0.3
 
@@ -217,10 +218,15 @@ def indicators(r: Record) -> list[Indicator]:
 
 
 def score_of(items: list[Indicator]) -> float:
-    """The weighted mean of the indicators that apply (their weights renormalised)."""
+    """The weighted mean of the indicators that apply (their weights renormalised), capped
+    at UPHELD_CAP while a report upheld in the last two years stands: broken trust is not
+    averaged away by punctual paperwork."""
     applicable = [i for i in items if i.score is not None]
     total = sum(i.weight for i in applicable)
-    return round(sum(i.score * i.weight for i in applicable) / total, 1) if total else 0.0
+    score = round(sum(i.score * i.weight for i in applicable) / total, 1) if total else 0.0
+    if any(i.key == "upheld_reports" and i.value for i in items):
+        score = min(score, UPHELD_CAP)
+    return score
 
 
 def grade_of(score: float) -> str:

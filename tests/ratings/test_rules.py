@@ -118,3 +118,11 @@ def test_score_shares_the_weight_of_indicators_without_data_and_gains_name_the_b
     gains = rules.gains(items)
     assert gains == sorted(gains, key=lambda g: -g[1]) and all(points > 0 for _k, points in gains)
     assert "traceability" not in dict(gains)  # already 100
+
+
+def test_an_upheld_report_caps_the_score_at_grade_c():
+    spotless = record(spends=[spend(100, 1)], journal_out=100, verified=True, qualified=True, steps_approved=5)
+    assert rules.grade_of(rules.score_of(rules.indicators(spotless))) != "C"
+    spotless.upheld = 1
+    assert rules.score_of(rules.indicators(spotless)) == rules.UPHELD_CAP
+    assert rules.grade_of(rules.UPHELD_CAP) == "C"
