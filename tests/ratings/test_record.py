@@ -198,3 +198,23 @@ def test_the_daily_job_rates_every_organisation_once_a_day(project):
     assert services.ratings_compute_all() == 2
     assert services.ratings_compute_all() == 2
     assert Snapshot.objects.count() == 2
+
+
+def test_responsiveness_counts_sightings_through_missings_contribution():
+    """missing is above ratings: it contributes how long its organisations take to act on
+    sightings (core.events.Contributions), ratings never imports it."""
+    from jusha.missing import services as missing
+    from jusha.core.models import AuditLog
+    from tests.missing.conftest import make_case
+
+    case = make_case()
+    org = case.organisation
+    sighting = missing.sighting_submit(case=case, place="车站", seen_at=timezone.now() - timedelta(hours=1),
+                                       description="像是他")
+    type(sighting).objects.filter(pk=sighting.pk).update(created_at=timezone.now() - timedelta(days=10))
+    slow = indicator(org, "responsiveness")
+    assert slow.detail["others"] == 1 and slow.value == pytest.approx(240, abs=1)
+    editor = org.memberships.get(role="editor").user
+    missing.sighting_move(sighting=sighting, status="checked", roles={"editor"}, actor=editor)
+    AuditLog.objects.filter(action="missing.sighting_moved").update(created_at=timezone.now() - timedelta(days=10) + timedelta(hours=5))
+    assert indicator(org, "responsiveness").value == pytest.approx(5, abs=0.1)
