@@ -91,6 +91,8 @@ def _register_routers():
     from jusha.fulfilment.api import router as fulfilment_router
     from jusha.matching.api import router as matching_router
     from jusha.campaigns.api import router as campaigns_router
+    from jusha.reports.api import router as reports_router
+    from jusha.ratings.api import router as ratings_router
     from jusha.social.api import router as social_router
     from jusha.missing.api import router as missing_router
     from jusha.crisis.api import router as crisis_router
@@ -105,6 +107,8 @@ def _register_routers():
     api.add_router("/v1/", fulfilment_router)
     api.add_router("/v1/", matching_router)
     api.add_router("/v1/", campaigns_router)
+    api.add_router("/v1/", reports_router)
+    api.add_router("/v1/orgs", ratings_router)
     api.add_router("/v1/", social_router)
     api.add_router("/v1/", missing_router)
     api.add_router("/v1/", crisis_router)

@@ -83,7 +83,9 @@ INSTALLED_APPS = [
     "jusha.fulfilment",
     "jusha.matching",
     "jusha.campaigns",
+    "jusha.reports",
     "jusha.social",
+    "jusha.ratings",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",
@@ -326,6 +328,8 @@ JUSHA_RATE_LIMITS = {
     "share_link_create": (20, 60),  # per member or address: link floods
     "share_open": (30, 60),  # per address: opens past this are not counted (the link still works)
     "share_report": (10, 3600),
+    "report": (10, 3600),  # reports (举报) per member an hour
+    "report_network": (20, 3600),  # per network, guests and members alike: floods from one place
     "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
     "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }
@@ -340,6 +344,8 @@ JUSHA_MISSING_OWN_SITE_KEY = "jusha-404"
 JUSHA_MISSING_GENERATION_STORE = os.environ.get(
     "JUSHA_MISSING_GENERATION_STORE", "file" if DATABASES["default"]["ENGINE"].endswith("sqlite3") else "cache"
 )
+# Reports (jusha/reports): evidence files a report may carry.
+JUSHA_REPORT_MAX_FILES = 5
 JUSHA_RATE_LIMIT_ENABLED = env_bool("JUSHA_RATE_LIMIT_ENABLED", True)
 
 

@@ -29,6 +29,8 @@ urlpatterns = [
     path("batches/", include("jusha.fulfilment.urls")),
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
+    path("reports/", include("jusha.reports.urls")),
+    path("ratings/", include("jusha.ratings.urls")),
     path("s/", include("jusha.social.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),

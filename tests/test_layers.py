@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("ledger",),
     ("payments",),
     ("giving",),
-    ("campaigns",),
+    ("campaigns", "reports"),
     ("matching", "social", "fulfilment"),
     ("sponsorship", "volunteering", "ratings"),
     ("missing", "crisis"),

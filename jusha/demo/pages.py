@@ -37,6 +37,10 @@ def public_pages() -> list[tuple[str, str]]:
             ("share", reverse("social:share", args=[slug])),
         ]
         pages.append(("organisation", reverse("organisations:detail", args=[project.organisation.slug])))
+        pages += [
+            ("rating", reverse("ratings:organisation", args=[project.organisation.slug])),
+            ("report-new", reverse("reports:new") + f"?project={slug}"),
+        ]
         donation = (Donation.objects.filter(project=project, status="paid", match__isnull=False).order_by("paid_at").first()
                     or Donation.objects.filter(project=project, status="paid").order_by("paid_at").first())
         if donation:
@@ -51,6 +55,10 @@ def public_pages() -> list[tuple[str, str]]:
             ("campaign-live", reverse("campaigns:live", args=[campaign.slug])),
             ("campaign-results", reverse("campaigns:results", args=[campaign.slug])),
         ]
+    pages.append(("rating-method", reverse("ratings:method")))
+    suspended = Project.objects.filter(status="suspended").order_by("pk").first()
+    if suspended:  # a suspended project, its upheld report's outcome on its page
+        pages.append(("project-suspended", reverse("projects:detail", args=[suspended.slug])))
     link = ShareLink.objects.order_by("pk").first()
     if link:
         pages.append(("share-link", reverse("social:open", args=[link.code])))

@@ -57,6 +57,7 @@ def project_accepting(project: Project, *, raised: int | None = None) -> tuple[b
         return True, "", ""
     reasons = {
         "project_not_fundraising": _("This project is not taking gifts."),
+        "project_suspended": _("This project's fundraising is suspended while the platform looks into it."),
         "project_ended": _("This project's fundraising has ended."),
         "project_fully_funded": _("This project is already fully funded."),
     }

@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from jusha.core.models import AuditLog
 from jusha.missing import rules
 from jusha.missing.models import Case, DailyCount, Partner, Sighting
 
@@ -101,3 +102,21 @@ def active_case(pk) -> Case | None:
     if not isinstance(pk, int) or pk <= 0:
         return None
     return Case.objects.filter(pk=pk, status=Case.Status.ACTIVE).first()
+
+
+def sighting_response_hours(organisation) -> list[float]:
+    """For the organisation's credibility rating (jusha/ratings): hours from each sighting sent
+    to its cases to the first time the organisation acted on it (checked, passed to the
+    police, not relevant: the audit row of that move); a sighting still new counts until now."""
+    sightings = list(Sighting.objects.filter(case__organisation=organisation).values_list("pk", "created_at"))
+    if not sightings:
+        return []
+    moved: dict[str, object] = {}
+    for target_id, at in (
+        AuditLog.objects.filter(action="missing.sighting_moved", target_type="missing.sighting",
+                                target_id__in=[str(pk) for pk, _at in sightings])
+        .order_by("created_at").values_list("target_id", "created_at")
+    ):
+        moved.setdefault(target_id, at)
+    now = timezone.now()
+    return [max(((moved.get(str(pk)) or now) - created).total_seconds() / 3600, 0.0) for pk, created in sightings]

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jusha.core.uploads import private_storage
+
 
 class Organisation(models.Model):
     class Verification(models.TextChoices):
@@ -101,3 +103,44 @@ class VerificationChange(models.Model):
     class Meta:
         verbose_name = _("verification change")
         verbose_name_plural = _("verification changes")
+
+
+class VerificationStep(models.Model):
+    """One step of an organisation's verification, with its proof, reviewed by staff on its
+    own: a donor sees which steps stand, not the proofs (they may name people)."""
+
+    class Step(models.TextChoices):
+        REGISTRY = "registry", _("Registry record")
+        PEOPLE = "people", _("Responsible people")
+        FUNDS = "funds", _("How funds are managed")
+        BANK = "bank", _("Bank account proof")
+        MILESTONES = "milestones", _("Milestones with proofs")
+
+    class Status(models.TextChoices):
+        MISSING = "missing", _("Not yet sent")
+        SUBMITTED = "submitted", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Sent back")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="verification_steps", verbose_name=_("organisation")
+    )
+    step = models.CharField(_("step"), max_length=12, choices=Step.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.MISSING)
+    details = models.TextField(_("details"), blank=True)
+    proof = models.FileField(_("proof"), upload_to="verification/", storage=private_storage, blank=True)
+    proof_sha256 = models.CharField(_("proof SHA-256"), max_length=64, blank=True)
+    proof_content_type = models.CharField(_("proof content type"), max_length=40, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    class Meta:
+        verbose_name = _("verification step")
+        verbose_name_plural = _("verification steps")
+        ordering = ["organisation", "id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "step"], name="verification_step_once")]

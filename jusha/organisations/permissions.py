@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Forbidden, NotFound
-from jusha.organisations.models import Invitation, Membership, Organisation
+from jusha.organisations.models import Invitation, Membership, Organisation, VerificationStep
 
 MEMBER_ROLES = frozenset(Membership.Role.values)
 
@@ -66,3 +66,11 @@ def access_invitation(*, user, slug: str, pk: int) -> Invitation:
         raise NotFound(_("There is no such invitation."), code="invitation_unknown")
     invitation.organisation = organisation
     return invitation
+
+
+def access_verification_step(*, organisation: Organisation, step: str) -> VerificationStep:
+    """A sent step of an organisation already loaded on the user's behalf."""
+    found = VerificationStep.objects.filter(organisation=organisation, step=step).first()
+    if found is None:
+        raise NotFound(_("This step has not been sent."), code="step_unknown")
+    return found

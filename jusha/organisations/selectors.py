@@ -4,7 +4,7 @@ import hashlib
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from jusha.organisations.models import Invitation, Membership, Organisation
@@ -81,4 +81,12 @@ def organisations_awaiting_verification() -> list[Organisation]:
             submitted_at=Max("verification_changes__created_at", filter=Q(verification_changes__target="submitted"))
         )
         .order_by("submitted_at")
+    )
+
+
+def organisations_with_steps_to_review() -> list[Organisation]:
+    """Organisations with verification steps waiting for staff, each with `steps_waiting`."""
+    return list(
+        Organisation.objects.annotate(steps_waiting=Count("verification_steps", filter=Q(verification_steps__status="submitted")))
+        .filter(steps_waiting__gt=0).order_by("name")
     )

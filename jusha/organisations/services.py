@@ -17,12 +17,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
+from jusha.core.richtext import plain_text
+from jusha.core.uploads import clean_voucher
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.organisations import uscc as uscc_rules
-from jusha.organisations.models import Invitation, Membership, Organisation, VerificationChange
+from jusha.organisations.models import Invitation, Membership, Organisation, VerificationChange, VerificationStep
 from jusha.organisations.permissions import MEMBER_ROLES, roles_for
 from jusha.organisations.selectors import INVITATION_TTL, invitation_expired, token_digest
-from jusha.organisations.states import VERIFICATION
+from jusha.organisations.states import STEP, VERIFICATION
 
 logger = logging.getLogger(__name__)
 
@@ -326,3 +328,67 @@ def membership_remove(*, membership: Membership, actor) -> None:
     audit_record(actor=actor, action="membership.remove", target=membership.organisation,
                  data={"user": current.user_id, "role": current.role})
     current.delete()
+
+
+# --- verification steps: owners send each step's details and proof, staff review each -----
+
+STEP_DETAILS_MAX = 4000
+
+
+def verification_steps_of(organisation: Organisation) -> list[VerificationStep]:
+    """All five steps, in order, the ones never sent as unsaved MISSING rows."""
+    saved = {s.step: s for s in VerificationStep.objects.filter(organisation=organisation)}
+    return [saved.get(step) or VerificationStep(organisation=organisation, step=step) for step in VerificationStep.Step.values]
+
+
+@transaction.atomic
+def verification_step_submit(*, organisation: Organisation, step: str, details: str, proof=None, actor) -> VerificationStep:
+    """An owner sends (or sends again) one step with its details and a proof file (image or
+    PDF, checked by core.uploads). A step waiting for review may be corrected in place."""
+    if step not in VerificationStep.Step.values:
+        raise Invalid(_("There is no such verification step."), code="step_unknown")
+    _require_owner(actor, organisation)
+    details = plain_text(details or "").strip()
+    if not details:
+        raise Invalid(_("Describe this step: what the proof shows."), code="details_required")
+    if len(details) > STEP_DETAILS_MAX:
+        raise Invalid(_("Keep the details under %(n)d characters.") % {"n": STEP_DETAILS_MAX}, code="details_too_long")
+    clean = clean_voucher(proof) if proof else None
+    current, _created = VerificationStep.objects.select_for_update().get_or_create(organisation=organisation, step=step)
+    if clean is None and not current.proof:
+        raise Invalid(_("Attach the proof for this step (an image or a PDF)."), code="proof_required")
+    if current.status != VerificationStep.Status.SUBMITTED:
+        STEP.check(current.status, VerificationStep.Status.SUBMITTED, roles_for(actor, organisation))
+    current.status = VerificationStep.Status.SUBMITTED
+    current.details = details
+    current.submitted_at = timezone.now()
+    current.review_note = ""
+    if clean is not None:
+        current.proof.save(clean.content.name, clean.content, save=False)
+        current.proof_sha256, current.proof_content_type = clean.sha256, clean.content_type
+    current.save()
+    audit_record(actor=actor, action="organisation.step_submit", target=organisation, data={"step": step})
+    return current
+
+
+@transaction.atomic
+def verification_step_review(*, organisation: Organisation, step: str, approve: bool, note: str = "", actor) -> VerificationStep:
+    """Staff approve a step, or send it back with a note the owners read."""
+    current = VerificationStep.objects.select_for_update().filter(organisation=organisation, step=step).first()
+    if current is None:
+        raise NotFound(_("This step has not been sent."), code="step_unknown")
+    roles = roles_for(actor, organisation)
+    target = VerificationStep.Status.APPROVED if approve else VerificationStep.Status.REJECTED
+    STEP.check(current.status, target, roles)
+    if roles & MEMBER_ROLES:
+        raise Forbidden(_("Staff cannot decide on the verification of an organisation they belong to."),
+                        code="conflict_of_interest")
+    note = plain_text(note or "").strip()
+    if not approve and not note:
+        raise Invalid(_("Say what is missing: the organisation will read it."), code="reason_required")
+    current.status, current.review_note = target, note
+    current.reviewed_at, current.reviewed_by = timezone.now(), actor
+    current.save(update_fields=["status", "review_note", "reviewed_at", "reviewed_by"])
+    audit_record(actor=actor, action=f"organisation.step_{target}", target=organisation,
+                 data={"step": step, "note": note})
+    return current

@@ -12,7 +12,7 @@ A verified organisation stays verified: there is no way back to "submitted".
 from django.utils.translation import gettext_lazy as _
 
 from jusha.core.statemachine import TransitionTable
-from jusha.organisations.models import Organisation
+from jusha.organisations.models import Organisation, VerificationStep
 
 VERIFICATION = TransitionTable(
     _("verification status"),
@@ -23,4 +23,19 @@ VERIFICATION = TransitionTable(
         ("rejected", "submitted", {"owner"}),
     ],
     labels=Organisation.Verification.choices,
+)
+
+# Each verification step (registry record, responsible people, funds, bank account,
+# milestones): owners send its details and proof, staff approve it or send it back with a
+# note; an approved step sent again with new proof is reviewed again.
+STEP = TransitionTable(
+    _("verification step"),
+    [
+        ("missing", "submitted", {"owner"}),
+        ("rejected", "submitted", {"owner"}),
+        ("approved", "submitted", {"owner"}),
+        ("submitted", "approved", {"staff"}),
+        ("submitted", "rejected", {"staff"}),
+    ],
+    labels=VerificationStep.Status.choices,
 )

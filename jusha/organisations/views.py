@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from jusha.core.audit import audit_record
 from jusha.core.errors import DomainError, Forbidden, NotFound
 from jusha.core.sections import collect_sections, group_sections
 from jusha.organisations import contributions, permissions, selectors, services
@@ -59,8 +60,60 @@ def detail(request, slug):
     return render(
         request,
         "organisations/detail.html",
-        {"organisation": organisation, "sections": collect_sections(contributions.detail_sections, organisation)},
+        {"organisation": organisation, "sections": collect_sections(contributions.detail_sections, organisation),
+         "steps": services.verification_steps_of(organisation)},
     )
+
+
+@login_required
+def verification(request, slug):
+    """The verification steps: owners send each one's details and proof; staff review them."""
+    organisation = _access(permissions.access_organisation, user=request.user, slug=slug, roles={"owner", "staff"})
+    return render(request, "organisations/verification.html", {
+        "organisation": organisation, "steps": services.verification_steps_of(organisation),
+        "is_owner": "owner" in organisation.viewer_roles,
+        "is_staff": "staff" in organisation.viewer_roles and not organisation.viewer_roles & permissions.MEMBER_ROLES,
+    })
+
+
+@login_required
+@require_POST
+def verification_step(request, slug, step):
+    organisation = _access(permissions.access_organisation, user=request.user, slug=slug, roles={"owner"})
+    if _attempt(request, services.verification_step_submit, organisation=organisation, step=step,
+                details=request.POST.get("details", ""), proof=request.FILES.get("proof"), actor=request.user):
+        messages.success(request, _("Sent: platform staff will review this step."))
+    return redirect("organisations:verification", slug=slug)
+
+
+@login_required
+@require_POST
+def verification_review(request, slug, step):
+    organisation = _access(permissions.access_organisation, user=request.user, slug=slug, roles={"staff"})
+    if _attempt(request, services.verification_step_review, organisation=organisation, step=step,
+                approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""),
+                actor=request.user):
+        messages.success(request, _("The step is reviewed."))
+    return redirect("organisations:verification", slug=slug)
+
+
+@login_required
+def verification_proof(request, slug, step):
+    """A step's proof: to the organisation's owners and staff only, each view audit-logged."""
+    organisation = _access(permissions.access_organisation, user=request.user, slug=slug, roles={"owner", "staff"})
+    found = _access(permissions.access_verification_step, organisation=organisation, step=step)
+    if not found.proof:
+        raise Http404
+    audit_record(actor=request.user, action="organisation.step_proof_view", target=organisation, data={"step": step})
+    try:
+        handle = found.proof.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, content_type=found.proof_content_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -222,6 +275,7 @@ def staff_dashboard(request):
     _staff_only(request)
     return render(request, "organisations/staff_dashboard.html", {
         "organisations": selectors.organisations_awaiting_verification(),
+        "steps_waiting": selectors.organisations_with_steps_to_review(),
         "sections": collect_sections(contributions.staff_sections),  # projects in review
     })
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from jusha.core.forms import MoneyField
 from jusha.core.money import Money
 from jusha.projects import states
+from jusha.projects.contributions import list_options
 from jusha.projects.models import Cause, Project
 from jusha.projects.regions import area_choices_by_province, is_valid_region, region_choices_by_province
 from jusha.projects.services import MAX_BENEFICIARIES, MAX_BUDGET_LINES, MAX_GOAL_MAJOR, MAX_PHOTOS
@@ -131,6 +132,24 @@ class FilterForm(forms.Form):
         choices=[("", _("Any status")), *[(s, Project.Status(s).label) for s in states.PUBLIC]],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.options = [
+            option for result in list_options.collect()
+            for option in (result if isinstance(result, list) else [result] if result else [])
+        ]
+        for option in self.options:
+            self.fields[option.name] = forms.ChoiceField(label=option.label, required=False, choices=option.choices)
+
     def filters(self) -> dict:
         self.is_valid()
         return {name: self.cleaned_data.get(name) or "" for name in ("q", "cause", "region", "status")}
+
+    def apply_options(self, projects):
+        """The filters and orders other apps add (contributions.list_options)."""
+        self.is_valid()
+        for option in self.options:
+            value = self.cleaned_data.get(option.name) or ""
+            if value:
+                projects = option.apply(projects, value)
+        return projects

@@ -25,6 +25,7 @@ class Project(models.Model):
         IN_REVIEW = "in_review", _("In review")
         CHANGES_REQUESTED = "changes_requested", _("Changes requested")
         FUNDRAISING = "fundraising", _("Fundraising")
+        SUSPENDED = "suspended", _("Suspended")
         FUNDED = "funded", _("Funded")
         EXECUTING = "executing", _("Executing")
         COMPLETED = "completed", _("Completed")

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 FUNDRAISING = "fundraising"
+SUSPENDED = "suspended"
 
 
 def gift_refusal(*, status: str, ends_at: datetime, raised: int, goal: int, now: datetime) -> str | None:
@@ -11,6 +12,8 @@ def gift_refusal(*, status: str, ends_at: datetime, raised: int, goal: int, now:
     Rational charity: a project that has reached its goal stops taking money, even before
     the platform has moved it to "funded".
     """
+    if status == SUSPENDED:
+        return "project_suspended"
     if status != FUNDRAISING:
         return "project_not_fundraising"
     if ends_at <= now:

@@ -130,10 +130,15 @@ def project_cards(projects, *, now=None) -> list[Project]:
     projects = list(projects)
     ids = [p.pk for p in projects]
     sums = project_sums(ids) if ids else {}
+    for p in projects:
+        p.badges = []
     for figures in card_figures.collect(ids) if ids else ():
         for name, values in figures.items():
             for p in projects:
-                setattr(p, name, values[p.pk])
+                if name == "badges":
+                    p.badges.extend(values.get(p.pk, ()))
+                else:
+                    setattr(p, name, values[p.pk])
     now = now or timezone.now()
     for p in projects:
         p.raised = sums[p.pk].raised

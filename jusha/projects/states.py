@@ -27,6 +27,7 @@ IN_REVIEW = "in_review"
 CHANGES_REQUESTED = "changes_requested"
 FUNDRAISING = "fundraising"
 FUNDED = "funded"
+SUSPENDED = "suspended"
 EXECUTING = "executing"
 COMPLETED = "completed"
 CANCELLED = "cancelled"
@@ -45,6 +46,11 @@ PROJECT = TransitionTable(
         (FUNDRAISING, FUNDED, {SYSTEM}),
         (FUNDRAISING, EXECUTING, {SYSTEM, OWNER}),  # ended short (proportional rule), or closed early
         (FUNDRAISING, CANCELLED, {OWNER, STAFF, SYSTEM}),
+        # Staff stop a project's fundraising while a report about it is looked into (or after
+        # one is upheld); they resume it, or cancel it and every gift is refunded.
+        (FUNDRAISING, SUSPENDED, {STAFF}),
+        (SUSPENDED, FUNDRAISING, {STAFF}),
+        (SUSPENDED, CANCELLED, {STAFF}),
         (FUNDED, EXECUTING, {OWNER, EDITOR, SYSTEM}),
         (EXECUTING, COMPLETED, {OWNER}),
         (DRAFT, CANCELLED, {OWNER, STAFF}),
@@ -56,10 +62,14 @@ PROJECT = TransitionTable(
     labels=Project.Status.choices,
 )
 
-REASON_REQUIRED = {(IN_REVIEW, CHANGES_REQUESTED), (FUNDED, CANCELLED), (EXECUTING, CANCELLED)}
-PUBLIC = (FUNDRAISING, FUNDED, EXECUTING, COMPLETED)
+REASON_REQUIRED = {
+    (IN_REVIEW, CHANGES_REQUESTED), (FUNDED, CANCELLED), (EXECUTING, CANCELLED),
+    (FUNDRAISING, SUSPENDED), (SUSPENDED, FUNDRAISING), (SUSPENDED, CANCELLED),
+}
+# A suspended project stays on view (donors see why it stopped taking gifts), but takes none.
+PUBLIC = (FUNDRAISING, SUSPENDED, FUNDED, EXECUTING, COMPLETED)
 EDITABLE = (DRAFT, CHANGES_REQUESTED)
-UPDATABLE = (FUNDRAISING, FUNDED, EXECUTING, COMPLETED)  # progress updates may be posted
+UPDATABLE = (FUNDRAISING, SUSPENDED, FUNDED, EXECUTING, COMPLETED)  # progress updates may be posted
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ ACTIONS = {
     (states.FUNDRAISING, states.EXECUTING): gettext_lazy("Close fundraising and start work"),
     (states.FUNDED, states.EXECUTING): gettext_lazy("Start work"),
     (states.EXECUTING, states.COMPLETED): gettext_lazy("Complete with final report"),
+    (states.FUNDRAISING, states.SUSPENDED): gettext_lazy("Suspend fundraising"),
+    (states.SUSPENDED, states.FUNDRAISING): gettext_lazy("Resume fundraising"),
 }
 
 
@@ -45,7 +47,7 @@ def _form_error(form, exc) -> None:
 @require_safe
 def project_list(request):
     form = FilterForm(request.GET)
-    page = Paginator(project_search(**form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(form.apply_options(project_search(**form.filters())), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "projects/list.html", {"form": form, "page_obj": page, "projects": project_cards(page.object_list)}
     )
@@ -60,7 +62,7 @@ def _actions(project) -> list[dict]:
             "label": ACTIONS.get(pair, _("Cancel project") if cancel else target),
             "reason": "required" if pair in states.REASON_REQUIRED else ("optional" if cancel else ""),
             "final_report": target == states.COMPLETED,
-            "danger": cancel,
+            "danger": cancel or target == states.SUSPENDED,
         })
     return actions
 

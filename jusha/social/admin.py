@@ -1,5 +1,6 @@
-"""Staff review reported links and block sharers here, through the services (so the state
-table and the audit log apply)."""
+"""Staff reinstate reported links and block sharers here, through the services (so the state
+table and the audit log apply). The reports themselves are in the one reports queue
+(/reports/staff/, jusha/reports)."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
@@ -7,18 +8,7 @@ from django.utils.translation import ngettext
 
 from jusha.core.errors import DomainError
 from jusha.social import services
-from jusha.social.models import ShareLink, ShareReport, SharerBlock
-
-
-class ReportInline(admin.TabularInline):
-    model = ShareReport
-    fields = ["created_at", "reporter", "reason", "reviewed_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
+from jusha.social.models import ShareLink, SharerBlock
 
 
 @admin.register(ShareLink)
@@ -27,7 +17,6 @@ class ShareLinkAdmin(admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["code", "project__slug", "owner__email"]
     readonly_fields = [f.name for f in ShareLink._meta.fields]
-    inlines = [ReportInline]
     actions = ["reinstate"]
 
     def has_add_permission(self, request):

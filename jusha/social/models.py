@@ -121,24 +121,6 @@ class ShareOpen(models.Model):
         constraints = [models.UniqueConstraint(fields=["link", "visitor", "day"], name="share_open_once_a_day")]
 
 
-class ShareReport(models.Model):
-    """A member reports a share link (spam, an offensive name on the relay page)."""
-
-    link = models.ForeignKey(ShareLink, on_delete=models.CASCADE, related_name="reports", verbose_name=_("share link"))
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("reporter")
-    )
-    reason = models.CharField(_("reason"), max_length=200)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("share report")
-        verbose_name_plural = _("share reports")
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["link", "reporter"], name="share_report_once")]
-
-
 class SharerBlock(models.Model):
     """A member blocked from sharing by staff: no new links, and none of theirs attributes."""
 

@@ -21,10 +21,12 @@ from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation
 from jusha.giving.selectors import COUNTED
 from jusha.social import rules, selectors
-from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen, ShareReport, SharerBlock
+from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen, SharerBlock
 from jusha.social.states import ACTIVE, BLOCKED, LINK, SUSPENDED
 from jusha.social.visitors import Visitor, donor_key, visitor_from
 from jusha.giving.services import project_accepting
+from jusha.reports import selectors as reports
+from jusha.reports.services import report_submit, reports_dismiss_open
 
 logger = logging.getLogger("jusha.social")
 
@@ -202,9 +204,13 @@ def _set_state(links, target: str, *, roles) -> int:
     return ShareLink.objects.filter(pk__in=[link.pk for link in links]).update(state=target)
 
 
+SHARE_LINK = "share_link"  # its kind in the platform's one reports model (jusha/reports)
+
+
 @transaction.atomic
-def share_link_report(*, link: ShareLink, reporter, reason: str) -> ShareReport:
-    """A member reports a link. Once enough members have (JUSHA_SHARE_REPORTS_TO_SUSPEND),
+def share_link_report(*, link: ShareLink, reporter, reason: str):
+    """A member reports a link (a report of kind "share_link" in jusha/reports, the reason
+    they write as its details). Once enough members have (JUSHA_SHARE_REPORTS_TO_SUSPEND),
     all of its sharer's active links are suspended, so they stop attributing until staff
     review them."""
     if link.owner_id == reporter.pk:
@@ -213,11 +219,8 @@ def share_link_report(*, link: ShareLink, reporter, reason: str) -> ShareReport:
     if not reason:
         raise Invalid(_("Say what is wrong with this link."), code="reason_required")
     rate_limit("share_report", f"user:{reporter.pk}")
-    report, created = ShareReport.objects.get_or_create(link=link, reporter=reporter, defaults={"reason": reason})
-    if not created:
-        raise Conflict(_("You have already reported this link."), code="already_reported")
-    audit_record(actor=reporter, action="share_link.report", target=link, data={"reason": reason})
-    pending = ShareReport.objects.filter(link=link, reviewed_at__isnull=True).count()
+    report = report_submit(kind=SHARE_LINK, target=link, reason="other", details=reason, reporter=reporter)
+    pending = reports.pending_count(SHARE_LINK, [link.pk])
     if link.state == ACTIVE and pending >= settings.JUSHA_SHARE_REPORTS_TO_SUSPEND:
         _set_state(selectors.links_of_sharer(link).filter(state=ACTIVE), SUSPENDED, roles=SYSTEM)
     return report
@@ -225,13 +228,26 @@ def share_link_report(*, link: ShareLink, reporter, reason: str) -> ShareReport:
 
 @transaction.atomic
 def share_link_reinstate(*, link: ShareLink, actor) -> int:
-    """Staff reviewed the reports and found nothing wrong: the sharer's links attribute again."""
+    """Staff reviewed the reports and found nothing wrong: the sharer's links attribute
+    again, and the open reports about them are dismissed."""
     count = _set_state(selectors.links_of_sharer(link).filter(state=SUSPENDED), ACTIVE, roles=_roles(actor))
-    ShareReport.objects.filter(link__in=selectors.links_of_sharer(link), reviewed_at__isnull=True).update(
-        reviewed_at=timezone.now()
+    reports_dismiss_open(
+        kind=SHARE_LINK, object_ids=selectors.links_of_sharer(link).values_list("pk", flat=True), actor=actor,
+        outcome=_("Staff reviewed the reports and reinstated the links."),
     )
     audit_record(actor=actor, action="share_link.reinstate", target=link, data={"links": count})
     return count
+
+
+@transaction.atomic
+def share_links_block_reported(link: ShareLink, actor, reason: str) -> int:
+    """Staff upheld a report about a link: all of its sharer's links stop attributing."""
+    return _set_state(selectors.links_of_sharer(link).exclude(state=BLOCKED), BLOCKED, roles=_roles(actor))
+
+
+@transaction.atomic
+def share_links_unblock_reported(link: ShareLink, actor, reason: str) -> int:
+    return _set_state(selectors.links_of_sharer(link).filter(state=BLOCKED), ACTIVE, roles=_roles(actor))
 
 
 @transaction.atomic

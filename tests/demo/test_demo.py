@@ -23,7 +23,7 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     settings.JUSHA_DEMO, settings.DEBUG = True, True
     call_command("load_demo", gifts=60)
     call_command("load_demo", gifts=60)  # second time: already loaded, nothing added
-    assert Project.objects.count() == 6
+    assert Project.objects.count() == 7
     assert set(Project.objects.values_list("status", flat=True)) >= {"fundraising", "funded", "executing", "completed", "in_review"}
     assert Donation.objects.filter(status="paid").count() >= 40
     # A share relay three links deep on the warm packs, with gifts counted through it.
@@ -39,6 +39,18 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     assert public_cases().filter(is_demo=True).count() == 12 and not Case.objects.filter(is_demo=False).exists()
     assert all(case.photo and case.notice_photo for case in Case.objects.all())
     assert Site.objects.filter(is_demo=True).count() == 1
+    # Credibility (issue 21): organisations with different records in different grade bands,
+    # one upheld report that suspended a project, and each organisation's rating history.
+    from jusha.ratings.selectors import latest_snapshot
+    from jusha.organisations.models import Organisation
+    from jusha.reports.models import Report
+
+    rated = Organisation.objects.filter(slug__in=["laoyousuoyi", "shanliwa", "lvsejiayuan", "suyuanhuzhu"])
+    grades = {o.slug: latest_snapshot(o).grade for o in rated}
+    assert len(set(grades.values())) >= 3 and all(grades.values()), grades
+    assert grades["laoyousuoyi"] in ("A+", "A") and grades["suyuanhuzhu"] == "C"
+    assert Report.objects.filter(status="upheld").count() == 1
+    assert Project.objects.get(slug="emergency-medical-aid").status == "suspended"
     for email in LOGINS.values():
         assert authenticate(username=email, password=PASSWORD) is not None
     # Demo accounts have no mailbox: every one counts as confirmed (they can claim guest gifts).
@@ -77,6 +89,9 @@ def test_the_demo_tells_one_dated_story(settings):
             assert batch.funded_at <= batch.purchased_at
     for expenditure in Expenditure.objects.all():  # each recorded on the day it says it was spent
         entry = JournalEntry.objects.get(kind="expenditure", reference=str(expenditure.pk))
+        if expenditure.project.slug == "emergency-medical-aid":  # but the poorly rated one's: months late
+            assert (timezone.localtime(entry.created_at).date() - expenditure.spent_on).days >= 60
+            continue
         assert timezone.localtime(entry.created_at).date() == expenditure.spent_on
     warm = Project.objects.get(slug="warm-packs-for-elders")
     delivered = warm.updates.get(title__startswith="第 1 批 20 个")

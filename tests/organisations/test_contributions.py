@@ -10,12 +10,22 @@ def names(contributions) -> list[str]:
 
 
 def test_the_organisation_and_account_pages():
-    assert names(organisation.detail_sections) == ["jusha.projects.sections.organisation_page"]
+    assert names(organisation.detail_sections) == [
+        "jusha.ratings.sections.organisation_page",  # the grade, slot "rating"
+        "jusha.projects.sections.organisation_page",
+        "jusha.reports.sections.organisation_page",  # decided reports, the way to report
+    ]
     assert names(organisation.dashboard_sections) == [
         "jusha.projects.sections.organisation_dashboard",  # projects waiting for editors
         "jusha.fulfilment.sections.organisation_dashboard",  # batches waiting for action
+        "jusha.reports.sections.organisation_dashboard",  # open reports to answer
+        "jusha.ratings.sections.organisation_dashboard",  # the grade and what would raise it
     ]
-    assert names(organisation.staff_sections) == ["jusha.projects.sections.staff_dashboard"]
+    assert names(organisation.staff_sections) == [
+        "jusha.projects.sections.staff_dashboard",
+        "jusha.reports.sections.staff_dashboard",
+        "jusha.ratings.sections.staff_dashboard",
+    ]
     assert names(account.me_sections) == [
         "jusha.organisations.sections.account_page",  # invitations, organisations
         "jusha.crisis.sections.account_page",  # the crisis queue and team, for those with a role

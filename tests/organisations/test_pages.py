@@ -257,7 +257,9 @@ def test_public_page_queries_do_not_grow_with_projects():
         with CaptureQueriesContext(connection) as queries:
             assert len(client.get(reverse("organisations:detail", args=[org.slug])).context["projects"]) == expected
         seen.append(len(queries))
-    assert seen[0] == seen[1] <= 3
+    # The organisation, its projects, its verification steps, its latest rating, the reports
+    # decided about it: a constant number, however many projects it has.
+    assert seen[0] == seen[1] <= 5
 
 
 def test_staff_dashboard_is_for_staff_only():

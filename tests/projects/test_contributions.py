@@ -13,8 +13,10 @@ def test_the_project_page_sections_in_page_order():
         "jusha.matching.sections.project_page",  # matched, beside the progress
         "jusha.social.sections.project_page",  # sharing card meta tags; pass it on
         "jusha.fulfilment.sections.project_page",  # delivery batches, after the story
+        "jusha.ratings.sections.project_page",  # the organisation's grade, beside the progress
         "jusha.ledger.sections.project_page",  # budget and spending; latest ledger entries
         "jusha.giving.sections.project_page",  # donors' wall
+        "jusha.reports.sections.project_page",  # decided reports, a suspension, the way to report
     ]
 
 
@@ -23,5 +25,9 @@ def test_the_project_answer_and_cards():
         "jusha.fulfilment.sections.project_detail_fields",
         "jusha.ledger.sections.project_detail_fields",
     ]
-    assert names(project.card_figures) == ["jusha.giving.selectors.project_card_figures"]
+    assert names(project.card_figures) == [
+        "jusha.giving.selectors.project_card_figures",
+        "jusha.ratings.selectors.card_grades",  # the organisation's grade as a card badge
+    ]
+    assert names(project.list_options) == ["jusha.ratings.selectors.list_options"]
 

@@ -28,8 +28,13 @@ ALLOWED = {
     ("changes_requested", "cancelled"): {"owner", "staff"},
     ("funded", "cancelled"): {"staff"},
     ("executing", "cancelled"): {"staff"},
+    # A report is looked into (or was upheld): staff stop the fundraising, then resume or cancel.
+    ("fundraising", "suspended"): {"staff"},
+    ("suspended", "fundraising"): {"staff"},
+    ("suspended", "cancelled"): {"staff"},
 }
-STATUSES = ["draft", "in_review", "changes_requested", "fundraising", "funded", "executing", "completed", "cancelled"]
+STATUSES = ["draft", "in_review", "changes_requested", "fundraising", "suspended", "funded", "executing", "completed",
+            "cancelled"]
 
 
 def test_table_is_exactly_the_lifecycle():

@@ -13,7 +13,8 @@ from django.test import Client
 from PIL import Image
 
 from jusha.giving.models import Donation
-from jusha.social.models import Attribution, ShareLink, ShareOpen, ShareReport
+from jusha.reports.models import Report
+from jusha.social.models import Attribution, ShareLink, ShareOpen
 from tests.factories import give, make_member, make_org, make_project, make_user, png_bytes
 from tests.social.conftest import BROWSER, give_via, guest, member, share
 
@@ -30,7 +31,7 @@ def with_cover(project):
 
 
 def state():
-    return tuple(model.objects.count() for model in (ShareLink, Attribution, ShareOpen, ShareReport))
+    return tuple(model.objects.count() for model in (ShareLink, Attribution, ShareOpen, Report))
 
 
 # --- the project page ------------------------------------------------------------------
@@ -320,10 +321,10 @@ def test_dashboard_for_the_organisation_only(project, sharer):
 def test_reporting_from_the_relay_page(project, sharer):
     link = share(project, guest("g"))
     assert browser().post(f"/s/{link.code}/report/", {"reason": "spam"}).status_code == 302  # to log in
-    assert ShareReport.objects.count() == 0
+    assert Report.objects.filter(kind="share_link").count() == 0
     visitor = browser()
     visitor.force_login(sharer)
     assert visitor.post(f"/s/{link.code}/report/", {"reason": "spam"}).status_code == 302
     assert visitor.post(f"/s/{link.code}/report/", {"reason": "spam"}).status_code == 409
     assert visitor.post("/s/23456789/report/", {"reason": "spam"}).status_code == 404
-    assert ShareReport.objects.count() == 1
+    assert Report.objects.filter(kind="share_link").count() == 1

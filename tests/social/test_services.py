@@ -10,7 +10,8 @@ from jusha.core.money import Money
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.giving.services import donation_refund
 from jusha.social import selectors, services
-from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen, ShareReport
+from jusha.reports.models import Report
+from jusha.social.models import Attribution, RelayPath, ShareLink, ShareOpen
 from jusha.social.visitors import Visitor
 from tests.factories import give, make_member, make_project, make_user
 from tests.social.conftest import BROWSER, give_via, guest, member, share
@@ -344,7 +345,8 @@ def test_reports_suspend_a_sharers_links_until_staff_reinstate(project, sharer, 
     assert services.share_link_reinstate(link=link, actor=staff) == 2
     elsewhere.refresh_from_db()
     assert elsewhere.state == "active"
-    assert not ShareReport.objects.filter(reviewed_at__isnull=True).exists()
+    assert not Report.objects.filter(kind="share_link", status__in=["new", "investigating"]).exists()
+    assert set(Report.objects.values_list("status", flat=True)) == {"dismissed"}
 
 
 def test_block_and_unblock(project, sharer, staff):

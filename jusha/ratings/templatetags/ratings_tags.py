@@ -1,0 +1,15 @@
+from django import template
+from django.template.loader import render_to_string
+
+from jusha.ratings.rules import grade_css
+
+register = template.Library()
+
+
+@register.simple_tag
+def grade_badge(organisation, snapshot, big=False):
+    """The grade badge (or "not enough history yet"), drawn from what the section passed."""
+    return render_to_string("ratings/_grade.html", {
+        "organisation": organisation, "snapshot": snapshot, "big": big,
+        "grade_css": grade_css(snapshot.grade) if snapshot and snapshot.grade else "",
+    })
