@@ -13,3 +13,7 @@ with the page's context (`donation`, `private`, ...) plus the section's own."""
 mine_sections = Contributions("my gifts sections")
 """provider(donations) -> Section(s) for the member's "my gifts" page, slot "impact"
 (`donations`: the gifts on the page shown)."""
+
+pause_offers = Contributions("the pause screen's offers")
+"""provider(project, amount) -> Section(s) for the pause screen (冷静一下) before a gift, slot
+"offer": what a donor could do instead (monthly giving, a cause fund)."""

@@ -30,7 +30,7 @@ from jusha.organisations.permissions import roles_for
 from jusha.payments.providers import ProviderError, default_provider_name, get_provider
 from jusha.projects.models import Project
 from jusha.projects.rules import gift_refusal
-from jusha.projects.selectors import largest_unmet_needs
+from jusha.projects.selectors import alternative_out, largest_unmet_needs, project_alternatives
 from jusha.transparency.services import fact_queue
 
 logger = logging.getLogger("jusha.giving")
@@ -49,7 +49,7 @@ def project_accepting(project: Project, *, raised: int | None = None) -> tuple[b
     code = gift_refusal(
         status=project.status,
         ends_at=project.ends_at,
-        raised=project_sums([project.pk])[project.pk].raised if raised is None else raised,
+        raised=project_sums([project.pk])[project.pk].toward_goal if raised is None else raised,
         goal=project.goal,
         now=timezone.now(),
     )
@@ -66,6 +66,16 @@ def project_accepting(project: Project, *, raised: int | None = None) -> tuple[b
 
 def unmet_need_slugs(project: Project) -> list[str]:
     return [p.slug for p in largest_unmet_needs(exclude_id=project.pk, limit=3)]
+
+
+def refusal_extra(project: Project) -> dict:
+    """What a refused gift's 409 carries besides its code: `alternatives` (the cooler: the
+    most similar projects still in need, with their gap and days left) and, for one more
+    release, `suggestions` (the slugs of the largest unmet needs anywhere)."""
+    return {
+        "alternatives": [alternative_out(p) for p in project_alternatives(project, limit=5)],
+        "suggestions": unmet_need_slugs(project),
+    }
 
 
 def _checked_gift(*, project: Project, amount: Money, message: str, name: str, email: str) -> tuple[str, str, str]:
@@ -94,7 +104,7 @@ def _checked_gift(*, project: Project, amount: Money, message: str, name: str, e
         raise Invalid(_("The name is longer than 40 characters."), code="name_too_long")
     accepting, code, reason = project_accepting(project)
     if not accepting:
-        raise Conflict(reason, code=code, extra={"suggestions": unmet_need_slugs(project)})
+        raise Conflict(reason, code=code, extra=refusal_extra(project))
     return message, name, email
 
 
@@ -181,7 +191,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
 
     project = donation.project
     late = donation.status == Donation.Status.EXPIRED
-    raised_before = project_sums([project.pk])[project.pk].raised
+    raised_before = project_sums([project.pk])[project.pk].toward_goal
     accepting, _code, _reason = project_accepting(project, raised=raised_before)
     reason = "late payment" if late else ""
     _set_status(donation, Donation.Status.PAID, roles=SYSTEM, reason=reason)

@@ -187,6 +187,8 @@ class ProjectTotal(models.Model):
         COMMITMENT = "commitment", _("Committed to a delivery batch")
         RELEASE = "release", _("Batch commitment used")
         SETTLEMENT = "settlement", _("Sponsor's cash moved for a match")
+        GRANT = "grant", _("Granted from a cause fund")
+        GRANT_OUT = "grant_out", _("Granted out of a cause fund")
 
     SHARDS = 8
 

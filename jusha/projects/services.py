@@ -286,12 +286,12 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
     unlocked = Project.objects.filter(pk=project_id).only("status", "goal").first()
     if unlocked is None or unlocked.status != states.FUNDRAISING:
         return unlocked
-    if project_sums([project_id])[project_id].raised < unlocked.goal:
+    if project_sums([project_id])[project_id].toward_goal < unlocked.goal:
         return unlocked
     project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING:
         return project
-    if project_sums([project.pk])[project.pk].raised >= project.goal:
+    if project_sums([project.pk])[project.pk].toward_goal >= project.goal:
         return project_transition(project=project, target=states.FUNDED, actor=None, reason="The goal was reached.")
     return project
 
@@ -300,8 +300,9 @@ def _close_one(project_id: int, now) -> str | None:
     project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING or project.ends_at > now:
         return None  # closed meanwhile by someone else
-    raised = project_sums([project.pk])[project.pk].raised
-    if raised >= project.goal:
+    sums = project_sums([project.pk])[project.pk]
+    raised = sums.raised
+    if sums.toward_goal >= project.goal:
         target, reason = states.FUNDED, "The goal was reached."
     elif raised > 0 and project.shortfall_rule == Project.ShortfallRule.PROPORTIONAL:
         target = states.EXECUTING
