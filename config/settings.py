@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jusha.fulfilment",
     "jusha.matching",
     "jusha.campaigns",
+    "jusha.funds",
     "jusha.social",
     "jusha.missing",
     "jusha.crisis",
@@ -284,6 +285,8 @@ JUSHA_GIFT_PRESETS = [1000, 2000, 5000, 10000, 20000]
 # browser for a guest), or before a gift above this many fen. It never blocks: "continue" goes on.
 JUSHA_PAUSE_NTH_GIFT = int(os.environ.get("JUSHA_PAUSE_NTH_GIFT", "5"))
 JUSHA_PAUSE_ABOVE = int(os.environ.get("JUSHA_PAUSE_ABOVE", 200_000))
+# Cause funds (jusha/funds): the smallest grant the rule makes (unless it fills a need).
+JUSHA_FUND_MIN_GRANT = int(os.environ.get("JUSHA_FUND_MIN_GRANT", 10_000))
 JUSHA_PAYMENT_INTENT_TTL = int(os.environ.get("JUSHA_PAYMENT_INTENT_TTL", 30 * 60))
 JUSHA_SIGNATURE_TOLERANCE = 300
 JUSHA_IDEMPOTENCY_TTL = 48 * 3600

@@ -29,6 +29,7 @@ urlpatterns = [
     path("batches/", include("jusha.fulfilment.urls")),
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
+    path("funds/", include("jusha.funds.urls")),
     path("s/", include("jusha.social.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),

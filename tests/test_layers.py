@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("ledger",),
     ("payments",),
     ("giving",),
-    ("campaigns",),
+    ("campaigns", "funds"),
     ("matching", "social", "fulfilment"),
     ("sponsorship", "volunteering", "ratings"),
     ("missing", "crisis"),

@@ -64,6 +64,10 @@ class Project(models.Model):
     review_note = models.TextField(_("review note"), blank=True)
     final_report = models.TextField(_("final report"), blank=True)
     featured = models.BooleanField(_("featured"), default=False)
+    pooled = models.BooleanField(
+        _("pooled fund"), default=False,
+        help_text=_("The receiving side of a platform-run cause fund: never listed as an unmet need itself"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )

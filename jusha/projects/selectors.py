@@ -187,7 +187,7 @@ def _open_needs(*, now=None):
     """Public projects taking gifts now, each annotated with its unmet `need` (> 0)."""
     return (
         public_projects()
-        .filter(status=states.FUNDRAISING, ends_at__gt=now or timezone.now())
+        .filter(status=states.FUNDRAISING, ends_at__gt=now or timezone.now(), pooled=False)
         .annotate(need=_need())
         .filter(need__gt=0)
     )
@@ -227,19 +227,23 @@ def alternative_out(project: Project, *, absolute=None) -> dict:
     }
 
 
-def largest_unmet_needs(exclude_id=None, limit: int = 3) -> list[Project]:
-    """Projects still taking gifts, largest unmet need (goal − raised) first: where a
-    donor's money helps most once the project they chose is full (rational charity)."""
-    projects = (
-        public_projects()
-        .filter(status=states.FUNDRAISING, ends_at__gt=timezone.now())
-        .annotate(need=_need())
-        .filter(need__gt=0)
-        .order_by("-need", "ends_at", "pk")
-    )
+def largest_unmet_needs(exclude_id=None, limit: int = 3, *, cause: str = "") -> list[Project]:
+    """Projects still taking gifts, largest unmet need (goal − raised − granted) first: where
+    a donor's money helps most once the project they chose is full (rational charity)."""
+    projects = _open_needs().order_by("-need", "ends_at", "pk")
+    if cause:
+        projects = projects.filter(cause=cause)
     if exclude_id is not None:
         projects = projects.exclude(pk__in=exclude_id if isinstance(exclude_id, (list, set, tuple)) else [exclude_id])
     return project_cards(projects[:limit])
+
+
+def unmet_needs(*, cause: str, currency: str, now=None) -> list[tuple[int, int]]:
+    """(project id, unmet need) of every project of a cause still taking gifts in this
+    currency, largest need first, then fewest days left (a cause fund's grant rule)."""
+    return list(
+        _open_needs(now=now).filter(cause=cause, currency=currency).order_by("-need", "ends_at", "pk").values_list("pk", "need")
+    )
 
 
 def most_needed(limit: int = 6, *, exclude=None) -> list[Project]:

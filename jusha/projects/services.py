@@ -157,11 +157,12 @@ def _sync(project: Project, fresh: Project) -> None:
 def project_create(
     *, organisation, actor, title, summary, story, cause, region_code, goal: Money, ends_at,
     beneficiary_count, unit_name="", unit_cost: Money | None = None, shortfall_rule, overflow_rule,
-    budget_lines: list[tuple[str, Money]], cover=None, slug_hint: str = "",
+    budget_lines: list[tuple[str, Money]], cover=None, slug_hint: str = "", pooled: bool = False,
 ) -> Project:
     """A new draft, by an owner or editor of the organisation. The goal's currency is the
     project's; the unit cost and budget lines are in it too. `slug_hint` proposes the
-    web address (made ASCII and unique); by default it comes from the title."""
+    web address (made ASCII and unique); by default it comes from the title. `pooled`: the
+    receiving side of a cause fund (jusha.funds), never listed as an unmet need itself."""
     _require_editor(actor, organisation)
     fields, lines = _clean_fields(
         title=title, summary=summary, story=story, cause=cause, region_code=region_code, goal=goal,
@@ -170,7 +171,8 @@ def project_create(
     )
     image = clean_image(cover) if cover else None
     project = Project(
-        organisation=organisation, slug=_slug_for(slug_hint or fields["title"]), created_by=actor, status=states.DRAFT, **fields
+        organisation=organisation, slug=_slug_for(slug_hint or fields["title"]), created_by=actor, status=states.DRAFT,
+        pooled=bool(pooled), **fields
     )
     if image:
         project.cover.save(image.content.name, image.content, save=False)
