@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "jusha.campaigns",
     "jusha.funds",
     "jusha.social",
+    "jusha.pledges",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",
@@ -287,6 +288,9 @@ JUSHA_PAUSE_NTH_GIFT = int(os.environ.get("JUSHA_PAUSE_NTH_GIFT", "5"))
 JUSHA_PAUSE_ABOVE = int(os.environ.get("JUSHA_PAUSE_ABOVE", 200_000))
 # Cause funds (jusha/funds): the smallest grant the rule makes (unless it fills a need).
 JUSHA_FUND_MIN_GRANT = int(os.environ.get("JUSHA_FUND_MIN_GRANT", 10_000))
+# Monthly giving (jusha/pledges): the smallest and largest amount a month, in fen.
+JUSHA_PLEDGE_MIN = int(os.environ.get("JUSHA_PLEDGE_MIN", 100))
+JUSHA_PLEDGE_MAX = int(os.environ.get("JUSHA_PLEDGE_MAX", 5_000_000))
 JUSHA_PAYMENT_INTENT_TTL = int(os.environ.get("JUSHA_PAYMENT_INTENT_TTL", 30 * 60))
 JUSHA_SIGNATURE_TOLERANCE = 300
 JUSHA_IDEMPOTENCY_TTL = 48 * 3600

@@ -30,6 +30,7 @@ urlpatterns = [
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
     path("funds/", include("jusha.funds.urls")),
+    path("pledges/", include("jusha.pledges.urls")),
     path("s/", include("jusha.social.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),

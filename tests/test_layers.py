@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("payments",),
     ("giving",),
     ("campaigns", "funds"),
-    ("matching", "social", "fulfilment"),
+    ("matching", "social", "fulfilment", "pledges"),
     ("sponsorship", "volunteering", "ratings"),
     ("missing", "crisis"),
     ("alliance",),

@@ -168,6 +168,43 @@ def donation_open(
     return donation, token
 
 
+def donation_open_authorised(*, project: Project, amount: Money, donor, provider: str, context: dict | None = None) -> Donation:
+    """Open a gift that the donor authorised in advance (a monthly pledge's charge on a saved
+    payment agreement): pending, with no pay page; the caller then charges the agreement
+    and records the outcome with `donation_authorised_charged` or `donation_authorised_failed`.
+    Call inside the caller's transaction (which records why the gift is made). The same
+    checks as any gift (Conflict with `alternatives` when the project takes no gift)."""
+    _checked_gift(project=project, amount=amount, message="", name="", email="")
+    donation = Donation(
+        project=project, amount=amount.amount, currency=amount.currency, donor=donor, email=donor.email if donor else "",
+        provider=provider, access_digest=Donation.digest(rules.new_access_token()),
+        # Never swept as an abandoned pay page (it has none); the pledge asks its provider about it.
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    with transaction.atomic(savepoint=False):
+        donation.save(force_insert=True)
+        events.gift_opened.announce(events.GiftOpened(donation=donation, client=ClientContext(), context=context or {}))
+    return donation
+
+
+@transaction.atomic
+def donation_authorised_charged(*, donation: Donation, intent_id: str) -> Donation:
+    """The provider took an authorised charge: the gift is paid exactly as any gift is
+    (journal, public fact, gift_paid, receipt), once."""
+    Donation.objects.filter(pk=donation.pk, intent_id__isnull=True).update(intent_id=intent_id)
+    return donation_payment_succeeded(provider=donation.provider, intent_id=intent_id, amount=donation.amount,
+                                       currency=donation.currency)
+
+
+@transaction.atomic
+def donation_authorised_failed(*, donation: Donation, reason: str) -> Donation:
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status == Donation.Status.PENDING:
+        _set_status(donation, Donation.Status.FAILED, roles=SYSTEM, reason=reason or "authorised charge failed")
+        donation.save(update_fields=["status"])
+    return donation
+
+
 @transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
 def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str) -> Donation:
     """The provider took the money: record the gift exactly once, whatever happened since.
@@ -237,8 +274,9 @@ def donations_expire_stale(*, now=None) -> int:
     that did succeed is recorded, one that can still be cancelled is cancelled and expired."""
     now = now or timezone.now()
     expired = 0
-    stale = list(
-        Donation.objects.filter(status=Donation.Status.PENDING, expires_at__lt=now).values_list("pk", "provider", "intent_id")[:500]
+    stale = list(  # an authorised charge not yet made has no intent: its pledge asks about it
+        Donation.objects.filter(status=Donation.Status.PENDING, expires_at__lt=now, intent_id__isnull=False)
+        .values_list("pk", "provider", "intent_id")[:500]
     )
     for pk, provider_name, intent_id in stale:
         try:

@@ -18,7 +18,8 @@ from jusha.core.sections import collect_sections
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.core.money import Money
 from jusha.giving import permissions, receipt_links, rules, selectors, services
-from jusha.giving.contributions import mine_sections, pause_offers, receipt_sections
+from jusha.giving.contributions import mine_sections, mine_top_sections, pause_offers, receipt_sections
+from jusha.core.sections import group_sections
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.projects.selectors import project_alternatives, project_cards, project_gap
 from jusha.transparency.receipts import receipt_check
@@ -232,7 +233,8 @@ def claim(request, donation_id):
 def mine(request):
     page = Paginator(permissions.donations_of(user=request.user), 30).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    return render(request, "giving/mine.html", {"page": page, "sections": collect_sections(mine_sections, page.object_list)})
+    sections = group_sections(mine_sections.collect(page.object_list) + mine_top_sections.collect(request.user))
+    return render(request, "giving/mine.html", {"page": page, "sections": sections})
 
 
 @login_required

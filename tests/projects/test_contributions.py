@@ -15,6 +15,7 @@ def test_the_project_page_sections_in_page_order():
         "jusha.fulfilment.sections.project_page",  # delivery batches, after the story
         "jusha.ledger.sections.project_page",  # budget and spending; latest ledger entries
         "jusha.giving.sections.project_page",  # donors' wall
+        "jusha.funds.sections.project_page",  # a cause fund's rule and grants; grants a project received
     ]
 
 
