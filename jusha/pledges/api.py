@@ -5,7 +5,10 @@ import uuid
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from jusha.accounts.auth import member
+from jusha.accounts.auth import member, token_user
+from jusha.organisations.permissions import access_organisation
+from jusha.pledges.stats import retention_figures
+from jusha.projects.permissions import access_project
 from jusha.core.errors import Invalid
 from jusha.core.idempotency import caller_scope, request_fingerprint, require_key, run_idempotent
 from jusha.core.money import money_in
@@ -16,6 +19,7 @@ from jusha.pledges.permissions import access_pledge, pledges_of
 from jusha.pledges.schemas import PledgeIn, PledgePatch
 
 router = Router(tags=["pledges"])
+MEMBER_ROLES = {"owner", "editor", "finance", "staff"}
 
 
 def _target(payload: PledgeIn) -> tuple[str, str]:
@@ -74,3 +78,25 @@ def pledge_patch(request, pledge_id: uuid.UUID, payload: PledgePatch):
     pledge = services.pledge_update(pledge=pledge, actor=request.auth, status=payload.status, amount=amount,
                                     move_to_fund=payload.move_to_fund)
     return schemas.pledge_out(pledge)
+
+
+@router.get("/stats/retention", auth=None, response=dict, tags=["stats"], openapi_extra=errors(403, 404))
+def retention(request, organisation: str = Query("", max_length=80, description="An organisation's slug (its members)"),
+              project: str = Query("", max_length=80, description="A project's slug (its organisation's members)")):
+    """Retention figures: the share of donors who gave again within 12 months of their first
+    gift (`repeat_rate`), gifts per donor, the monthly cohort table (`cohorts`: each month's
+    new donors and the share of them who gave in each month after) and monthly pledge churn.
+    The platform's are public; an organisation's or a project's are for its members and staff."""
+    user = request.user if request.user.is_authenticated else token_user(_bearer(request))
+    if project:
+        figures = retention_figures(project=access_project(user=user, slug=project, roles=MEMBER_ROLES))
+    elif organisation:
+        figures = retention_figures(organisation=access_organisation(user=user, slug=organisation))
+    else:
+        figures = retention_figures()
+    return {"scope": "project" if project else "organisation" if organisation else "platform", **figures.as_dict()}
+
+
+def _bearer(request) -> str:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else ""

@@ -19,3 +19,7 @@ class PledgesConfig(AppConfig):
         mine_top_sections.register(sections.my_giving, order=10)
         pause_offers.register(sections.pause_offer, order=10)
         fund_sections.register(sections.fund_offer, order=10)
+        # Organisation dashboards show whether their donors come back.
+        from jusha.organisations.contributions import dashboard_sections
+
+        dashboard_sections.register(sections.organisation_dashboard, order=30)

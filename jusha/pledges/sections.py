@@ -7,6 +7,7 @@ from jusha.core.errors import NotFound
 from jusha.core.sections import Section
 from jusha.funds.selectors import fund_for_cause
 from jusha.pledges import selectors
+from jusha.pledges.stats import retention_figures
 from jusha.pledges.models import Pledge
 from jusha.projects.models import Cause, Project
 from jusha.projects.selectors import is_public
@@ -55,3 +56,12 @@ def fund_offer(fund):
 def pledges_of_member(user) -> list[Pledge]:
     return selectors.pledges_for_page(Pledge.objects.filter(donor=user).exclude(status=Pledge.Status.CANCELLED)
                                       .select_related("project"))
+
+
+def organisation_dashboard(memberships) -> dict:
+    """In each of the member's organisations: do its donors come back (and a link to the full figures)."""
+    return {
+        m.organisation_id: Section("work", "pledges/_dashboard.html", {
+            "retention": retention_figures(organisation=m.organisation), "retention_org": m.organisation})
+        for m in memberships
+    }
