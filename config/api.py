@@ -96,6 +96,7 @@ def _register_routers():
     from jusha.social.api import router as social_router
     from jusha.missing.api import router as missing_router
     from jusha.crisis.api import router as crisis_router
+    from jusha.pledges.api import router as pledges_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -112,6 +113,7 @@ def _register_routers():
     api.add_router("/v1/", social_router)
     api.add_router("/v1/", missing_router)
     api.add_router("/v1/", crisis_router)
+    api.add_router("/v1/", pledges_router)
 
 
 _register_routers()

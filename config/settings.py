@@ -84,7 +84,9 @@ INSTALLED_APPS = [
     "jusha.matching",
     "jusha.campaigns",
     "jusha.reports",
+    "jusha.funds",
     "jusha.social",
+    "jusha.pledges",
     "jusha.ratings",
     "jusha.missing",
     "jusha.crisis",
@@ -282,6 +284,15 @@ JUSHA_DEFAULT_CURRENCY = "CNY"
 JUSHA_MIN_GIFT = 1
 JUSHA_MAX_GIFT = int(os.environ.get("JUSHA_MAX_GIFT", 100_000_000))
 JUSHA_GIFT_PRESETS = [1000, 2000, 5000, 10000, 20000]
+# The cooler's pause screen (冷静一下): before a donor's Nth gift of the day (by account, or by
+# browser for a guest), or before a gift above this many fen. It never blocks: "continue" goes on.
+JUSHA_PAUSE_NTH_GIFT = int(os.environ.get("JUSHA_PAUSE_NTH_GIFT", "5"))
+JUSHA_PAUSE_ABOVE = int(os.environ.get("JUSHA_PAUSE_ABOVE", 200_000))
+# Cause funds (jusha/funds): the smallest grant the rule makes (unless it fills a need).
+JUSHA_FUND_MIN_GRANT = int(os.environ.get("JUSHA_FUND_MIN_GRANT", 10_000))
+# Monthly giving (jusha/pledges): the smallest and largest amount a month, in fen.
+JUSHA_PLEDGE_MIN = int(os.environ.get("JUSHA_PLEDGE_MIN", 100))
+JUSHA_PLEDGE_MAX = int(os.environ.get("JUSHA_PLEDGE_MAX", 5_000_000))
 JUSHA_PAYMENT_INTENT_TTL = int(os.environ.get("JUSHA_PAYMENT_INTENT_TTL", 30 * 60))
 JUSHA_SIGNATURE_TOLERANCE = 300
 JUSHA_IDEMPOTENCY_TTL = 48 * 3600

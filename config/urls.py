@@ -31,6 +31,8 @@ urlpatterns = [
     path("campaigns/", include("jusha.campaigns.urls")),
     path("reports/", include("jusha.reports.urls")),
     path("ratings/", include("jusha.ratings.urls")),
+    path("funds/", include("jusha.funds.urls")),
+    path("pledges/", include("jusha.pledges.urls")),
     path("s/", include("jusha.social.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),

@@ -13,3 +13,11 @@ with the page's context (`donation`, `private`, ...) plus the section's own."""
 mine_sections = Contributions("my gifts sections")
 """provider(donations) -> Section(s) for the member's "my gifts" page, slot "impact"
 (`donations`: the gifts on the page shown)."""
+
+pause_offers = Contributions("the pause screen's offers")
+"""provider(project, amount) -> Section(s) for the pause screen (冷静一下) before a gift, slot
+"offer": what a donor could do instead (monthly giving, a cause fund)."""
+
+mine_top_sections = Contributions("my giving: the member's own sections")
+"""provider(user) -> Section(s) at the top of the member's "my giving" page, slot "top"
+(monthly pledges and their one-click buttons), shown whether or not they have gifts."""

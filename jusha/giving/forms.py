@@ -21,6 +21,8 @@ class DonationForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
     # Set once the donor has seen the question about a gift far above the project's gap.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Set once the donor has seen the pause screen (冷静一下) and chose to go on.
+    cooled = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, currency="CNY", **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,17 @@ def far_above_gap(*, amount: int, gap: int) -> bool:
     return gap > 0 and amount > 2 * gap and amount - gap >= 10_000
 
 
+def pause_reason(*, gifts_today: int, amount: int, nth_gift: int, above: int) -> str | None:
+    """Whether a gift meets the pause screen (冷静一下) before it is opened, and why:
+    "nth_gift" when it would be the donor's `nth_gift`-th (or later) gift today, "large" when
+    it is above `above` fen; None otherwise. A pause, never a refusal."""
+    if nth_gift > 0 and gifts_today + 1 >= nth_gift:
+        return "nth_gift"
+    if above > 0 and amount > above:
+        return "large"
+    return None
+
+
 def status_after_refund(*, amount: int, refunded_total: int) -> str:
     return "refunded" if refunded_total >= amount else "partially_refunded"
 

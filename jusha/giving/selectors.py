@@ -1,3 +1,4 @@
+from django.utils import timezone
 """Reads of donations used by more than one caller."""
 
 from django.db.models import Count
@@ -50,3 +51,12 @@ def with_refund_flags(donations, roles) -> list:
 def project_card_figures(project_ids) -> dict:
     """What a project's card shows from the gifts: its number of donors (counted gifts)."""
     return {"donors": donor_counts(project_ids)}
+
+
+def gifts_opened_today(*, user=None, session_count: int = 0) -> int:
+    """How many gifts this donor has opened today (local day): a member's by their account,
+    a guest's as their browser's session counted them (the pause screen's "fifth gift")."""
+    if getattr(user, "is_authenticated", False):
+        start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        return Donation.objects.filter(donor=user, created_at__gte=start).count()
+    return session_count

@@ -30,7 +30,7 @@ from jusha.organisations.permissions import roles_for
 from jusha.payments.providers import ProviderError, default_provider_name, get_provider
 from jusha.projects.models import Project
 from jusha.projects.rules import gift_refusal
-from jusha.projects.selectors import largest_unmet_needs
+from jusha.projects.selectors import alternative_out, largest_unmet_needs, project_alternatives
 from jusha.transparency.services import fact_queue
 
 logger = logging.getLogger("jusha.giving")
@@ -49,7 +49,7 @@ def project_accepting(project: Project, *, raised: int | None = None) -> tuple[b
     code = gift_refusal(
         status=project.status,
         ends_at=project.ends_at,
-        raised=project_sums([project.pk])[project.pk].raised if raised is None else raised,
+        raised=project_sums([project.pk])[project.pk].toward_goal if raised is None else raised,
         goal=project.goal,
         now=timezone.now(),
     )
@@ -67,6 +67,16 @@ def project_accepting(project: Project, *, raised: int | None = None) -> tuple[b
 
 def unmet_need_slugs(project: Project) -> list[str]:
     return [p.slug for p in largest_unmet_needs(exclude_id=project.pk, limit=3)]
+
+
+def refusal_extra(project: Project) -> dict:
+    """What a refused gift's 409 carries besides its code: `alternatives` (the cooler: the
+    most similar projects still in need, with their gap and days left) and, for one more
+    release, `suggestions` (the slugs of the largest unmet needs anywhere)."""
+    return {
+        "alternatives": [alternative_out(p) for p in project_alternatives(project, limit=5)],
+        "suggestions": unmet_need_slugs(project),
+    }
 
 
 def _checked_gift(*, project: Project, amount: Money, message: str, name: str, email: str) -> tuple[str, str, str]:
@@ -95,7 +105,7 @@ def _checked_gift(*, project: Project, amount: Money, message: str, name: str, e
         raise Invalid(_("The name is longer than 40 characters."), code="name_too_long")
     accepting, code, reason = project_accepting(project)
     if not accepting:
-        raise Conflict(reason, code=code, extra={"suggestions": unmet_need_slugs(project)})
+        raise Conflict(reason, code=code, extra=refusal_extra(project))
     return message, name, email
 
 
@@ -159,6 +169,43 @@ def donation_open(
     return donation, token
 
 
+def donation_open_authorised(*, project: Project, amount: Money, donor, provider: str, context: dict | None = None) -> Donation:
+    """Open a gift that the donor authorised in advance (a monthly pledge's charge on a saved
+    payment agreement): pending, with no pay page; the caller then charges the agreement
+    and records the outcome with `donation_authorised_charged` or `donation_authorised_failed`.
+    Call inside the caller's transaction (which records why the gift is made). The same
+    checks as any gift (Conflict with `alternatives` when the project takes no gift)."""
+    _checked_gift(project=project, amount=amount, message="", name="", email="")
+    donation = Donation(
+        project=project, amount=amount.amount, currency=amount.currency, donor=donor, email=donor.email if donor else "",
+        provider=provider, access_digest=Donation.digest(rules.new_access_token()),
+        # Never swept as an abandoned pay page (it has none); the pledge asks its provider about it.
+        expires_at=timezone.now() + timedelta(days=30),
+    )
+    with transaction.atomic(savepoint=False):
+        donation.save(force_insert=True)
+        events.gift_opened.announce(events.GiftOpened(donation=donation, client=ClientContext(), context=context or {}))
+    return donation
+
+
+@transaction.atomic
+def donation_authorised_charged(*, donation: Donation, intent_id: str) -> Donation:
+    """The provider took an authorised charge: the gift is paid exactly as any gift is
+    (journal, public fact, gift_paid, receipt), once."""
+    Donation.objects.filter(pk=donation.pk, intent_id__isnull=True).update(intent_id=intent_id)
+    return donation_payment_succeeded(provider=donation.provider, intent_id=intent_id, amount=donation.amount,
+                                       currency=donation.currency)
+
+
+@transaction.atomic
+def donation_authorised_failed(*, donation: Donation, reason: str) -> Donation:
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    if donation.status == Donation.Status.PENDING:
+        _set_status(donation, Donation.Status.FAILED, roles=SYSTEM, reason=reason or "authorised charge failed")
+        donation.save(update_fields=["status"])
+    return donation
+
+
 @transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
 def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str) -> Donation:
     """The provider took the money: record the gift exactly once, whatever happened since.
@@ -182,7 +229,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
 
     project = donation.project
     late = donation.status == Donation.Status.EXPIRED
-    raised_before = project_sums([project.pk])[project.pk].raised
+    raised_before = project_sums([project.pk])[project.pk].toward_goal
     accepting, _code, _reason = project_accepting(project, raised=raised_before)
     reason = "late payment" if late else ""
     _set_status(donation, Donation.Status.PAID, roles=SYSTEM, reason=reason)
@@ -228,8 +275,9 @@ def donations_expire_stale(*, now=None) -> int:
     that did succeed is recorded, one that can still be cancelled is cancelled and expired."""
     now = now or timezone.now()
     expired = 0
-    stale = list(
-        Donation.objects.filter(status=Donation.Status.PENDING, expires_at__lt=now).values_list("pk", "provider", "intent_id")[:500]
+    stale = list(  # an authorised charge not yet made has no intent: its pledge asks about it
+        Donation.objects.filter(status=Donation.Status.PENDING, expires_at__lt=now, intent_id__isnull=False)
+        .values_list("pk", "provider", "intent_id")[:500]
     )
     for pk, provider_name, intent_id in stale:
         try:

@@ -1,9 +1,11 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,9 +18,10 @@ from jusha.core.sections import collect_sections
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.core.money import Money
 from jusha.giving import permissions, receipt_links, rules, selectors, services
-from jusha.giving.contributions import mine_sections, receipt_sections
+from jusha.giving.contributions import mine_sections, mine_top_sections, pause_offers, receipt_sections
+from jusha.core.sections import group_sections
 from jusha.giving.forms import DonationForm, RefundForm
-from jusha.projects.selectors import largest_unmet_needs, project_sums
+from jusha.projects.selectors import project_alternatives, project_cards, project_gap
 from jusha.transparency.receipts import receipt_check
 
 # {donation id: receipt grant} (permissions.receipt_grant): the receipts this browser may
@@ -46,10 +49,24 @@ def _token_for(request, donation) -> str:
     return key if key and permissions.access_token_valid(donation, key) else ""
 
 
+# Gifts this browser opened today, for a guest's pause screen: {"day": "YYYY-MM-DD", "n": N}.
+SESSION_GIFTS_TODAY = "jusha_gifts_today"
+
+
+def _session_gifts_today(request) -> int:
+    held = request.session.get(SESSION_GIFTS_TODAY) or {}
+    return held.get("n", 0) if held.get("day") == timezone.localdate().isoformat() else 0
+
+
+def _count_session_gift(request) -> None:
+    request.session[SESSION_GIFTS_TODAY] = {"day": timezone.localdate().isoformat(), "n": _session_gifts_today(request) + 1}
+
+
 @domain_errors
 def donate(request, slug):
     project = permissions.access_giving_project(slug=slug)
     accepting, code, reason = services.project_accepting(project)
+    project_cards([project])  # its gap and days left, as every card tells them
     initial = {"idempotency_key": uuid.uuid4().hex}
     if (again := request.GET.get("amount", "")[:20]) and not request.POST:  # "try again" after a declined payment
         initial["custom"] = again
@@ -57,9 +74,17 @@ def donate(request, slug):
     question = None
     if request.method == "POST" and accepting and form.is_valid() and not form.cleaned_data.get("confirmed"):
         question = _gap_question(project, form.cleaned_data["amount"])
-        if question:  # asked once, gently; the same form sent again goes on
+        if question:  # asked once, gently; the same form sent again goes on (and is not paused again)
             form = DonationForm({**request.POST.dict(), "confirmed": "on"}, currency=project.currency)
             form.is_valid()
+    seen = form.is_valid() and (form.cleaned_data.get("cooled") or form.cleaned_data.get("confirmed"))
+    if request.method == "POST" and accepting and question is None and form.is_valid() and not seen:
+        pause = rules.pause_reason(
+            gifts_today=selectors.gifts_opened_today(user=request.user, session_count=_session_gifts_today(request)),
+            amount=form.cleaned_data["amount"].amount, nth_gift=settings.JUSHA_PAUSE_NTH_GIFT, above=settings.JUSHA_PAUSE_ABOVE,
+        )
+        if pause:  # 冷静一下: shown once, never a refusal; the same form sent on goes on
+            return _pause(request, project, form, pause)
     if request.method == "POST" and accepting and question is None and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("amount", "message", "show_message", "name", "anonymous", "email")}
         if not request.session.session_key:
@@ -75,7 +100,7 @@ def donate(request, slug):
             return 201, _opened(donation, token)
 
         try:
-            _status, body, _replayed = run_idempotent(
+            _status, body, replayed = run_idempotent(
                 scope=scope, key=form.cleaned_data["idempotency_key"], own_transaction=True,
                 fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount}), work=work,
             )
@@ -84,19 +109,33 @@ def donate(request, slug):
         else:
             if "token" in body:
                 _remember(request, body["id"])
+                if not replayed:
+                    _count_session_gift(request)
                 return redirect(body["payment_url"])
             form.add_error(None, body.get("detail", _("This gift could not be opened.")))
-    suggestions = [] if accepting else largest_unmet_needs(exclude_id=project.pk, limit=3)
+    # The cooler: a full or closed project names the most similar projects still in need.
+    alternatives = [] if accepting else project_alternatives(project, limit=5)
     return device_cookie(request, render(request, "giving/donate.html", {
-        "project": project, "form": form, "accepting": accepting, "closed_reason": reason, "suggestions": suggestions,
-        "question": question,
+        "project": project, "form": form, "accepting": accepting, "closed_reason": reason, "code": code,
+        "alternatives": alternatives, "question": question,
     }, status=200 if accepting or request.method == "GET" else 409))
+
+
+def _pause(request, project, form, reason: str):
+    """The pause screen (冷静一下): where money is needed most, monthly giving instead, and
+    a button that goes on with the gift exactly as it was typed."""
+    carried = {k: v for k, v in request.POST.items() if k not in ("csrfmiddlewaretoken", "cooled")}
+    return device_cookie(request, render(request, "giving/pause.html", {
+        "project": project, "amount": form.cleaned_data["amount"], "reason": reason, "carried": carried,
+        "needs": project_alternatives(project, limit=3),
+        "sections": collect_sections(pause_offers, project, form.cleaned_data["amount"]),
+    }))
 
 
 def _gap_question(project, amount) -> str | None:
     """The question asked before a gift far above what the project still needs (never a
     refusal): what happens to the rest is the project's overflow rule."""
-    gap = max(project.goal - project_sums([project.pk])[project.pk].raised, 0)
+    gap = project_gap(project)
     if not rules.far_above_gap(amount=amount.amount, gap=gap):
         return None
     return _("Your gift of %(amount)s is much more than the %(gap)s this project still needs. "
@@ -194,7 +233,8 @@ def claim(request, donation_id):
 def mine(request):
     page = Paginator(permissions.donations_of(user=request.user), 30).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    return render(request, "giving/mine.html", {"page": page, "sections": collect_sections(mine_sections, page.object_list)})
+    sections = group_sections(mine_sections.collect(page.object_list) + mine_top_sections.collect(request.user))
+    return render(request, "giving/mine.html", {"page": page, "sections": sections})
 
 
 @login_required

@@ -100,7 +100,8 @@ def project_balance_problems() -> list[str]:
     funds, committed = balances(":fund"), balances(":committed")
     for project_id, kinds in by_kind.items():
         held = kinds["commitment"] - kinds["release"]
-        expected = -(kinds["gift"] - kinds["refund"] + kinds["match"] - kinds["match_return"] - kinds["expenditure"] - held)
+        expected = -(kinds["gift"] - kinds["refund"] + kinds["match"] - kinds["match_return"] + kinds["grant"]
+                     - kinds["grant_out"] - kinds["expenditure"] - held)
         if funds.get(project_id, 0) != expected:
             problems.append(f"project {project_id} fund balance {funds.get(project_id, 0)} != journal {expected}")
         if committed.get(project_id, 0) != -held:

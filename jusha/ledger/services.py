@@ -196,6 +196,26 @@ def settlement_post(*, reference: str, project, payer_id: int, payee_id: int, am
     )
 
 
+def grant_post(*, reference: str, source, target, amount: Money, memo: str = "", actor=None) -> tuple[JournalEntry, JournalEntry]:
+    """A grant from a cause fund's own project (`source`, held by the platform) to another
+    project (`target`): two balanced entries in the caller's transaction, each on one
+    project's figures. `grant_out`: the source's fund gives the money up and its
+    organisation's cash goes with it; `grant`: the target's organisation receives the cash
+    and its fund owes it to the target (as a gift does). So each organisation's cash still
+    equals what it owes, and the target's figures show the grant apart (`granted`). The
+    caller holds the source's `project_funds_lock` and has seen that much available."""
+    require_positive(amount, currency=source.currency)
+    source_fund, source_cash, target_cash, target_fund = _accounts(
+        _fund(source), _cash(source.organisation_id, amount.currency),
+        _cash(target.organisation_id, amount.currency), _fund(target),
+    )
+    out = entry_post(kind=JournalEntry.Kind.GRANT_OUT, reference=reference, project=source,
+                     lines=[(source_fund, amount), (source_cash, -amount)], memo=memo, actor=actor)
+    into = entry_post(kind=JournalEntry.Kind.GRANT, reference=reference, project=target,
+                      lines=[(target_cash, amount), (target_fund, -amount)], memo=memo, actor=actor)
+    return out, into
+
+
 def gift_journal(*, donation) -> JournalEntry:
     """A paid gift: the organisation's cash goes up, the project's fund owes it to the project."""
     project = donation.project

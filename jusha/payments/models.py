@@ -47,3 +47,39 @@ class SandboxRefund(models.Model):
     refund_id = models.CharField(max_length=64, unique=True)
     amount = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class SandboxAgreement(models.Model):
+    """A saved payment agreement (签约代扣) at the sandbox: the payer authorises it once on the
+    hosted page; later charges are server to server. `next_outcome` tells the sandbox what
+    to do with the next charge (development and tests: a declined card, a lost answer)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for authorisation")
+        ACTIVE = "active", _("Authorised")
+        DECLINED = "declined", _("Declined")
+        REVOKED = "revoked", _("Revoked")
+
+    class Outcome(models.TextChoices):
+        SUCCEED = "succeed", _("Charges succeed")
+        FAIL = "fail", _("The next charge fails")
+        FAIL_ALWAYS = "fail_always", _("Every charge fails")
+        TIMEOUT = "timeout", _("The next charge is made but its answer is lost (time-out)")
+
+    agreement_id = models.CharField(max_length=64, unique=True)
+    reference = models.CharField(max_length=64, help_text="The merchant's reference (a pledge)")
+    description = models.CharField(max_length=200, blank=True)
+    return_url = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    next_outcome = models.CharField(max_length=12, choices=Outcome.choices, default=Outcome.SUCCEED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+
+
+class SandboxAgreementCharge(models.Model):
+    """A charge made on an agreement, once per merchant reference."""
+
+    agreement = models.ForeignKey(SandboxAgreement, on_delete=models.PROTECT, related_name="charges")
+    reference = models.CharField(max_length=64, unique=True)
+    charge = models.OneToOneField(SandboxCharge, on_delete=models.PROTECT, related_name="agreement_charge")
+    reason = models.CharField(max_length=200, blank=True)

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import NotFound
-from jusha.payments.models import SandboxCharge
+from jusha.payments.models import SandboxAgreement, SandboxCharge
 
 
 def access_sandbox_charge(*, intent_id: str) -> SandboxCharge:
@@ -13,3 +13,11 @@ def access_sandbox_charge(*, intent_id: str) -> SandboxCharge:
     if charge is None:
         raise NotFound(_("Not found."), code="not_found")
     return charge
+
+
+def access_sandbox_agreement(*, agreement_id: str) -> SandboxAgreement:
+    """An agreement at the sandbox, for its hosted page: whoever holds its id is the payer."""
+    agreement = SandboxAgreement.objects.filter(agreement_id=agreement_id).first()
+    if agreement is None:
+        raise NotFound(_("Not found."), code="not_found")
+    return agreement

@@ -34,6 +34,26 @@ class ProviderError(Conflict):
     code = "provider_error"
 
 
+# --- saved payment agreements (签约代扣): authorised once, charged server to server ----------
+
+@dataclass(frozen=True)
+class Agreement:
+    agreement_id: str
+    signing_url: str  # the provider's hosted page where the payer authorises it
+
+
+@dataclass(frozen=True)
+class AgreementCharge:
+    intent_id: str  # the provider's id of this charge
+    status: str  # "succeeded" | "failed" | "pending"
+    reason: str = ""  # why it failed, in the provider's words
+
+
+class ProviderTimeout(Exception):
+    """The provider did not answer in time: the outcome is unknown. Ask about it (by the
+    merchant's reference) before anything else; never charge again blindly."""
+
+
 class PaymentProvider(Protocol):
     name: str
 
@@ -52,6 +72,25 @@ class PaymentProvider(Protocol):
 
     def parse_notification(self, body: bytes, signature: str | None) -> Event:
         """Verify the signature and decode the event (SignatureError if not genuine)."""
+
+    # Saved payment agreements (optional: a provider without them has `agreements = False`).
+    agreements: bool
+
+    def agreement_create(self, *, reference: str, description: str, return_url: str) -> Agreement:
+        """An agreement waiting for the payer to authorise it on the provider's page."""
+
+    def agreement_status(self, agreement_id: str) -> str:
+        """"pending", "active", "declined" or "revoked"."""
+
+    def agreement_revoke(self, agreement_id: str) -> None:
+        """Stop the agreement: no later charge goes through."""
+
+    def agreement_charge(self, *, agreement_id: str, amount: int, currency: str, reference: str, description: str) -> AgreementCharge:
+        """Charge an active agreement, server to server. The same `reference` never charges
+        twice (a repeat answers with the first charge). ProviderTimeout: unknown outcome."""
+
+    def agreement_charge_query(self, reference: str) -> AgreementCharge | None:
+        """What became of the charge with this merchant reference (None: never received)."""
 
 
 def get_provider(name: str) -> PaymentProvider:

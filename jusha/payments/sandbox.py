@@ -24,12 +24,13 @@ from jusha.core.errors import Conflict, Invalid, NotFound
 from jusha.payments import signing
 from jusha.payments.models import SandboxCharge, SandboxRefund
 from jusha.payments.providers import Event, Intent, ProviderError
+from jusha.payments.sandbox_agreements import SandboxAgreements
 
 NAME = "sandbox"
 RESULTS = {"succeeded": SandboxCharge.Status.SUCCEEDED, "failed": SandboxCharge.Status.FAILED}
 
 
-class SandboxProvider:
+class SandboxProvider(SandboxAgreements):
     name = NAME
 
     # --- the merchant-facing API --------------------------------------------------

@@ -3,4 +3,7 @@ from django.urls import path
 from jusha.payments import views
 
 app_name = "payments"
-urlpatterns = [path("sandbox/<str:intent_id>/", views.sandbox_pay, name="sandbox_pay")]
+urlpatterns = [
+    path("sandbox/agreement/<str:agreement_id>/", views.sandbox_agreement, name="sandbox_agreement"),
+    path("sandbox/<str:intent_id>/", views.sandbox_pay, name="sandbox_pay"),
+]

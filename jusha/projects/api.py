@@ -10,8 +10,9 @@ from jusha.projects import states
 from jusha.projects.contributions import api_detail_fields
 from jusha.projects.models import Cause, Project
 from jusha.projects.regions import is_valid_region, region_label
-from jusha.projects.schemas import ProjectDetailOut, ProjectListOut
-from jusha.projects.selectors import is_public, project_cards, project_search, project_sums
+from jusha.core.openapi import errors
+from jusha.projects.schemas import AlternativeListOut, ProjectDetailOut, ProjectListOut
+from jusha.projects.selectors import alternative_out, is_public, project_alternatives, project_cards, project_search, project_sums
 
 router = Router(tags=["projects"])
 
@@ -31,6 +32,7 @@ def _item(request, project: Project) -> dict:
         "region_name": region_label(project.region_code),
         "goal": project.goal,
         "raised": project.raised,
+        "gap": project.gap,
         "donors": project.donors,
         "currency": project.currency,
         "ends_at": _time(project.ends_at),
@@ -59,11 +61,27 @@ def list_projects(
     return {"items": [_item(request, p) for p in page], "count": projects.count()}
 
 
-@router.get("/projects/{slug}", response=ProjectDetailOut, auth=None, summary="One public project")
-def get_project(request, slug: str):
+def _public_project(slug: str) -> Project:
     project = Project.objects.select_related("organisation").filter(slug=slug).first()
     if project is None or not is_public(project):
         raise NotFound(_("There is no such project."))
+    return project
+
+
+@router.get("/projects/{slug}/alternatives", response=AlternativeListOut, auth=None, summary="Where else a gift is needed",
+            openapi_extra=errors(404))
+def list_alternatives(request, slug: str, limit: int = Query(5, ge=1, le=20)):
+    """The cooler: projects still taking gifts that a donor who reached this one (full or
+    not) could give to instead — the same cause first, then the same province, then the
+    same organisation; within each, the largest unmet need (`gap`), then the fewest days left."""
+    project = _public_project(slug)
+    items = [alternative_out(p, absolute=request.build_absolute_uri) for p in project_alternatives(project, limit=limit)]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/projects/{slug}", response=ProjectDetailOut, auth=None, summary="One public project")
+def get_project(request, slug: str):
+    project = _public_project(slug)
     project_cards([project])
     contributed = {}
     for fields in api_detail_fields.collect(project):  # budget lines with their spending, batch size

@@ -65,6 +65,10 @@ class Project(models.Model):
     review_note = models.TextField(_("review note"), blank=True)
     final_report = models.TextField(_("final report"), blank=True)
     featured = models.BooleanField(_("featured"), default=False)
+    pooled = models.BooleanField(
+        _("pooled fund"), default=False,
+        help_text=_("The receiving side of a platform-run cause fund: never listed as an unmet need itself"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
     )
@@ -188,6 +192,8 @@ class ProjectTotal(models.Model):
         COMMITMENT = "commitment", _("Committed to a delivery batch")
         RELEASE = "release", _("Batch commitment used")
         SETTLEMENT = "settlement", _("Sponsor's cash moved for a match")
+        GRANT = "grant", _("Granted from a cause fund")
+        GRANT_OUT = "grant_out", _("Granted out of a cause fund")
 
     SHARDS = 8
 

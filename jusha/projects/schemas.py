@@ -16,6 +16,7 @@ class ProjectOut(Schema):
     region_name: str
     goal: int
     raised: int
+    gap: int  # max(goal − raised − granted, 0): what the project still needs (matched money excluded)
     donors: int
     currency: str
     ends_at: str
@@ -25,6 +26,27 @@ class ProjectOut(Schema):
 
 class ProjectListOut(Schema):
     items: list[ProjectOut]
+    count: int
+
+
+class AlternativeOut(Schema):
+    """A project a donor could give to instead (the cooler), most similar first."""
+
+    slug: str
+    title: str
+    gap: int
+    currency: str
+    ends_at: str
+    days_left: int | None
+    cause: str
+    region: str
+    region_name: str
+    organisation: OrganisationRef
+    url: str
+
+
+class AlternativeListOut(Schema):
+    items: list[AlternativeOut]
     count: int
 
 
@@ -40,6 +62,8 @@ class FundsOut(Schema):
 
     raised: int
     matched: int
+    granted: int  # granted to the project from a cause fund (counts toward the goal, reported apart)
+    granted_out: int  # granted out of it (a cause fund's own project) to other projects
     received: int
     spent: int
     fees: int

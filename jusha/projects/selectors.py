@@ -8,15 +8,16 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import BigIntegerField, Case, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from jusha.projects import states
 from jusha.projects.contributions import card_figures
-from jusha.projects.rules import gift_refusal
+from jusha.projects.rules import gap, gift_refusal
 from jusha.projects.models import Project, ProjectTotal
-from jusha.projects.regions import region_prefix
+from jusha.projects.regions import region_label, region_prefix
 
 
 # --- running totals (written by the ledger with each journal entry) -------------------
@@ -30,6 +31,8 @@ class ProjectSums:
     released: int = 0  # taken back from them as each batch's purchase is recorded
     matched: int = 0  # matched from sponsors' pools, net of matches returned to them
     fees: int = 0  # payment fees charged to the project
+    granted: int = 0  # granted to this project from a cause fund (jusha.funds), reported apart
+    granted_out: int = 0  # granted out of this project (a cause fund's own project) to others
 
     # The one money model every page and answer tells (ledger, fund flow, project page,
     # API): gifts (raised) + matches (matched) = received; received - spent - fees =
@@ -43,15 +46,21 @@ class ProjectSums:
         return self.gifts - self.refunds
 
     @property
+    def toward_goal(self) -> int:
+        """What counts against the goal: gifts raised and grants from a cause fund (a
+        grant meets the need as a gift does); sponsors' matches never do."""
+        return self.raised + self.granted
+
+    @property
     def received(self) -> int:
-        """All the project's money: gifts raised and sponsors' matches."""
-        return self.raised + self.matched
+        """All the project's money: gifts raised, sponsors' matches and cause-fund grants."""
+        return self.raised + self.matched + self.granted
 
     @property
     def balance(self) -> int:
-        """Received and not yet spent (nor taken in fees): held, including what is set
-        aside for delivery batches."""
-        return self.received - self.spent - self.fees
+        """Received and not yet spent (nor taken in fees, nor granted on to other
+        projects): held, including what is set aside for delivery batches."""
+        return self.received - self.spent - self.fees - self.granted_out
 
     @property
     def held_for_batches(self) -> int:
@@ -66,7 +75,8 @@ class ProjectSums:
 
     def figures(self) -> dict[str, int]:
         """The model as one dict, for the API and the pages (integers of minor units)."""
-        return {"raised": self.raised, "matched": self.matched, "received": self.received, "spent": self.spent,
+        return {"raised": self.raised, "matched": self.matched, "granted": self.granted, "granted_out": self.granted_out,
+                "received": self.received, "spent": self.spent,
                 "fees": self.fees, "balance": self.balance, "held_for_batches": self.held_for_batches,
                 "available": self.available}
 
@@ -90,9 +100,15 @@ def project_sums(project_ids) -> dict[int, ProjectSums]:
             gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
             committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
             matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0), fees=totals[pid].get("fee", 0),
+            granted=totals[pid].get("grant", 0), granted_out=totals[pid].get("grant_out", 0),
         )
         for pid in project_ids
     }
+
+
+def project_gap(project: Project) -> int:
+    """What the project still needs: max(goal − raised − granted, 0), matched money excluded."""
+    return gap(goal=project.goal, toward_goal=project_sums([project.pk])[project.pk].toward_goal)
 
 
 def is_public(project: Project) -> bool:
@@ -142,13 +158,16 @@ def project_cards(projects, *, now=None) -> list[Project]:
     now = now or timezone.now()
     for p in projects:
         p.raised = sums[p.pk].raised
-        p.remaining = max(p.goal - p.raised, 0)
+        p.granted = sums[p.pk].granted
+        p.gap = p.remaining = gap(goal=p.goal, toward_goal=sums[p.pk].toward_goal)
         p.percent = p.raised * 100 // p.goal if p.goal > 0 else 0
         p.bar = max(0, min(100, p.percent))
         fundraising = p.status == states.FUNDRAISING
         seconds = (p.ends_at - now).total_seconds()
         p.days_left = max(0, math.ceil(seconds / 86400)) if fundraising else None
-        p.accepting = gift_refusal(status=p.status, ends_at=p.ends_at, raised=p.raised, goal=p.goal, now=now) is None
+        p.accepting = gift_refusal(
+            status=p.status, ends_at=p.ends_at, raised=sums[p.pk].toward_goal, goal=p.goal, now=now
+        ) is None
     return projects
 
 
@@ -164,19 +183,72 @@ def _total(kind: str):
     return Coalesce(Subquery(total, output_field=BigIntegerField()), Value(0))
 
 
-def largest_unmet_needs(exclude_id=None, limit: int = 3) -> list[Project]:
-    """Projects still taking gifts, largest unmet need (goal − raised) first: where a
-    donor's money helps most once the project they chose is full (rational charity)."""
-    projects = (
+def _need():
+    """goal − (gifts − refunds + grants), as an expression: a project's unmet need."""
+    return F("goal") - _total(ProjectTotal.Kind.GIFT) + _total(ProjectTotal.Kind.REFUND) - _total(ProjectTotal.Kind.GRANT)
+
+
+def _open_needs(*, now=None):
+    """Public projects taking gifts now, each annotated with its unmet `need` (> 0)."""
+    return (
         public_projects()
-        .filter(status=states.FUNDRAISING, ends_at__gt=timezone.now())
-        .annotate(need=F("goal") - _total(ProjectTotal.Kind.GIFT) + _total(ProjectTotal.Kind.REFUND))
+        .filter(status=states.FUNDRAISING, ends_at__gt=now or timezone.now(), pooled=False)
+        .annotate(need=_need())
         .filter(need__gt=0)
-        .order_by("-need", "ends_at", "pk")
     )
+
+
+def project_alternatives(project: Project, *, limit: int = 5, now=None) -> list[Project]:
+    """The cooler's list: projects still taking gifts that a donor who reached `project`
+    (full, closed, or simply chosen) could give to instead. Most similar first — the same
+    cause, then the same province, then the same organisation — and within each the
+    largest unmet need, then the most urgent (fewest days left). Each comes as a card
+    (`gap`, `days_left`, ...), never `project` itself."""
+    province = (project.region_code or "")[:2]
+    same = lambda condition: Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())  # noqa: E731
+    projects = (
+        _open_needs(now=now)
+        .exclude(pk=project.pk)
+        .annotate(
+            same_cause=same(Q(cause=project.cause)),
+            same_region=same(Q(region_code__startswith=province)) if province else Value(0, output_field=IntegerField()),
+            same_org=same(Q(organisation_id=project.organisation_id)),
+        )
+        .order_by("-same_cause", "-same_region", "-same_org", "-need", "ends_at", "pk")
+    )
+    return project_cards(projects[:limit], now=now)
+
+
+def alternative_out(project: Project, *, absolute=None) -> dict:
+    """One alternative as the API and the 409 of a full project tell it (a card of
+    `project_alternatives`)."""
+    url = reverse("projects:detail", args=[project.slug])
+    return {
+        "slug": project.slug, "title": project.title, "gap": project.gap, "currency": project.currency,
+        "ends_at": timezone.localtime(project.ends_at).isoformat(), "days_left": project.days_left,
+        "cause": project.cause, "region": project.region_code, "region_name": region_label(project.region_code),
+        "organisation": {"slug": project.organisation.slug, "name": project.organisation.name},
+        "url": absolute(url) if absolute else url,
+    }
+
+
+def largest_unmet_needs(exclude_id=None, limit: int = 3, *, cause: str = "") -> list[Project]:
+    """Projects still taking gifts, largest unmet need (goal − raised − granted) first: where
+    a donor's money helps most once the project they chose is full (rational charity)."""
+    projects = _open_needs().order_by("-need", "ends_at", "pk")
+    if cause:
+        projects = projects.filter(cause=cause)
     if exclude_id is not None:
         projects = projects.exclude(pk__in=exclude_id if isinstance(exclude_id, (list, set, tuple)) else [exclude_id])
     return project_cards(projects[:limit])
+
+
+def unmet_needs(*, cause: str, currency: str, now=None) -> list[tuple[int, int]]:
+    """(project id, unmet need) of every project of a cause still taking gifts in this
+    currency, largest need first, then fewest days left (a cause fund's grant rule)."""
+    return list(
+        _open_needs(now=now).filter(cause=cause, currency=currency).order_by("-need", "ends_at", "pk").values_list("pk", "need")
+    )
 
 
 def most_needed(limit: int = 6, *, exclude=None) -> list[Project]:

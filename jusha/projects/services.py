@@ -157,11 +157,12 @@ def _sync(project: Project, fresh: Project) -> None:
 def project_create(
     *, organisation, actor, title, summary, story, cause, region_code, goal: Money, ends_at,
     beneficiary_count, unit_name="", unit_cost: Money | None = None, shortfall_rule, overflow_rule,
-    budget_lines: list[tuple[str, Money]], cover=None, slug_hint: str = "",
+    budget_lines: list[tuple[str, Money]], cover=None, slug_hint: str = "", pooled: bool = False,
 ) -> Project:
     """A new draft, by an owner or editor of the organisation. The goal's currency is the
     project's; the unit cost and budget lines are in it too. `slug_hint` proposes the
-    web address (made ASCII and unique); by default it comes from the title."""
+    web address (made ASCII and unique); by default it comes from the title. `pooled`: the
+    receiving side of a cause fund (jusha.funds), never listed as an unmet need itself."""
     _require_editor(actor, organisation)
     fields, lines = _clean_fields(
         title=title, summary=summary, story=story, cause=cause, region_code=region_code, goal=goal,
@@ -170,7 +171,8 @@ def project_create(
     )
     image = clean_image(cover) if cover else None
     project = Project(
-        organisation=organisation, slug=_slug_for(slug_hint or fields["title"]), created_by=actor, status=states.DRAFT, **fields
+        organisation=organisation, slug=_slug_for(slug_hint or fields["title"]), created_by=actor, status=states.DRAFT,
+        pooled=bool(pooled), **fields
     )
     if image:
         project.cover.save(image.content.name, image.content, save=False)
@@ -286,12 +288,12 @@ def project_mark_funded_if_full(*, project_id: int) -> Project | None:
     unlocked = Project.objects.filter(pk=project_id).only("status", "goal").first()
     if unlocked is None or unlocked.status != states.FUNDRAISING:
         return unlocked
-    if project_sums([project_id])[project_id].raised < unlocked.goal:
+    if project_sums([project_id])[project_id].toward_goal < unlocked.goal:
         return unlocked
     project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING:
         return project
-    if project_sums([project.pk])[project.pk].raised >= project.goal:
+    if project_sums([project.pk])[project.pk].toward_goal >= project.goal:
         return project_transition(project=project, target=states.FUNDED, actor=None, reason="The goal was reached.")
     return project
 
@@ -300,8 +302,9 @@ def _close_one(project_id: int, now) -> str | None:
     project = Project.objects.select_for_update(no_key=True).filter(pk=project_id).first()
     if project is None or project.status != states.FUNDRAISING or project.ends_at > now:
         return None  # closed meanwhile by someone else
-    raised = project_sums([project.pk])[project.pk].raised
-    if raised >= project.goal:
+    sums = project_sums([project.pk])[project.pk]
+    raised = sums.raised
+    if sums.toward_goal >= project.goal:
         target, reason = states.FUNDED, "The goal was reached."
     elif raised > 0 and project.shortfall_rule == Project.ShortfallRule.PROPORTIONAL:
         target = states.EXECUTING

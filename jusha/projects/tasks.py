@@ -10,7 +10,7 @@ def on_gift_paid(paid) -> None:
     commit, so that of two gifts that fill the project together, the one that commits last
     sees both; most gifts do not fill it, and the worker is not woken for them."""
     project = paid.donation.project
-    if project_sums([project.pk])[project.pk].raised >= project.goal:
+    if project_sums([project.pk])[project.pk].toward_goal >= project.goal:
         project_check_full.enqueue(project.pk)
 
 

@@ -17,7 +17,7 @@ from jusha.projects.models import Cause
 from jusha.projects.contributions import detail_sections
 from jusha.projects.forms import BudgetFormSet, FilterForm, ProjectForm, TransitionForm, UpdateForm
 from jusha.projects.permissions import access_project
-from jusha.projects.selectors import home_projects, is_public, largest_unmet_needs, project_cards, project_search
+from jusha.projects.selectors import home_projects, is_public, project_alternatives, project_cards, project_search
 from jusha.organisations.permissions import access_organisation
 from jusha.organisations.selectors import memberships_of
 
@@ -98,7 +98,7 @@ def project_detail(request, slug):
         "actions": _actions(project),
         "can_edit": members and project.status in states.EDITABLE,
         "can_post_update": members and project.status in states.UPDATABLE,
-        "suggestions": largest_unmet_needs(exclude_id=project.pk) if closed else [],
+        "suggestions": project_alternatives(project, limit=3) if closed else [],
     })
 
 

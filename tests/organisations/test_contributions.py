@@ -18,6 +18,7 @@ def test_the_organisation_and_account_pages():
     assert names(organisation.dashboard_sections) == [
         "jusha.projects.sections.organisation_dashboard",  # projects waiting for editors
         "jusha.fulfilment.sections.organisation_dashboard",  # batches waiting for action
+        "jusha.pledges.sections.organisation_dashboard",  # do its donors come back
         "jusha.reports.sections.organisation_dashboard",  # open reports to answer
         "jusha.ratings.sections.organisation_dashboard",  # the grade and what would raise it
     ]

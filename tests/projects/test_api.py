@@ -9,7 +9,7 @@ from tests.factories import give, make_project
 pytestmark = pytest.mark.django_db
 
 ITEM_KEYS = {
-    "slug", "title", "summary", "status", "cause", "region", "region_name", "goal", "raised", "donors",
+    "slug", "title", "summary", "status", "cause", "region", "region_name", "goal", "raised", "gap", "donors",
     "currency", "ends_at", "organisation", "cover_url",
 }
 DETAIL_KEYS = ITEM_KEYS | {
@@ -73,7 +73,8 @@ def test_detail_shape(client, org):
     assert body["shortfall_rule"] == "proportional" and body["overflow_rule"] == "refund"
     assert SHANGHAI_TIME.match(body["published_at"]) and body["days_left"] == 30
     assert body["accepting_donations"] is True and body["raised"] == 1_000 and body["story"] == "<p>Story</p>"
-    assert body["funds"] == {"raised": 1_000, "matched": 0, "received": 1_000, "spent": 0, "fees": 0, "balance": 1_000,
+    assert body["gap"] == body["goal"] - 1_000
+    assert body["funds"] == {"raised": 1_000, "matched": 0, "granted": 0, "granted_out": 0, "received": 1_000, "spent": 0, "fees": 0, "balance": 1_000,
                              "held_for_batches": 0, "available": 1_000}
 
 

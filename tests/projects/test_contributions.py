@@ -16,6 +16,7 @@ def test_the_project_page_sections_in_page_order():
         "jusha.ratings.sections.project_page",  # the organisation's grade, beside the progress
         "jusha.ledger.sections.project_page",  # budget and spending; latest ledger entries
         "jusha.giving.sections.project_page",  # donors' wall
+        "jusha.funds.sections.project_page",  # a cause fund's rule and grants; grants a project received
         "jusha.reports.sections.project_page",  # decided reports, a suspension, the way to report
     ]
 

@@ -1,0 +1,425 @@
+"""Every write of monthly giving: pledges (create, authorise, pause, resume, change, cancel,
+move to the cause fund) and their monthly charges (the worker's run, retries, time-outs).
+
+The charge path, once per pledge and month:
+1. in one transaction: the PledgeCharge row (unique per pledge and period: a second run, a
+   second worker or a crash's retry finds it and charges nothing), the pending gift
+   (giving's `donation_open_authorised`), the pledge's next date;
+2. outside any transaction: the provider charges the saved agreement, with the attempt's
+   reference (the provider never charges one reference twice);
+3. in one transaction: the outcome. Succeeded: the gift is paid through giving's services
+   like any gift (journal, public fact, gift_paid, receipt). Failed: the gift fails, a retry
+   is scheduled (+1, +3, +7 days) and the donor told by email. No answer (time-out): the
+   charge is `unknown` and the next run ASKS the provider by its reference; it is never
+   charged again blindly.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jusha.core.audit import audit_record
+from jusha.core.errors import Conflict, Invalid, NotFound
+from jusha.core.money import Money, require_currency, require_money, require_positive
+from jusha.core.statemachine import SYSTEM
+from jusha.funds.selectors import fund_for_cause
+from jusha.giving import services as giving
+from jusha.payments.providers import AgreementCharge, ProviderError, ProviderTimeout, default_provider_name, get_provider
+from jusha.pledges import rules, targets, tasks
+from jusha.pledges.models import Pledge, PledgeChange, PledgeCharge
+from jusha.pledges.states import CHARGE, PLEDGE, PLEDGER
+
+logger = logging.getLogger("jusha.pledges")
+
+
+# --- pledges ------------------------------------------------------------------------------
+
+def _check_amount(amount: Money) -> None:
+    require_currency(require_money(amount).currency)
+    require_positive(
+        amount, message=_("The amount must be more than zero."),
+        at_least=Money(settings.JUSHA_PLEDGE_MIN, amount.currency), small_code="amount_too_small",
+        small_message=_("The monthly amount is below the smallest monthly gift."),
+        at_most=Money(settings.JUSHA_PLEDGE_MAX, amount.currency), large_code="amount_too_large",
+        large_message=_("The monthly amount is above the largest monthly gift this site accepts."),
+    )
+
+
+def _check_day(day) -> int:
+    if isinstance(day, bool) or not isinstance(day, int) or not rules.MIN_DAY <= day <= rules.MAX_DAY:
+        raise Invalid(_("Choose a day of the month from 1 to 28."), code="invalid_day")
+    return day
+
+
+def _target_project(kind: str, ref: str):
+    """The project a new charge of this target goes to, taking gifts now: Conflict (with the
+    cause fund offered, and alternatives) if it does not."""
+    project = targets.target_kind(kind).resolve(ref)
+    accepting, code, reason = giving.project_accepting(project)
+    if not accepting:
+        fund = fund_for_cause(project.cause) if not project.pooled else None
+        extra = giving.refusal_extra(project)
+        extra["fund"] = {"cause": fund.cause, "project": fund.project.slug} if fund else None
+        raise Conflict(reason, code=code, extra=extra)
+    return project
+
+
+def pledge_create(*, donor, amount: Money, day, kind: str, ref: str, return_url=None, within=None) -> Pledge:
+    """A member's monthly pledge, active at once, charged from the first `day` after the donor
+    authorises the saved payment agreement on the provider's page (`signing_url`). The
+    provider is asked for the agreement first, outside any transaction of ours (an agreement
+    never saved is never shown and never authorised). `return_url(pledge)`: where the
+    provider's page sends the donor back to; `within(pledge)` runs in the transaction that
+    saves it (the edge stores its idempotent answer there)."""
+    if not getattr(donor, "is_authenticated", False):
+        raise Invalid(_("Monthly giving needs an account."), code="login_required")
+    _check_amount(amount)
+    day = _check_day(day)
+    project = _target_project(kind, ref)
+    if amount.currency != project.currency:
+        raise Invalid(_("This project takes gifts in %(currency)s.") % {"currency": project.currency}, code="invalid_currency")
+    provider_name = default_provider_name()
+    provider = get_provider(provider_name)
+    if not getattr(provider, "agreements", False):
+        raise Conflict(_("The payment provider offers no monthly payments."), code="provider_no_agreements")
+    pledge = Pledge(donor=donor, amount=amount.amount, currency=amount.currency, day=day, target_kind=kind, target_ref=ref,
+                    project=project, provider=provider_name)
+    agreement = provider.agreement_create(
+        reference=str(pledge.pk), description=_("Monthly gift of %(amount)s to “%(title)s”") % {
+            "amount": amount.display(), "title": project.title},
+        return_url=return_url(pledge) if return_url else "",
+    )
+    pledge.agreement_id, pledge.signing_url = agreement.agreement_id, agreement.signing_url
+    with transaction.atomic():
+        pledge.save(force_insert=True)
+        PledgeChange.objects.create(pledge=pledge, source="", target=Pledge.Status.ACTIVE, amount_after=pledge.amount,
+                                    reason="created", actor=donor)
+        if within is not None:
+            within(pledge)
+    return pledge
+
+
+def pledge_agreement_confirm(*, pledge: Pledge, today=None) -> Pledge:
+    """Back from the provider's page (or asked again later): an authorised agreement sets
+    the first charge date; a declined one cancels the pledge (nothing was ever charged)."""
+    if pledge.agreement_status != Pledge.AgreementStatus.PENDING:
+        return pledge
+    state = get_provider(pledge.provider).agreement_status(pledge.agreement_id)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if pledge.agreement_status != Pledge.AgreementStatus.PENDING:
+            return pledge
+        if state == "active":
+            pledge.agreement_status = Pledge.AgreementStatus.ACTIVE
+            pledge.next_charge_on = rules.first_charge_date(today=today, day=pledge.day)
+            pledge.save(update_fields=["agreement_status", "next_charge_on"])
+        elif state in ("declined", "revoked"):
+            pledge.agreement_status = state
+            pledge.save(update_fields=["agreement_status"])
+            if pledge.status != Pledge.Status.CANCELLED:
+                _move(pledge, Pledge.Status.CANCELLED, roles={SYSTEM}, reason="agreement declined")
+    return pledge
+
+
+def _move(pledge: Pledge, target: str, *, roles, actor=None, reason: str = "", pause_reason: str = "") -> None:
+    """Change a locked pledge's status by the table, with its PledgeChange row."""
+    PLEDGE.check(pledge.status, target, roles)
+    PledgeChange.objects.create(pledge=pledge, source=pledge.status, target=target, reason=reason[:200],
+                                actor=actor if getattr(actor, "is_authenticated", False) else None)
+    pledge.status = target
+    pledge.pause_reason = pause_reason if target == Pledge.Status.PAUSED else ""
+    fields = ["status", "pause_reason"]
+    if target == Pledge.Status.CANCELLED:
+        pledge.cancelled_at = timezone.now()
+        pledge.next_charge_on = None
+        fields += ["cancelled_at", "next_charge_on"]
+    pledge.save(update_fields=fields)
+
+
+def pledge_update(*, pledge: Pledge, actor, status: str | None = None, amount: Money | None = None,
+                  move_to_fund: bool = False, today=None) -> Pledge:
+    """The donor's one-click changes: pause, resume, cancel, a new amount, or (their consent)
+    moving a pledge whose project closed to the cause's fund. Refused: nothing changed."""
+    if status is not None and status not in Pledge.Status.values:
+        raise Invalid(_("The status must be active, paused or cancelled."), code="invalid_status")
+    if amount is not None:
+        _check_amount(amount)
+        if amount.currency != pledge.currency:
+            raise Invalid(_("A pledge keeps its currency."), code="invalid_currency")
+    today = today or timezone.localdate()
+    revoke = False
+    with transaction.atomic():
+        pledge = Pledge.objects.select_for_update().select_related("project").get(pk=pledge.pk)
+        roles = {PLEDGER} if actor is not None and actor.pk == pledge.donor_id else ({"staff"} if getattr(actor, "is_staff", False) else set())
+        if not roles:
+            raise NotFound(_("There is no such pledge."), code="not_found")
+        if pledge.status == Pledge.Status.CANCELLED and (status not in (None, Pledge.Status.CANCELLED) or amount or move_to_fund):
+            raise Conflict(_("This pledge is cancelled: start a new one instead."), code="pledge_cancelled")
+        if move_to_fund:
+            _move_to_fund(pledge, actor=actor)
+        if amount is not None and amount.amount != pledge.amount:
+            PledgeChange.objects.create(pledge=pledge, source=pledge.status, target=pledge.status, amount_before=pledge.amount,
+                                        amount_after=amount.amount, reason="amount changed", actor=actor)
+            pledge.amount = amount.amount
+            pledge.save(update_fields=["amount"])
+        if status is not None and status != pledge.status:
+            if status == Pledge.Status.ACTIVE:
+                _check_resumable(pledge)
+            _move(pledge, status, roles=roles, actor=actor, reason="by the donor" if PLEDGER in roles else "by staff",
+                  pause_reason=Pledge.PauseReason.DONOR)
+            if status == Pledge.Status.ACTIVE and pledge.agreement_status == Pledge.AgreementStatus.ACTIVE:
+                next_on = pledge.next_charge_on or rules.first_charge_date(today=today, day=pledge.day)
+                pledge.next_charge_on = rules.catch_up(scheduled=next_on, day=pledge.day, today=today)
+                pledge.save(update_fields=["next_charge_on"])
+            revoke = status == Pledge.Status.CANCELLED
+        if "staff" in roles:
+            audit_record(actor=actor, action="pledge.update", target=pledge, data={"status": status})
+    if revoke and pledge.agreement_id:
+        try:
+            get_provider(pledge.provider).agreement_revoke(pledge.agreement_id)
+        except Exception:  # noqa: BLE001 - cancelled here either way: no charge is ever made for it
+            logger.exception("could not revoke agreement of pledge %s", pledge.pk)
+    return pledge
+
+
+def _check_resumable(pledge: Pledge) -> None:
+    """A pledge paused because its project closed resumes only to a target taking gifts:
+    otherwise the donor's consent to move it to the cause fund is needed."""
+    project = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
+    accepting, _code, reason = giving.project_accepting(project)
+    if not accepting:
+        fund = fund_for_cause(project.cause)
+        raise Conflict(
+            _("%(reason)s Move the pledge to the cause fund (your consent is needed) or cancel it.") % {"reason": reason},
+            code="consent_required",
+            extra={"fund": {"cause": fund.cause, "project": fund.project.slug} if fund else None},
+        )
+
+
+def _move_to_fund(pledge: Pledge, *, actor) -> None:
+    if pledge.target_kind == "cause":
+        raise Conflict(_("This pledge already goes to a cause fund."), code="already_fund")
+    fund = fund_for_cause(pledge.project.cause)
+    if fund is None:
+        raise Conflict(_("This cause has no fund yet."), code="no_fund")
+    before = f"{pledge.target_kind}:{pledge.target_ref}"
+    pledge.target_kind, pledge.target_ref, pledge.project = "cause", fund.cause, fund.project
+    pledge.save(update_fields=["target_kind", "target_ref", "project"])
+    PledgeChange.objects.create(pledge=pledge, source=pledge.status, target=pledge.status,
+                                reason=f"moved from {before} to the {fund.cause} fund with the donor's consent", actor=actor)
+
+
+# --- the monthly charge run ------------------------------------------------------------------
+
+def pledges_charge_due(*, today=None, batch: int = 500, limit: int | None = None) -> dict[str, int]:
+    """Periodic: follow up earlier charges (time-outs to ask about, retries due), then charge
+    every active pledge due by `today` (once per period, whatever runs at the same time).
+    Returns counts by outcome."""
+    today = today or timezone.localdate()
+    counts = {"succeeded": 0, "failed": 0, "unknown": 0, "paused": 0, "skipped": 0}
+    # Earlier charges first: a charge that times out in this run is asked about in the next.
+    for outcome, n in charges_follow_up(today=today).items():
+        counts[outcome] = counts.get(outcome, 0) + n
+    done = 0
+    while limit is None or done < limit:
+        ids = list(
+            Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
+            .order_by("next_charge_on", "pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            break
+        for pledge_id in ids:
+            try:
+                outcome = _charge_pledge(pledge_id, today)
+            except Exception:  # noqa: BLE001 - one pledge's failure must not stop the run
+                logger.exception("charging pledge %s failed", pledge_id)
+                outcome = "skipped"
+            counts[outcome] = counts.get(outcome, 0) + 1
+            done += 1
+        if len(ids) < batch:
+            break
+    return counts
+
+
+def _charge_pledge(pledge_id, today) -> str:
+    with transaction.atomic():
+        pledge = (
+            Pledge.objects.select_for_update(skip_locked=True, of=("self",)).select_related("project", "donor")
+            .filter(pk=pledge_id, status=Pledge.Status.ACTIVE, next_charge_on__lte=today).first()
+        )
+        if pledge is None:
+            return "skipped"  # another worker has it, or it changed meanwhile
+        scheduled = rules.catch_up(scheduled=pledge.next_charge_on, day=pledge.day, today=today)
+        if scheduled > today:  # missed months are not charged; this month's day has not come yet
+            pledge.next_charge_on = scheduled
+            pledge.save(update_fields=["next_charge_on"])
+            return "skipped"
+        pledge.next_charge_on = rules.next_charge_date(scheduled=scheduled, day=pledge.day)
+        try:
+            project = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
+            accepting = giving.project_accepting(project)[0]
+        except (NotFound, Invalid):
+            project, accepting = None, False
+        if not accepting:
+            # Never moved without the donor's word: paused, and asked (email + a banner on "my giving").
+            pledge.save(update_fields=["next_charge_on"])
+            _move(pledge, Pledge.Status.PAUSED, roles={SYSTEM}, reason="the project no longer takes gifts",
+                  pause_reason=Pledge.PauseReason.PROJECT_CLOSED)
+            _mail(pledge, "project_closed", {})
+            return "paused"
+        try:
+            with transaction.atomic():
+                charge = PledgeCharge.objects.create(
+                    pledge=pledge, period=rules.period_of(scheduled), scheduled_on=scheduled, amount=pledge.amount,
+                    currency=pledge.currency,
+                )
+        except IntegrityError:
+            pledge.save(update_fields=["next_charge_on"])
+            return "skipped"  # this period is charged already (or being charged): never twice
+        charge.donation = giving.donation_open_authorised(
+            project=project, amount=Money(pledge.amount, pledge.currency), donor=pledge.donor, provider=pledge.provider,
+            context={"pledge": str(pledge.pk)},
+        )
+        charge.save(update_fields=["donation"])
+        if project.pk != pledge.project_id:
+            pledge.project = project
+        pledge.save(update_fields=["next_charge_on", "project"])
+    return _attempt(charge, pledge)
+
+
+def _attempt(charge: PledgeCharge, pledge: Pledge) -> str:
+    """Ask the provider to charge the agreement for this attempt (outside any transaction)."""
+    provider = get_provider(pledge.provider)
+    try:
+        result = provider.agreement_charge(
+            agreement_id=pledge.agreement_id, amount=charge.amount, currency=charge.currency, reference=charge.reference,
+            description=f"Monthly gift {charge.period}",
+        )
+    except ProviderTimeout:
+        logger.warning("charge %s: provider timed out; it will be asked about, never repeated blindly", charge.reference)
+        _settle(charge, PledgeCharge.Status.UNKNOWN, failure="the provider did not answer")
+        return "unknown"
+    except ProviderError as exc:
+        result = AgreementCharge(intent_id="", status="failed", reason=str(exc.detail))
+    except Exception:  # noqa: BLE001 - not reached, or an answer we cannot read: the outcome is unknown
+        logger.exception("charge %s: provider call failed; will ask", charge.reference)
+        _settle(charge, PledgeCharge.Status.UNKNOWN, failure="the provider could not be reached")
+        return "unknown"
+    return _record(charge, result)
+
+
+def _record(charge: PledgeCharge, result: AgreementCharge) -> str:
+    if result.status == "succeeded":
+        _settle(charge, PledgeCharge.Status.SUCCEEDED, intent_id=result.intent_id)
+        return "succeeded"
+    if result.status == "failed":
+        return _settle(charge, PledgeCharge.Status.FAILED, failure=result.reason or "declined")
+    _settle(charge, PledgeCharge.Status.UNKNOWN, failure="still processing at the provider")  # asked again next run
+    return "unknown"
+
+
+def _settle(charge: PledgeCharge, target: str, *, intent_id: str = "", failure: str = "") -> str:
+    with transaction.atomic():
+        charge = PledgeCharge.objects.select_for_update(of=("self",)).select_related("pledge", "donation").get(pk=charge.pk)
+        if charge.status in (PledgeCharge.Status.SUCCEEDED, PledgeCharge.Status.ABANDONED) or charge.status == target:
+            return charge.status
+        if target == PledgeCharge.Status.FAILED:
+            retry_on = rules.retry_date(scheduled=charge.scheduled_on, attempts=charge.attempts)
+            target = PledgeCharge.Status.FAILED if retry_on else PledgeCharge.Status.ABANDONED
+            charge.next_retry_on = retry_on
+        CHARGE.check(charge.status, target, SYSTEM)
+        charge.status = target
+        charge.failure = failure[:200]
+        if target == PledgeCharge.Status.SUCCEEDED:
+            giving.donation_authorised_charged(donation=charge.donation, intent_id=intent_id)
+            charge.settled_at = timezone.now()
+        elif target in (PledgeCharge.Status.FAILED, PledgeCharge.Status.ABANDONED):
+            giving.donation_authorised_failed(donation=charge.donation, reason=failure)
+            charge.settled_at = timezone.now()
+            if target == PledgeCharge.Status.FAILED:
+                _mail(charge.pledge, "charge_failed", {"failure": charge.failure, "retry_on": str(charge.next_retry_on)})
+            else:
+                pledge = Pledge.objects.select_for_update().get(pk=charge.pledge_id)
+                if pledge.status == Pledge.Status.ACTIVE:
+                    _move(pledge, Pledge.Status.PAUSED, roles={SYSTEM}, reason="charges kept failing",
+                          pause_reason=Pledge.PauseReason.PAYMENT_FAILED)
+                _mail(pledge, "abandoned", {})
+        charge.save(update_fields=["status", "failure", "next_retry_on", "settled_at"])
+    return "succeeded" if target == PledgeCharge.Status.SUCCEEDED else "failed"
+
+
+def charges_follow_up(*, today=None, batch: int = 200) -> dict[str, int]:
+    """Charges whose outcome is unknown are ASKED about (by their reference); failed ones
+    whose retry date has come are tried again (a new attempt, a new gift)."""
+    today = today or timezone.localdate()
+    counts = {"succeeded": 0, "failed": 0, "unknown": 0}
+    for charge_id in list(PledgeCharge.objects.filter(status=PledgeCharge.Status.UNKNOWN).values_list("pk", flat=True)[:batch]):
+        outcome = _ask(charge_id)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    due = PledgeCharge.objects.filter(status=PledgeCharge.Status.FAILED, next_retry_on__lte=today)
+    for charge_id in list(due.values_list("pk", flat=True)[:batch]):
+        outcome = _retry(charge_id, today)
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def _ask(charge_id) -> str:
+    charge = PledgeCharge.objects.select_related("pledge").get(pk=charge_id)
+    try:
+        answer = get_provider(charge.pledge.provider).agreement_charge_query(charge.reference)
+    except Exception:  # noqa: BLE001 - still unknown: asked again on the next run
+        logger.exception("asking about charge %s failed", charge.reference)
+        return "unknown"
+    if answer is None:
+        # The provider never received it: the same attempt (the same reference) may be made now.
+        with transaction.atomic():
+            locked = PledgeCharge.objects.select_for_update().get(pk=charge_id)
+            if locked.status != PledgeCharge.Status.UNKNOWN:
+                return "skipped"
+            CHARGE.check(locked.status, PledgeCharge.Status.PENDING, SYSTEM)
+            locked.status = PledgeCharge.Status.PENDING
+            locked.save(update_fields=["status"])
+        return _attempt(locked, charge.pledge)
+    return _record(charge, answer)
+
+
+def _retry(charge_id, today) -> str:
+    with transaction.atomic():
+        charge = (
+            PledgeCharge.objects.select_for_update(skip_locked=True, of=("self",)).select_related("pledge__donor")
+            .filter(pk=charge_id, status=PledgeCharge.Status.FAILED, next_retry_on__lte=today).first()
+        )
+        if charge is None:
+            return "skipped"
+        pledge = charge.pledge
+        if pledge.status != Pledge.Status.ACTIVE:
+            CHARGE.check(charge.status, PledgeCharge.Status.ABANDONED, SYSTEM)
+            charge.status = PledgeCharge.Status.ABANDONED
+            charge.save(update_fields=["status"])
+            return "skipped"  # paused or cancelled meanwhile: the donor's word stands
+        try:
+            project = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
+            donation = giving.donation_open_authorised(
+                project=project, amount=Money(charge.amount, charge.currency), donor=pledge.donor, provider=pledge.provider,
+                context={"pledge": str(pledge.pk)},
+            )
+        except (Conflict, NotFound, Invalid):
+            CHARGE.check(charge.status, PledgeCharge.Status.ABANDONED, SYSTEM)
+            charge.status = PledgeCharge.Status.ABANDONED
+            charge.save(update_fields=["status"])
+            return "skipped"
+        CHARGE.check(charge.status, PledgeCharge.Status.PENDING, SYSTEM)
+        charge.status, charge.attempts, charge.donation, charge.next_retry_on = PledgeCharge.Status.PENDING, charge.attempts + 1, donation, None
+        charge.save(update_fields=["status", "attempts", "donation", "next_retry_on"])
+    return _attempt(charge, pledge)
+
+
+def _mail(pledge: Pledge, kind: str, context: dict) -> None:
+    pledge_id = str(pledge.pk)
+    transaction.on_commit(lambda: tasks.send_pledge_mail.enqueue(pledge_id, kind, context))
