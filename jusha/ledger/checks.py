@@ -12,6 +12,10 @@ matching: pools and matches) by registering a check in `ledger_checks` from thei
     500 running totals, 510 project balances (ledger)
     600 delivery batches             (fulfilment)
     700 matching pools and matches   (matching)
+    800 provider statements          (payments: differences still open)
+
+`ledger_notes` are what the report tells besides its problems (payments: which days are
+reconciled against the providers' statements and which are not).
 """
 
 from collections import defaultdict
@@ -24,6 +28,9 @@ from jusha.projects.models import ProjectTotal
 
 ledger_checks = Contributions("ledger checks")
 """provider() -> [problem]: one check of the journal against an app's own rows."""
+
+ledger_notes = Contributions("ledger notes")
+"""provider() -> [note]: facts the report states that are not problems."""
 
 
 def ledger_problems() -> list[str]:
