@@ -318,6 +318,7 @@ JUSHA_STRIPE_SECRET_KEY_FILE = os.environ.get("JUSHA_STRIPE_SECRET_KEY_FILE", ""
 JUSHA_STRIPE_WEBHOOK_SECRET = os.environ.get("JUSHA_STRIPE_WEBHOOK_SECRET", "")
 JUSHA_STRIPE_WEBHOOK_SECRET_FILE = os.environ.get("JUSHA_STRIPE_WEBHOOK_SECRET_FILE", "")
 JUSHA_STRIPE_API_BASE = os.environ.get("JUSHA_STRIPE_API_BASE", "https://api.stripe.com")
+JUSHA_PROVIDER_TIMEOUT = os.environ.get("JUSHA_PROVIDER_TIMEOUT", "10")  # seconds per call to a provider
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
 # Delivery batches: days each status may last before the batch is flagged late.
 JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "delivered": 7}

@@ -55,7 +55,7 @@ class AlipayProvider(HostedOrders):
             app_private_key_string=self.config.private_key,
             alipay_public_key_string=self.config.public_key,
             sign_type="RSA2",
-            config=SdkConfig(timeout=10),
+            config=SdkConfig(timeout=self.config.timeout),
         )
         self.client._gateway = self.config.gateway  # the SDK knows only production and its sandbox
 

@@ -87,6 +87,7 @@ def mentioned(provider: str) -> bool:
 
 @dataclass(frozen=True)
 class AlipayConfig:
+    timeout: float
     app_id: str
     private_key: str
     public_key: str
@@ -97,6 +98,7 @@ class AlipayConfig:
 
 @dataclass(frozen=True)
 class WeChatPayConfig:
+    timeout: float
     mchid: str
     appid: str
     cert_serial_no: str
@@ -112,10 +114,24 @@ class WeChatPayConfig:
 
 @dataclass(frozen=True)
 class StripeConfig:
+    timeout: float
     secret_key: str
     webhook_secret: str
     api_base: str
     notify_url: str
+
+
+def _timeout() -> float:
+    """Seconds to wait for a provider's answer (JUSHA_PROVIDER_TIMEOUT): past it the outcome
+    is unknown, and a refund stays pending to be asked again with the same number."""
+    value = _setting("JUSHA_PROVIDER_TIMEOUT") or "10"
+    try:
+        seconds = float(value)
+    except ValueError as exc:
+        raise ConfigError("JUSHA_PROVIDER_TIMEOUT", f"must be a number of seconds, not {value!r}") from exc
+    if not 0 < seconds <= 120:
+        raise ConfigError("JUSHA_PROVIDER_TIMEOUT", "must be between 0 and 120 seconds")
+    return seconds
 
 
 def _notify_url(provider: str) -> str:
@@ -134,6 +150,7 @@ def alipay() -> AlipayConfig:
     from Cryptodome.PublicKey import RSA
 
     config = AlipayConfig(
+        timeout=_timeout(),
         app_id=_required("JUSHA_ALIPAY_APP_ID"),
         private_key=_pem("JUSHA_ALIPAY_PRIVATE_KEY_FILE", "PRIVATE KEY-----"),
         public_key=_pem("JUSHA_ALIPAY_PUBLIC_KEY_FILE", "PUBLIC KEY-----"),
@@ -161,6 +178,7 @@ def wechatpay() -> WeChatPayConfig:
     if len(key.encode()) != 32:
         raise ConfigError("JUSHA_WECHATPAY_APIV3_KEY", "the API v3 key is 32 characters")
     config = WeChatPayConfig(
+        timeout=_timeout(),
         mchid=_required("JUSHA_WECHATPAY_MCHID"),
         appid=_required("JUSHA_WECHATPAY_APPID"),
         cert_serial_no=_required("JUSHA_WECHATPAY_CERT_SERIAL_NO"),
@@ -195,6 +213,7 @@ def stripe() -> StripeConfig:
     if not webhook.startswith("whsec_"):
         raise ConfigError("JUSHA_STRIPE_WEBHOOK_SECRET", "a Stripe webhook signing secret starts with whsec_")
     return StripeConfig(
+        timeout=_timeout(),
         secret_key=secret, webhook_secret=webhook,
         api_base=(_setting("JUSHA_STRIPE_API_BASE") or "https://api.stripe.com").rstrip("/"),
         notify_url=_notify_url("stripe"),

@@ -33,6 +33,7 @@ class StripeProvider(HostedOrders):
         self.config = cfg or provider_config.stripe()
         self.client = stripe.StripeClient(
             self.config.secret_key, base_addresses={"api": self.config.api_base}, max_network_retries=0,
+            http_client=stripe.RequestsClient(timeout=self.config.timeout),
         )
 
     def _call(self, fn, *args, **kwargs):

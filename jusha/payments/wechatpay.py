@@ -175,7 +175,7 @@ class _Client(WeChatPay):
         core = type("_GatewayCore", (_Core,), {"gateway": cfg.gateway})
         self._core = core(
             mchid=cfg.mchid, cert_serial_no=cfg.cert_serial_no, private_key=cfg.private_key, apiv3_key=cfg.apiv3_key,
-            cert_dir=cfg.platform_cert_dir or None, logger=None, proxy=None, timeout=(5, 10),
+            cert_dir=cfg.platform_cert_dir or None, logger=None, proxy=None, timeout=(5, cfg.timeout),
             public_key=cfg.public_key or None, public_key_id=cfg.public_key_id or None,
         )
         self._core._gate_way = cfg.gateway
