@@ -85,7 +85,7 @@ class Gateway:
         self.requests: list[tuple[str, str]] = []
         self.delay = 0.0  # seconds to wait before answering a refund (a timeout on our side)
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -378,6 +378,13 @@ class Gateway:
 
     def _json(self, status: int, payload: dict):
         return status, {"Content-Type": "application/json", "Request-Id": "req_1"}, json.dumps(payload).encode()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # a client that timed out and hung up before a slow answer (the point of `delay`)
 
 
 def _fen(text: str) -> int:
