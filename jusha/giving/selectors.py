@@ -3,6 +3,7 @@
 from django.db.models import Count
 
 from jusha.giving.models import Donation
+from jusha.ledger.models import JournalEntry
 from jusha.giving.states import DONATION
 
 # Gifts that count as given: paid, and not wholly refunded.
@@ -50,3 +51,16 @@ def with_refund_flags(donations, roles) -> list:
 def project_card_figures(project_ids) -> dict:
     """What a project's card shows from the gifts: its number of donors (counted gifts)."""
     return {"donors": donor_counts(project_ids)}
+
+
+def donation_fees(donation_ids) -> dict[str, int]:
+    """{gift id: what its provider kept, minor units} for the gifts with a fee journalled
+    (its entry at payment, and what a statement added: `services.donation_fee_record`)."""
+    ids = [str(pk) for pk in donation_ids]
+    references = ids + [f"{gift}:statement" for gift in ids]
+    fees: dict[str, int] = {}
+    rows = JournalEntry.objects.filter(kind=JournalEntry.Kind.FEE, reference__in=references).values_list("reference", "amount")
+    for reference, amount in rows:
+        gift = reference.split(":", 1)[0]
+        fees[gift] = fees.get(gift, 0) + amount
+    return fees

@@ -22,10 +22,10 @@ from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import permissions, receipt_links, rules, tasks
+from jusha.giving.selectors import donation_fees
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
-from jusha.ledger.models import JournalEntry
 from jusha.ledger.services import fee_journal, gift_journal, project_funds_lock, refund_journal
 from jusha.organisations.permissions import roles_for
 from jusha.payments.providers import ProviderError, get_provider, provider_choose
@@ -232,27 +232,6 @@ def _fee_post(donation: Donation, fee: int, *, reference: str = "") -> None:
         "donation": str(donation.pk), "receipt": donation.receipt_number, "project": donation.project.slug,
         "provider": donation.provider, "amount": fee, "currency": donation.currency,
     })
-
-
-def donation_fees(donation_ids) -> dict[str, int]:
-    """{gift id: what its provider kept, minor units} for the gifts with a fee journalled."""
-    fees: dict[str, int] = {}
-    refs = {str(pk): str(pk) for pk in donation_ids}
-    rows = JournalEntry.objects.filter(kind=JournalEntry.Kind.FEE).filter(
-        _fee_references(list(refs))).values_list("reference", "amount")
-    for reference, amount in rows:
-        gift = reference.split(":", 1)[0]
-        fees[gift] = fees.get(gift, 0) + amount
-    return fees
-
-
-def _fee_references(ids: list[str]):
-    from django.db.models import Q
-
-    query = Q(reference__in=ids)
-    for gift in ids:
-        query |= Q(reference__startswith=gift + ":")
-    return query
 
 
 @transaction.atomic

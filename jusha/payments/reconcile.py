@@ -185,7 +185,10 @@ def reconciliation_problems() -> list[str]:
 
 
 def reconciliation_notes() -> list[str]:
+    """Nothing on a site no real provider has paid through and no statement was read for."""
     status = day_status()
+    if not any(status.values()):
+        return []
     notes = [f"payments: {len(status['reconciled'])} provider day(s) reconciled clean, "
              f"{len(status['open'])} with differences open, {len(status['unreconciled'])} not reconciled"]
     notes += [f"payments: {provider} {day} not reconciled" for provider, day, _n in status["unreconciled"][-31:]]
