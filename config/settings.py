@@ -319,6 +319,22 @@ JUSHA_STRIPE_WEBHOOK_SECRET = os.environ.get("JUSHA_STRIPE_WEBHOOK_SECRET", "")
 JUSHA_STRIPE_WEBHOOK_SECRET_FILE = os.environ.get("JUSHA_STRIPE_WEBHOOK_SECRET_FILE", "")
 JUSHA_STRIPE_API_BASE = os.environ.get("JUSHA_STRIPE_API_BASE", "https://api.stripe.com")
 JUSHA_PROVIDER_TIMEOUT = os.environ.get("JUSHA_PROVIDER_TIMEOUT", "10")  # seconds per call to a provider
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The donation form's redirect leads to the configured providers' cashiers: the browser
+# checks every hop against "form-action".
+SECURE_CSP["form-action"] = [CSP.SELF] + [origin for origin, on in (
+    (_origin(JUSHA_ALIPAY_GATEWAY), bool(JUSHA_ALIPAY_APP_ID)),
+    ("https://wx.tenpay.com", bool(JUSHA_WECHATPAY_MCHID)),  # WeChat Pay's H5 page on phones
+    ("https://checkout.stripe.com", bool(JUSHA_STRIPE_SECRET_KEY or JUSHA_STRIPE_SECRET_KEY_FILE)),
+) if on]
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
 # Delivery batches: days each status may last before the batch is flagged late.
 JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "delivered": 7}

@@ -162,6 +162,13 @@ class Gateway:
             return self._alipay_answer(response_type, inner)
         biz = json.loads(query.get("biz_content") or "{}")
         number = biz.get("out_trade_no", "")
+        if method in ("alipay.trade.page.pay", "alipay.trade.wap.pay"):  # the payer's browser at the cashier
+            with self.lock:
+                self.orders.setdefault(number, {"refunded": 0, "status": "WAIT_BUYER_PAY", "total": _fen(biz["total_amount"]),
+                                                "return_url": query.get("return_url", "")})
+            page = (f"<!doctype html><meta charset=utf-8><title>支付宝收银台</title><h1 data-testid=alipay-cashier>"
+                    f"支付宝 · ¥{biz['total_amount']}</h1><p>{biz.get('subject', '')}</p>")
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, page.encode()
         with self.lock:
             order = self.orders.get(number)
             if method == "alipay.trade.query":
