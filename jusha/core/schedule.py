@@ -8,6 +8,7 @@ Jobs are plain service functions taking no arguments; each is safe to run twice 
 PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("expire payment intents", 60, "jusha.giving.services.donations_expire_stale"),
     ("settle refunds their provider has not confirmed", 60, "jusha.giving.services.refunds_settle_pending"),
+    ("reconcile the payment providers' daily statements", 3600, "jusha.payments.statements.statements_reconcile_due"),
     ("close ended fundraising", 300, "jusha.projects.services.projects_close_ended"),
     ("purge idempotency keys", 3600, "jusha.core.services.idempotency_purge"),
     ("purge gift device and network hashes after 90 days", 3600, "jusha.matching.services.gift_contexts_purge"),

@@ -10,6 +10,9 @@ merchant's refund number, as the providers are), and can be told to be slow.
 from __future__ import annotations
 
 import base64
+import gzip
+import io
+import zipfile
 import datetime as dt
 import hashlib
 import hmac
@@ -83,6 +86,8 @@ class Gateway:
         self.orders: dict[str, dict] = {}  # out_trade_no (Stripe: session id) -> order
         self.refunds: dict[str, dict] = {}  # the merchant's refund number -> refund
         self.requests: list[tuple[str, str]] = []
+        self.bills: dict[tuple[str, str], bytes] = {}  # (provider, "YYYY-MM-DD") -> the statement file
+        self.balance_transactions: list[dict] = []  # Stripe's, for the list endpoint
         self.delay = 0.0  # seconds to wait before answering a refund (a timeout on our side)
         self.lock = threading.Lock()
         self.server = _Server(("127.0.0.1", 0), _handler(self))
@@ -184,6 +189,13 @@ class Gateway:
                     inner = {"code": "10000", "msg": "Success"}
                 else:
                     inner = {"code": "40004", "msg": "Business Failed", "sub_code": "ACQ.TRADE_STATUS_ERROR"}
+            elif method == "alipay.data.dataservice.bill.downloadurl.query":
+                if ("alipay", biz.get("bill_date")) in self.bills:
+                    inner = {"code": "10000", "msg": "Success",
+                             "bill_download_url": f"{self.url}/alipay-bill/{biz['bill_date']}.csv.zip"}
+                else:
+                    inner = {"code": "40004", "msg": "Business Failed", "sub_code": "isp.bill_not_exist",
+                             "sub_msg": "账单不存在"}
             elif method == "alipay.trade.refund":
                 inner = self._refund(number, biz.get("out_request_no", ""), _fen(biz.get("refund_amount", "0")))
                 if inner.get("ok"):
@@ -266,6 +278,16 @@ class Gateway:
             data = [{"serial_no": self.platform_serial, "effective_time": "2020-01-01T00:00:00+08:00",
                      "expire_time": "2099-01-01T00:00:00+08:00", "encrypt_certificate": self.encrypt(cert, "certificate")}]
             return self._wechat_answer(200, {"data": data})
+        if url.path == "/v3/bill/tradebill":
+            day = dict(parse_qsl(url.query))["bill_date"]
+            if ("wechatpay", day) not in self.bills:
+                return self._wechat_answer(400, {"code": "NO_STATEMENT_EXIST", "message": "账单文件不存在"})
+            packed = gzip.compress(self.bills[("wechatpay", day)])
+            self._packed = packed
+            return self._wechat_answer(200, {"download_url": f"{self.url}/v3/billdownload/file?token={day}",
+                                             "hash_type": "SHA1", "hash_value": hashlib.sha1(packed).hexdigest()})
+        if url.path == "/v3/billdownload/file":
+            return 200, {"Content-Type": "application/octet-stream"}, self._packed
         payload = json.loads(body or b"{}")
         with self.lock:
             if url.path in ("/v3/pay/transactions/native", "/v3/pay/transactions/h5"):
@@ -363,6 +385,12 @@ class Gateway:
                 return self._json(200, {"id": pid, "object": "payment_intent", "latest_charge": {
                     "id": "ch_1", "object": "charge", "balance_transaction": {
                         "id": "txn_1", "object": "balance_transaction", "amount": order["total"], "fee": order["fee"]}}})
+            if url.path == "/v1/balance_transactions":
+                query = dict(parse_qsl(url.query))
+                since, until = int(query.get("created[gte]", 0)), int(query.get("created[lt]", 2**40))
+                found = [t for t in self.balance_transactions if since <= t["created"] < until]
+                return self._json(200, {"object": "list", "url": "/v1/balance_transactions", "has_more": False,
+                                        "data": found})
             if method == "POST" and url.path == "/v1/refunds":
                 sid = next((s for s, o in self.orders.items() if o.get("payment_intent") == form.get("payment_intent")), "")
                 result = self._refund(sid, headers.get("Idempotency-Key", ""), int(form["amount"]))
@@ -408,7 +436,14 @@ def _handler(gateway: Gateway):
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             gateway.requests.append((method, self.path))
-            if self.path.startswith("/gateway.do"):
+            if self.path.startswith("/alipay-bill/"):
+                day = self.path.split("/")[2].split(".")[0]
+                packed = io.BytesIO()
+                with zipfile.ZipFile(packed, "w") as bundle:
+                    bundle.writestr("20881234567890120156_业务明细(汇总).csv", "#支付宝业务汇总查询\n门店编号,交易订单总笔数\n".encode("gb18030"))
+                    bundle.writestr("20881234567890120156_业务明细.csv", gateway.bills[("alipay", day)])
+                status, headers, payload = 200, {"Content-Type": "application/zip"}, packed.getvalue()
+            elif self.path.startswith("/gateway.do"):
                 status, headers, payload = gateway._alipay(dict(parse_qsl(urlsplit(self.path).query)))
             elif self.path.startswith("/v3/"):
                 status, headers, payload = gateway._wechat(method, self.path, body, self.headers)

@@ -181,3 +181,45 @@ def test_rules_read_amounts_exactly():
     with pytest.raises(ValueError):
         rules.fen("0.001")
     assert rules.yuan(5) == "0.05" and rules.out_trade_no(str(uuid.UUID(int=1))) == "0" * 31 + "1"
+
+
+def test_the_daily_run_downloads_each_providers_statement_once_when_ready(client, project, providers):
+    from jusha.payments.statements import statements_reconcile_due
+    from tests.payments.test_stripe import create as stripe_create
+    from tests.payments.test_stripe import webhook
+    from tests.payments.test_wechatpay import create as wechat_create
+    from tests.payments.test_wechatpay import notify as wechat_notify
+
+    today = timezone.localdate()
+    yesterday = today - timezone.timedelta(days=1)
+    # WeChat Pay: a gift whose notification never came; Alipay: one notified; Stripe: one with its fee.
+    lost = Donation.objects.get(pk=wechat_create(client, project).json()["id"])
+    providers.wechat_pay(lost.pk.hex)
+    when = f"{yesterday} 10:00:00"
+    providers.bills[("wechatpay", str(yesterday))] = "\n".join(
+        [WECHAT_HEADER, wechat_row(when, lost.pk.hex, "SUCCESS", "50.00", "0.30000")]).encode()
+    paid = paid_by_alipay(client, project, providers)
+    providers.bills[("alipay", str(yesterday))] = alipay_statement(
+        [alipay_line("2026120522001", paid.pk.hex, "交易", "50.00", "-0.30", when=when)], yesterday)
+    card = Donation.objects.get(pk=stripe_create(client, project).json()["id"])
+    providers.stripe_pay(card.intent_id, fee=175)
+    body = providers.stripe_event(card.intent_id)
+    webhook(client, body, providers.stripe_signature(body))
+    providers.balance_transactions = [{"id": "txn_1", "object": "balance_transaction", "type": "charge", "amount": 5000,
+                                       "fee": 175, "currency": "cny", "created": int(timezone.now().timestamp()) - 86400,
+                                       "description": f"Jusha gift {card.pk.hex}"}]
+
+    assert statements_reconcile_due(today=today, days=1) == 3
+    lost.refresh_from_db()
+    assert lost.status == "paid"  # recovered from WeChat Pay's statement
+    runs = {r.provider: r for r in Reconciliation.objects.filter(day=yesterday)}
+    assert set(runs) == {"alipay", "wechatpay", "stripe"}
+    assert [f.kind for f in runs["wechatpay"].findings.all()] == [Finding.Kind.RECORDED_NOW]
+    assert runs["alipay"].matched == 1 and runs["stripe"].matched == 1
+    before = snapshot()
+    assert statements_reconcile_due(today=today, days=1) == 0  # once a day
+    # The day before: Alipay and WeChat Pay have no statement (tried again next run); Stripe's
+    # list for a past day is final: an empty day, reconciled.
+    assert statements_reconcile_due(today=today, days=2) == 1
+    assert Reconciliation.objects.get(provider="stripe", day=yesterday - timezone.timedelta(days=1)).lines == 0
+    assert snapshot() == before
