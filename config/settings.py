@@ -308,6 +308,46 @@ JUSHA_SANDBOX_SECRET = os.environ.get("JUSHA_SANDBOX_SECRET") or ("sandbox:" + S
 # Where the sandbox posts its signed notifications. Empty: hand them to the platform's
 # notification handler in-process (same bytes, same signature check); a URL: real HTTP.
 JUSHA_SANDBOX_NOTIFY_URL = os.environ.get("JUSHA_SANDBOX_NOTIFY_URL", "")
+# Real payment providers (jusha/payments, docs/payments.md): each is off until its keys are
+# set. A secret may be given in the variable or in a file named by <NAME>_FILE.
+JUSHA_ALIPAY_APP_ID = os.environ.get("JUSHA_ALIPAY_APP_ID", "")
+JUSHA_ALIPAY_PRIVATE_KEY_FILE = os.environ.get("JUSHA_ALIPAY_PRIVATE_KEY_FILE", "")  # the app's private key (PEM)
+JUSHA_ALIPAY_PUBLIC_KEY_FILE = os.environ.get("JUSHA_ALIPAY_PUBLIC_KEY_FILE", "")  # Alipay's public key (PEM)
+JUSHA_ALIPAY_GATEWAY = os.environ.get("JUSHA_ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do")
+JUSHA_ALIPAY_FEE_BPS = os.environ.get("JUSHA_ALIPAY_FEE_BPS", "0")  # contracted 服务费 rate, basis points (60 = 0.6%)
+JUSHA_WECHATPAY_MCHID = os.environ.get("JUSHA_WECHATPAY_MCHID", "")
+JUSHA_WECHATPAY_APPID = os.environ.get("JUSHA_WECHATPAY_APPID", "")
+JUSHA_WECHATPAY_CERT_SERIAL_NO = os.environ.get("JUSHA_WECHATPAY_CERT_SERIAL_NO", "")
+JUSHA_WECHATPAY_PRIVATE_KEY_FILE = os.environ.get("JUSHA_WECHATPAY_PRIVATE_KEY_FILE", "")  # apiclient_key.pem
+JUSHA_WECHATPAY_APIV3_KEY = os.environ.get("JUSHA_WECHATPAY_APIV3_KEY", "")
+JUSHA_WECHATPAY_APIV3_KEY_FILE = os.environ.get("JUSHA_WECHATPAY_APIV3_KEY_FILE", "")
+JUSHA_WECHATPAY_PLATFORM_CERT_DIR = os.environ.get("JUSHA_WECHATPAY_PLATFORM_CERT_DIR", "")
+JUSHA_WECHATPAY_PUBLIC_KEY_FILE = os.environ.get("JUSHA_WECHATPAY_PUBLIC_KEY_FILE", "")
+JUSHA_WECHATPAY_PUBLIC_KEY_ID = os.environ.get("JUSHA_WECHATPAY_PUBLIC_KEY_ID", "")
+JUSHA_WECHATPAY_GATEWAY = os.environ.get("JUSHA_WECHATPAY_GATEWAY", "https://api.mch.weixin.qq.com")
+JUSHA_WECHATPAY_FEE_BPS = os.environ.get("JUSHA_WECHATPAY_FEE_BPS", "0")
+JUSHA_STRIPE_SECRET_KEY = os.environ.get("JUSHA_STRIPE_SECRET_KEY", "")
+JUSHA_STRIPE_SECRET_KEY_FILE = os.environ.get("JUSHA_STRIPE_SECRET_KEY_FILE", "")
+JUSHA_STRIPE_WEBHOOK_SECRET = os.environ.get("JUSHA_STRIPE_WEBHOOK_SECRET", "")
+JUSHA_STRIPE_WEBHOOK_SECRET_FILE = os.environ.get("JUSHA_STRIPE_WEBHOOK_SECRET_FILE", "")
+JUSHA_STRIPE_API_BASE = os.environ.get("JUSHA_STRIPE_API_BASE", "https://api.stripe.com")
+JUSHA_PROVIDER_TIMEOUT = os.environ.get("JUSHA_PROVIDER_TIMEOUT", "10")  # seconds per call to a provider
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The donation form's redirect leads to the configured providers' cashiers: the browser
+# checks every hop against "form-action".
+SECURE_CSP["form-action"] = [CSP.SELF] + [origin for origin, on in (
+    (_origin(JUSHA_ALIPAY_GATEWAY), bool(JUSHA_ALIPAY_APP_ID)),
+    ("https://wx.tenpay.com", bool(JUSHA_WECHATPAY_MCHID)),  # WeChat Pay's H5 page on phones
+    ("https://checkout.stripe.com", bool(JUSHA_STRIPE_SECRET_KEY or JUSHA_STRIPE_SECRET_KEY_FILE)),
+) if on]
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
 # Delivery batches: days each status may last before the batch is flagged late.
 JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "delivered": 7}

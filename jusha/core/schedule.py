@@ -10,6 +10,7 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("settle refunds their provider has not confirmed", 60, "jusha.giving.services.refunds_settle_pending"),
     ("charge monthly pledges due, retry failed charges, ask about unanswered ones", 600, "jusha.pledges.services.pledges_charge_due"),
     ("grant cause funds by their rule", 86400, "jusha.funds.services.funds_grant_all"),
+    ("reconcile the payment providers' daily statements", 3600, "jusha.payments.statements.statements_reconcile_due"),
     ("close ended fundraising", 300, "jusha.projects.services.projects_close_ended"),
     ("purge idempotency keys", 3600, "jusha.core.services.idempotency_purge"),
     ("purge gift device and network hashes after 90 days", 3600, "jusha.matching.services.gift_contexts_purge"),

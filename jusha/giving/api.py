@@ -32,7 +32,7 @@ def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref:
         donation, token = services.donation_open(
             project=project, amount=money_in(payload.amount, payload.currency), client=client, donor=user, ref=ref,
             message=payload.message, show_message=payload.show_message, name=payload.name, anonymous=payload.anonymous,
-            email=payload.email,
+            email=payload.email, provider=payload.provider,
             context=context, within=lambda d, t: done(201, schemas.donation_created(d, t, request)),
         )
         return 201, schemas.donation_created(donation, token, request)
@@ -43,7 +43,7 @@ def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref:
     return status, body
 
 
-@router.post("/projects/{slug}/donations", auth=anyone, response={201: dict}, openapi_extra=errors(409, 429, idempotent=True))
+@router.post("/projects/{slug}/donations", auth=anyone, response={201: dict}, openapi_extra=errors(409, 422, 429, idempotent=True))
 def donation_create(request, slug: str, payload: DonationIn):
     """Open a gift. Requires `Idempotency-Key`. Answers with the pay page to send the payer to,
     the `access_token` that opens the gift's private fields (shown once: send it as
@@ -53,7 +53,7 @@ def donation_create(request, slug: str, payload: DonationIn):
     data = payload.dict()
     # Fields added later count only when given, so a request's fingerprint stays what it was.
     fingerprint = request_fingerprint(
-        "POST", request.path, {k: v for k, v in data.items() if v or k not in ("ref", "show_message")}
+        "POST", request.path, {k: v for k, v in data.items() if v or k not in ("ref", "show_message", "provider")}
     )
     return open_gift(request, key=key, fingerprint=fingerprint, payload=payload, ref=payload.ref,
                      project_for=lambda: permissions.access_giving_project(slug=slug))

@@ -14,7 +14,8 @@ class GivingConfig(AppConfig):
 
         # Payments below hand every verified provider event to giving, never importing it.
         payment_handler_register(
-            PaymentHandler(succeeded=services.donation_payment_succeeded, failed=services.donation_payment_failed)
+            PaymentHandler(succeeded=services.donation_payment_succeeded, failed=services.donation_payment_failed,
+                           records=services.payment_records, fee=services.donation_fee_record)
         )
         ledger_checks.register(checks.gift_problems, order=200)
         ledger_checks.register(checks.refund_problems, order=300)

@@ -4,6 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from jusha.core.forms import MoneyField
 from jusha.core.money import Money
+from jusha.payments.providers import enabled_providers
+
+
+PROVIDER_LABELS = {
+    "alipay": _("Alipay"),
+    "wechatpay": _("WeChat Pay"),
+    "stripe": _("Card from abroad (Stripe)"),
+    "sandbox": _("Sandbox (no real money)"),
+}
 
 
 def _yuan(amount: int, currency: str) -> str:
@@ -18,6 +27,7 @@ class DonationForm(forms.Form):
     name = forms.CharField(label=_("Name shown on the donors' wall (optional)"), required=False, max_length=40)
     anonymous = forms.BooleanField(label=_("Give anonymously"), required=False)
     email = forms.EmailField(label=_("Email for the receipt (optional)"), required=False)
+    provider = forms.ChoiceField(label=_("Pay with"), required=False, widget=forms.RadioSelect)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
     # Set once the donor has seen the question about a gift far above the project's gap.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -29,6 +39,11 @@ class DonationForm(forms.Form):
         self.currency = currency
         self.fields["custom"].currency = currency
         self.fields["preset"].choices = [(str(a), _yuan(a, currency)) for a in settings.JUSHA_GIFT_PRESETS]
+        # Only the providers configured on this site; the first is chosen unless the donor picks.
+        offered = enabled_providers()
+        self.fields["provider"].choices = [(name, PROVIDER_LABELS.get(name, name)) for name in offered]
+        self.fields["provider"].initial = offered[0] if offered else None
+        self.offers_choice = len(offered) > 1
 
     def clean(self):
         data = super().clean()

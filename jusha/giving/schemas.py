@@ -22,6 +22,8 @@ class DonationIn(Schema):
     )
     email: str = Field("", max_length=254)
     ref: str = Field("", max_length=200, description="Share-link code (ignored if unknown, expired or another project's)")
+    provider: str = Field("", max_length=20, description='"sandbox" | "alipay" | "wechatpay" | "stripe"; empty: the '
+                          "site's first. One not configured here is 422 `provider_unavailable`")
 
 
 class RefundIn(Schema):
@@ -50,6 +52,7 @@ def donation_out(donation, *, private: bool) -> dict:
         "overflow": donation.overflow,
         "matched": 0,
         "match_status": "none",
+        "provider": donation.provider,
         "created_at": _time(donation.created_at),
         "paid_at": _time(donation.paid_at),
         "expires_at": _time(donation.expires_at),
@@ -70,6 +73,9 @@ def donation_created(donation, token: str, request) -> dict:
     body.update(
         {
             "payment_url": request.build_absolute_uri(donation.payment_url),
+            # The provider's merchant order number (Alipay and WeChat Pay out_trade_no, Stripe
+            # client_reference_id): the gift's id in hex.
+            "out_trade_no": donation.pk.hex,
             # A one-use link for a browser (receipt_links.py); the token itself is for
             # `Authorization: Bearer`, never for a URL.
             "receipt_url": request.build_absolute_uri(receipt_links.receipt_link(donation, via=receipt_links.API)),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.db.models import Count
 
 from jusha.giving.models import Donation
+from jusha.ledger.models import JournalEntry
 from jusha.giving.states import DONATION
 
 # Gifts that count as given: paid, and not wholly refunded.
@@ -60,3 +61,16 @@ def gifts_opened_today(*, user=None, session_count: int = 0) -> int:
         start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         return Donation.objects.filter(donor=user, created_at__gte=start).count()
     return session_count
+
+
+def donation_fees(donation_ids) -> dict[str, int]:
+    """{gift id: what its provider kept, minor units} for the gifts with a fee journalled
+    (its entry at payment, and what a statement added: `services.donation_fee_record`)."""
+    ids = [str(pk) for pk in donation_ids]
+    references = ids + [f"{gift}:statement" for gift in ids]
+    fees: dict[str, int] = {}
+    rows = JournalEntry.objects.filter(kind=JournalEntry.Kind.FEE, reference__in=references).values_list("reference", "amount")
+    for reference, amount in rows:
+        gift = reference.split(":", 1)[0]
+        fees[gift] = fees.get(gift, 0) + amount
+    return fees

@@ -22,12 +22,15 @@ from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import permissions, receipt_links, rules, tasks
+from jusha.giving.selectors import donation_fees
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
-from jusha.ledger.services import gift_journal, project_funds_lock, refund_journal
+from jusha.ledger.services import fee_journal, gift_journal, project_funds_lock, refund_journal
 from jusha.organisations.permissions import roles_for
-from jusha.payments.providers import ProviderError, default_provider_name, get_provider
+from jusha.payments.providers import ProviderError, get_provider, provider_choose
+from jusha.payments.rules import channel_for
+from jusha.payments.services import PaymentRecord
 from jusha.projects.models import Project
 from jusha.projects.rules import gift_refusal
 from jusha.projects.selectors import alternative_out, largest_unmet_needs, project_alternatives
@@ -123,6 +126,7 @@ def donation_open(
     email: str = "",
     context: dict | None = None,
     within: Callable[[Donation, str], None] | None = None,
+    provider: str = "",
 ) -> tuple[Donation, str]:
     """Open a gift: a pending donation with a payment intent at the provider, and what the
     higher apps record about its opening (core.events.gift_opened: the client's matching
@@ -132,10 +136,12 @@ def donation_open(
     its opening records are then saved in one transaction, in which `within(donation,
     token)` runs too (the edge stores its idempotent answer there). An intent whose
     donation is never saved is never shown to a payer and expires at the provider.
+    `provider` is the one the donor chose ("" for the site's first): Invalid
+    `provider_unavailable` when it is not configured here.
     Returns the donation and its access token (shown once: it opens the receipt).
     """
+    provider_name = provider_choose(provider)
     message, name, email = _checked_gift(project=project, amount=amount, message=message, name=name, email=email)
-    provider_name = default_provider_name()
     token = rules.new_access_token()
     donor = donor if getattr(donor, "is_authenticated", False) else None
     donation = Donation(
@@ -152,12 +158,16 @@ def donation_open(
         access_digest=Donation.digest(token),
         expires_at=timezone.now() + timedelta(seconds=settings.JUSHA_PAYMENT_INTENT_TTL),
     )  # its id (a UUID) is known before it is saved: the intent refers to it
+    # A real provider places the order for the payer's device: a QR code or the cashier
+    # page on a computer, the phone's own flow on a phone.
+    device = {} if provider_name == "sandbox" else {"channel": channel_for(client.user_agent), "client_ip": client.network}
     intent = get_provider(provider_name).create_intent(
         reference=str(donation.pk),
         amount=amount.amount,
         currency=amount.currency,
         description=project.title,
         return_url=receipt_links.receipt_link(donation, via=receipt_links.API),
+        **device,
     )
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
@@ -207,8 +217,9 @@ def donation_authorised_failed(*, donation: Donation, reason: str) -> Donation:
 
 
 @transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
-def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str) -> Donation:
-    """The provider took the money: record the gift exactly once, whatever happened since.
+def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str, fee: int | None = None) -> Donation:
+    """The provider took the money: record the gift exactly once, whatever happened since,
+    and what the provider kept of it (`fee`, minor units) as its own journal entry.
 
     A gift whose intent had expired, or whose project filled or closed meanwhile, is still
     recorded (the money was taken) and then refunded or kept as disclosed overflow, by
@@ -241,6 +252,8 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
         donation.overflow = True
     donation.save(update_fields=["status", "paid_at", "receipt_number", "overflow"])
     gift_journal(donation=donation)
+    if fee:
+        _fee_post(donation, fee)
     fact_queue(
         kind="gift",
         public={"id": str(donation.pk), "receipt": donation.receipt_number, "project": project.slug, "amount": donation.amount,
@@ -257,6 +270,62 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     if donation.email:
         transaction.on_commit(lambda: tasks.send_receipt.enqueue(donation_id))
     return donation
+
+
+def _fee_post(donation: Donation, fee: int, *, reference: str = "") -> None:
+    if not 0 < fee <= donation.amount:
+        raise Invalid(_("The provider's fee is more than the gift."), code="fee_invalid")
+    fee_journal(donation=donation, fee=Money(fee, donation.currency), reference=reference)
+    fact_queue(kind="fee", public={
+        "donation": str(donation.pk), "receipt": donation.receipt_number, "project": donation.project.slug,
+        "provider": donation.provider, "amount": fee, "currency": donation.currency,
+    })
+
+
+@transaction.atomic
+def donation_fee_record(*, provider: str, intent_id: str, fee: int) -> int:
+    """A provider's statement says what it kept of a paid gift: journal it when none is
+    yet, or the part it kept beyond what is journalled (never less: a smaller fee on the
+    statement is a difference for finance staff, not an entry). Returns the fee now
+    journalled for the gift."""
+    donation = Donation.objects.select_related("project").filter(provider=provider, intent_id=intent_id).first()
+    if donation is None:
+        raise NotFound(_("No gift is waiting for this payment."), code="unknown_intent")
+    if donation.receipt_number is None:
+        raise Conflict(_("Only a paid gift has a fee."), code="not_paid")
+    recorded = donation_fees([donation.pk]).get(str(donation.pk), 0)
+    if fee > recorded:
+        _fee_post(donation, fee - recorded, reference=str(donation.pk) if not recorded else f"{donation.pk}:statement")
+        return fee
+    return recorded
+
+
+def payment_records(*, provider: str, day, intent_ids) -> list[PaymentRecord]:
+    """What our books say of a provider's payments: the gifts paid through it on `day`
+    (Beijing time) or named by `intent_ids`, each with its fee and refunds."""
+    from datetime import datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Q
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    start = datetime.combine(day, time.min, tzinfo=beijing)
+    end = start + timedelta(days=1)
+    paid = (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED)
+    gifts = list(Donation.objects.filter(provider=provider).filter(
+        Q(intent_id__in=list(intent_ids)) | Q(status__in=paid, paid_at__gte=start, paid_at__lt=end)
+        | Q(refunds__created_at__gte=start, refunds__created_at__lt=end)
+    ).distinct().prefetch_related("refunds"))
+    fees = donation_fees([g.pk for g in gifts])
+    return [
+        PaymentRecord(
+            intent_id=g.intent_id, amount=g.amount, currency=g.currency, paid=g.status in paid,
+            paid_on=g.paid_at.astimezone(beijing).date() if g.paid_at else None,
+            fee=fees.get(str(g.pk)),
+            refunds=[(str(r.pk), r.amount, r.status, r.created_at.astimezone(beijing).date()) for r in g.refunds.all()],
+        )
+        for g in gifts
+    ]
 
 
 @transaction.atomic

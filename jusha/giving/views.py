@@ -86,7 +86,7 @@ def donate(request, slug):
         if pause:  # 冷静一下: shown once, never a refusal; the same form sent on goes on
             return _pause(request, project, form, pause)
     if request.method == "POST" and accepting and question is None and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in ("amount", "message", "show_message", "name", "anonymous", "email")}
+        data = {k: form.cleaned_data[k] for k in ("amount", "message", "show_message", "name", "anonymous", "email", "provider")}
         if not request.session.session_key:
             request.session.save()
         scope = f"session:{request.session.session_key}"
@@ -165,13 +165,22 @@ def _receipt_page(request, donation, *, ticket: str = ""):
     )
     if request.GET.get("print"):
         return render(request, "giving/receipt_print.html", {
-            "donation": donation, "private": private, "receipt_check": receipt_check(donation),
+            "donation": donation, "private": private, **_fee_lines(donation), "receipt_check": receipt_check(donation),
             "sections": collect_sections(receipt_sections, donation),
         })
     return render(request, "giving/receipt.html", {
-        "donation": donation, "private": private, "can_claim": can_claim, "ticket": ticket,
+        "donation": donation, "private": private, "can_claim": can_claim, "ticket": ticket, **_fee_lines(donation),
         "receipt_check": receipt_check(donation), "sections": collect_sections(receipt_sections, donation),
     })
+
+
+def _fee_lines(donation) -> dict:
+    """What the payment provider kept of this gift, and what reached the project."""
+    fee = selectors.donation_fees([donation.pk]).get(str(donation.pk), 0)
+    if not fee:
+        return {}
+    return {"fee": Money(fee, donation.currency),
+            "reached": Money(max(donation.amount - donation.refunded_amount - fee, 0), donation.currency)}
 
 
 def _trade(request, donation):

@@ -12,6 +12,10 @@ matching: pools and matches) by registering a check in `ledger_checks` from thei
     500 running totals, 510 project balances (ledger)
     600 delivery batches             (fulfilment)
     700 matching pools and matches   (matching)
+    800 provider statements          (payments: differences still open)
+
+`ledger_notes` are what the report tells besides its problems (payments: which days are
+reconciled against the providers' statements and which are not).
 """
 
 from collections import defaultdict
@@ -24,6 +28,9 @@ from jusha.projects.models import ProjectTotal
 
 ledger_checks = Contributions("ledger checks")
 """provider() -> [problem]: one check of the journal against an app's own rows."""
+
+ledger_notes = Contributions("ledger notes")
+"""provider() -> [note]: facts the report states that are not problems."""
 
 
 def ledger_problems() -> list[str]:
@@ -86,7 +93,7 @@ def running_total_problems() -> list[str]:
 
 def project_balance_problems() -> list[str]:
     """Each project's fund account balance equals gifts - refunds + matches - returned
-    matches - expenditures - what is held for delivery batches (commitments - releases),
+    matches - expenditures - payment providers' fees - what is held for delivery batches (commitments - releases),
     which its committed account holds; neither is ever overdrawn."""
     problems: list[str] = []
     by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -101,7 +108,7 @@ def project_balance_problems() -> list[str]:
     for project_id, kinds in by_kind.items():
         held = kinds["commitment"] - kinds["release"]
         expected = -(kinds["gift"] - kinds["refund"] + kinds["match"] - kinds["match_return"] + kinds["grant"]
-                     - kinds["grant_out"] - kinds["expenditure"] - held)
+                     - kinds["grant_out"] - kinds["expenditure"] - kinds["fee"] - held)
         if funds.get(project_id, 0) != expected:
             problems.append(f"project {project_id} fund balance {funds.get(project_id, 0)} != journal {expected}")
         if committed.get(project_id, 0) != -held:

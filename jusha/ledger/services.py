@@ -345,3 +345,20 @@ def commitment_release(*, project, reference: str, amount: Money, memo: str, act
         memo=memo,
         actor=actor,
     )
+
+
+def fee_journal(*, donation, fee: Money, reference: str = "") -> JournalEntry:
+    """What a payment provider kept of a gift (its 服务费 / 手续费 / Stripe fee): the fund
+    owes the project that much less and the organisation's cash is that much less. Its own
+    entry on the gift's project, once per gift (`reference`: the gift, or the gift and the
+    statement that added to it)."""
+    project = donation.project
+    require_positive(fee, currency=donation.currency)
+    cash, fund = _accounts(_cash(project.organisation_id, donation.currency), _fund(project))
+    return entry_post(
+        kind=JournalEntry.Kind.FEE,
+        reference=reference or str(donation.pk),
+        project=project,
+        lines=[(fund, fee), (cash, -fee)],
+        memo=f"{donation.provider} fee {donation.receipt_number or ''}".strip(),
+    )

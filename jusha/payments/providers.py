@@ -11,7 +11,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from jusha.core.errors import Conflict
+from jusha.core.errors import Conflict, Invalid
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Event:
     amount: int
     currency: str
     payload: dict
+    fee: int | None = None  # what the provider kept, in minor units, when it says (or its rate does)
 
 
 class ProviderError(Conflict):
@@ -93,15 +94,76 @@ class PaymentProvider(Protocol):
         """What became of the charge with this merchant reference (None: never received)."""
 
 
+_real: dict[tuple, PaymentProvider] = {}
+
+
+def _real_provider(name: str) -> PaymentProvider:
+    """A configured real provider, made once per configuration (WeChat Pay downloads its
+    platform certificates when first used)."""
+    from jusha.payments import config
+
+    if name not in config.REAL_PROVIDERS or not config.mentioned(name):
+        raise ProviderError(_("The payment provider “%(name)s” is not enabled.") % {"name": name}, code="provider_unavailable")
+    try:
+        cfg = config.LOADERS[name]()
+    except config.ConfigError as exc:
+        raise ProviderError(
+            _("The payment provider “%(name)s” is not set up right (%(variable)s).") % {"name": name, "variable": exc.variable},
+            code="provider_unavailable",
+        ) from exc
+    key = (name, cfg)
+    if key not in _real:
+        if name == "alipay":
+            from jusha.payments.alipay import AlipayProvider as cls
+        elif name == "wechatpay":
+            from jusha.payments.wechatpay import WeChatPayProvider as cls
+        else:
+            from jusha.payments.stripe_checkout import StripeProvider as cls
+        _real.clear()  # one configuration at a time: the old one's keys are gone
+        _real[key] = cls(cfg)
+    return _real[key]
+
+
 def get_provider(name: str) -> PaymentProvider:
     if name == "sandbox" and settings.JUSHA_SANDBOX_ENABLED:
         from jusha.payments.sandbox import SandboxProvider
 
         return SandboxProvider()
+    if name != "sandbox":
+        return _real_provider(name)
     raise ProviderError(_("The payment provider “%(name)s” is not enabled.") % {"name": name}, code="provider_unavailable")
 
 
+def enabled_providers() -> list[str]:
+    """The providers a donor may choose, in the order the donation form offers them: the
+    real ones whose keys are configured, then the sandbox when it is on."""
+    from jusha.payments import config
+
+    names = [name for name in config.configured() if not _broken(name)]
+    return names + (["sandbox"] if settings.JUSHA_SANDBOX_ENABLED else [])
+
+
+def _broken(name: str) -> bool:
+    try:
+        _real_provider(name)
+    except ProviderError:
+        return True
+    return False
+
+
+def provider_choose(name: str | None) -> str:
+    """The provider a gift is paid with: the one asked for (ProviderError
+    `provider_unavailable` when it is not configured here), else the first enabled."""
+    if not name:
+        return default_provider_name()
+    if name not in enabled_providers():
+        raise Invalid(_("The payment provider “%(name)s” is not available on this site.") % {"name": name[:20]},
+                      code="provider_unavailable", extra={"providers": enabled_providers()})
+    return name
+
+
 def default_provider_name() -> str:
-    if settings.JUSHA_SANDBOX_ENABLED:
-        return "sandbox"
+    enabled = enabled_providers()
+    if enabled:
+        return enabled[0]
     raise ProviderError(_("No payment provider is enabled on this site."), code="provider_unavailable")

@@ -28,12 +28,29 @@ class Payable(Protocol):
 
 
 @dataclass(frozen=True)
+class PaymentRecord:
+    """The merchant's record of one payment, as reconciliation reads it."""
+
+    intent_id: str
+    amount: int
+    currency: str
+    paid: bool
+    paid_on: object  # date (Beijing) or None
+    fee: int | None
+    refunds: list  # [(refund id, amount, status, date)]
+
+
+@dataclass(frozen=True)
 class PaymentHandler:
     """What to do when a provider says an intent succeeded or failed; both run in the
     transaction that records the provider's event, so a replay can never do it twice."""
 
-    succeeded: Callable[..., Payable]  # (provider, intent_id, amount, currency)
+    succeeded: Callable[..., Payable]  # (provider, intent_id, amount, currency, fee=None)
     failed: Callable[..., Payable]  # (provider, intent_id)
+    # Reconciliation (optional): the merchant's records of a provider's payments, and the
+    # fee a statement says the provider kept (payments.reconcile).
+    records: Callable[..., list] | None = None  # (provider, day, intent_ids) -> [PaymentRecord]
+    fee: Callable[..., int] | None = None  # (provider, intent_id, fee) -> the fee now journalled
 
 
 _handler: PaymentHandler | None = None
@@ -50,7 +67,7 @@ def payment_handler() -> PaymentHandler:
     return _handler
 
 
-def notification_receive(*, provider_name: str, body: bytes, signature: str | None) -> tuple[int, dict]:
+def notification_receive(*, provider_name: str, body: bytes, signature: str | None, headers=None) -> tuple[int, dict]:
     """Handle one notification. Returns (HTTP status, body) for the provider.
 
     400 (and nothing changed) when the signature is missing, malformed, stale or wrong:
@@ -62,12 +79,24 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
     except ProviderError as exc:
         raise NotFound(_("No such payment provider."), code="not_found") from exc
     try:
-        event = provider.parse_notification(body, signature)
+        if hasattr(provider, "parse_request"):  # a real provider: its own headers and body format
+            event = provider.parse_request(body, headers or {})
+        else:
+            event = provider.parse_notification(body, signature)
     except SignatureError as exc:
         logger.warning("refused %s notification: %s", provider_name, exc)
         raise BadRequest(_("The notification signature is not valid."), code=exc.code) from exc
 
+    return event_record(provider_name=provider_name, event=event)
+
+
+def event_record(*, provider_name: str, event) -> tuple[int, dict]:
+    """Hand one verified event to the handler, recorded once by its provider event id in
+    the same transaction: a refusal (wrong amount, unknown gift) rolls both back, so the
+    event is not taken for processed and the provider's retry is checked again."""
     handler = payment_handler()
+    if event.type == "payment.ignored":  # verified, nothing to do (a refund's echo, a payer still paying)
+        return 200, {"received": True, "duplicate": False}
     try:
         with transaction.atomic():
             PaymentEvent.objects.create(
@@ -79,7 +108,8 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
             )
             if event.type == "payment.succeeded":
                 donation = handler.succeeded(
-                    provider=provider_name, intent_id=event.intent_id, amount=event.amount, currency=event.currency
+                    provider=provider_name, intent_id=event.intent_id, amount=event.amount, currency=event.currency,
+                    **({"fee": event.fee} if event.fee is not None else {}),
                 )
             elif event.type == "payment.failed":
                 donation = handler.failed(provider=provider_name, intent_id=event.intent_id)
