@@ -92,6 +92,7 @@ def _register_routers():
     from jusha.matching.api import router as matching_router
     from jusha.campaigns.api import router as campaigns_router
     from jusha.social.api import router as social_router
+    from jusha.community.api import router as community_router
     from jusha.missing.api import router as missing_router
     from jusha.crisis.api import router as crisis_router
 
@@ -106,6 +107,7 @@ def _register_routers():
     api.add_router("/v1/", matching_router)
     api.add_router("/v1/", campaigns_router)
     api.add_router("/v1/", social_router)
+    api.add_router("/v1/", community_router)
     api.add_router("/v1/", missing_router)
     api.add_router("/v1/", crisis_router)
 

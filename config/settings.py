@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jusha.matching",
     "jusha.campaigns",
     "jusha.social",
+    "jusha.community",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",
@@ -326,6 +327,10 @@ JUSHA_RATE_LIMITS = {
     "share_link_create": (20, 60),  # per member or address: link floods
     "share_open": (30, 60),  # per address: opens past this are not counted (the link still works)
     "share_report": (10, 3600),
+    # community (jusha/community): per member
+    "community_team_create": (5, 3600),
+    "community_post": (int(os.environ.get("JUSHA_RATE_COMMUNITY_POST", "20")), 600),  # posts, updates, comments
+    "community_follow": (60, 600),
     "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
     "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }

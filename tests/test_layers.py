@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("giving",),
     ("campaigns",),
     ("matching", "social", "fulfilment"),
+    ("community",),
     ("sponsorship", "volunteering", "ratings"),
     ("missing", "crisis"),
     ("alliance",),

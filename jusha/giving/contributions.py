@@ -13,3 +13,8 @@ with the page's context (`donation`, `private`, ...) plus the section's own."""
 mine_sections = Contributions("my gifts sections")
 """provider(donations) -> Section(s) for the member's "my gifts" page, slot "impact"
 (`donations`: the gifts on the page shown)."""
+
+gift_context_checks = Contributions("checks of what a gift is opened through")
+"""provider(*, project, context) -> None, or raise core.errors.Invalid: a higher app that
+reads a key of a gift's `context` (community: `"team"`) refuses a value it does not know,
+before the provider is asked and before anything is written."""

@@ -22,6 +22,8 @@ class DonationIn(Schema):
     )
     email: str = Field("", max_length=254)
     ref: str = Field("", max_length=200, description="Share-link code (ignored if unknown, expired or another project's)")
+    team: str = Field("", max_length=64, description="A team's slug (一起捐): the gift counts toward that team of this "
+                                                   "project; an unknown team or another project's is 422")
 
 
 class RefundIn(Schema):

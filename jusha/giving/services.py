@@ -22,6 +22,7 @@ from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import permissions, receipt_links, rules, tasks
+from jusha.giving.contributions import gift_context_checks
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
@@ -124,6 +125,8 @@ def donation_open(
     Returns the donation and its access token (shown once: it opens the receipt).
     """
     message, name, email = _checked_gift(project=project, amount=amount, message=message, name=name, email=email)
+    for check in gift_context_checks.providers():  # a team of another project: 422, nothing written
+        check(project=project, context=context or {})
     provider_name = default_provider_name()
     token = rules.new_access_token()
     donor = donor if getattr(donor, "is_authenticated", False) else None
