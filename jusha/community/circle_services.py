@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jusha.community import notifications, rules
@@ -43,7 +44,8 @@ def circle_create(*, kind: str, cause: str = "", region: str = "", name: str = "
     if kind == Circle.Kind.CAUSE:
         if cause not in Cause.values:
             raise Invalid(_("Choose one of the causes."), code="invalid_cause")
-        region, default_name = "", str(Cause(cause).label)
+        with translation.override(settings.LANGUAGE_CODE):  # a stored name: the site's own language
+            region, default_name = "", str(Cause(cause).label)
     elif kind == Circle.Kind.REGION:
         if not is_valid_region(region):
             raise Invalid(_("Choose a region from GB/T 2260."), code="invalid_region")
