@@ -15,7 +15,7 @@ class CommunityConfig(AppConfig):
         events.gift_opened.subscribe(services.on_gift_opened, order=30)
         events.gift_paid.subscribe(services.on_gift_changed, order=30)
         events.gift_refunded.subscribe(services.on_gift_changed, order=30)
-        events.gift_paid.subscribe(services.on_gift_paid_feed, order=30, phase=events.AFTER_COMMIT)
+        events.gift_paid.subscribe(services.on_gift_paid_feed, order=40)
         events.project_update_posted.subscribe(services.on_project_update, order=10)
 
         from jusha.giving import contributions as gift

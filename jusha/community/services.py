@@ -211,8 +211,9 @@ def _milestone(team, percent: int) -> None:
 
 
 def on_gift_paid_feed(paid) -> None:
-    """core.events.gift_paid, after commit: a member's gift is an action their friends may
-    see: shown only if they chose to show their gifts and did not give anonymously."""
+    """core.events.gift_paid, in its transaction (guests' gifts cost nothing here): a member's
+    gift is an action their friends may see: shown only if they chose to show their gifts and
+    did not give anonymously."""
     donation = paid.donation
     if not donation.donor_id:
         return

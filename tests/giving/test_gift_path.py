@@ -39,11 +39,11 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.social.services.on_gift_changed",  # the relay counts the gift
         "jusha.matching.services.on_gift_paid",  # then its match (never for overflow)
         "jusha.community.services.on_gift_changed",  # the team's total
+        "jusha.community.services.on_gift_paid_feed",  # a member's gift in friends' feeds
     ]
     assert names(events.gift_paid, events.AFTER_COMMIT) == [
         "jusha.projects.tasks.on_gift_paid",  # funded once the goal is reached
         "jusha.fulfilment.tasks.on_gift_paid",  # delivery batches the money now covers
-        "jusha.community.services.on_gift_paid_feed",  # friends' feeds
     ]
     assert names(events.gift_refunded, events.IN_TRANSACTION) == [
         "jusha.social.services.on_gift_changed",
