@@ -118,11 +118,12 @@ def feed(request, page: Query[FeedPage]):
     posts and gatherings, their teams' news, followed members' public posts, and friends'
     gifts they chose to show; `friends_supported`: projects that at least 3 friends gave to
     without showing it (never fewer than 3)."""
-    items, count = selectors.feed_items(request.auth, limit=page.limit, offset=page.offset, count=True)
+    sources = selectors.feed_sources(request.auth)
+    items, count = selectors.feed_items(request.auth, limit=page.limit, offset=page.offset, count=True, sources=sources)
     return {
         "items": [schemas.feed_item_out(i) for i in items], "count": count,
         "friends_supported": [{"project": s.slug, "title": s.title, "friends": s.friends}
-                              for s in selectors.friends_supported(request.auth)],
+                              for s in selectors.friends_supported(request.auth, sources=sources)],
     }
 
 

@@ -44,20 +44,41 @@ def friend_count(user) -> int:
         source=rules.key(rules.PERSON, user.pk)).annotate(k=_person_key("follower_id")).values("k")).count()
 
 
-def feed_items(user, *, limit: int = FEED_PAGE, offset: int = 0, count: bool = False):
+@dataclass(frozen=True)
+class FeedSources:
+    """The keys a member's feed reads: every item of `whole` (followed organisations and
+    circles, their teams), public posts of `people` (followed members), and the gifts they
+    chose to show and teams joined of `friends` (followed members who follow back)."""
+
+    whole: list[str]
+    people: list[str]
+    friends: list[str]
+
+
+def feed_sources(user) -> FeedSources:
+    """Two queries, whatever the number of sources."""
+    follows = list(Follow.objects.filter(follower=user).values_list("source", flat=True).union(
+        TeamMember.objects.filter(user=user).annotate(
+            k=Concat(Value("t:"), Cast("team_id", CharField()), output_field=CharField())).values_list("k", flat=True),
+        all=True))
+    people = [s for s in follows if s.startswith("u:")]
+    friends = list(Follow.objects.filter(source=rules.key(rules.PERSON, user.pk), follower_id__in=[
+        int(s[2:]) for s in people]).annotate(k=_person_key("follower_id")).values_list("k", flat=True)) if people else []
+    return FeedSources(whole=[s for s in follows if not s.startswith("u:")], people=people, friends=friends)
+
+
+def feed_items(user, *, limit: int = FEED_PAGE, offset: int = 0, count: bool = False, sources: FeedSources | None = None):
     """`user`'s feed, newest first: followed organisations' progress, followed circles' posts
     and gatherings, the teams they are in, what followed members write in public, and their
     friends' gifts they chose to show. Nothing by a member they blocked; nothing hidden.
-    One query (two with `count`), whatever the number of sources."""
-    mine = Follow.objects.filter(follower=user)
-    teams = TeamMember.objects.filter(user=user).annotate(
-        k=Concat(Value("t:"), Cast("team_id", CharField()), output_field=CharField())).values("k")
-    wanted = (
-        Q(source__in=mine.exclude(source__startswith="u:").values("source"))
-        | Q(source__in=teams)
-        | Q(source__in=mine.filter(source__startswith="u:").values("source"), kind__in=PUBLIC_KINDS)
-        | Q(source__in=friend_keys(user), kind__in=FRIEND_KINDS, public=True)
-    )
+    Fan-out on read: the sources' keys (two queries), then one indexed query over them
+    (two with `count`), whatever their number."""
+    sources = sources or feed_sources(user)
+    wanted = Q(source__in=sources.whole) | Q(source__in=sources.people, kind__in=PUBLIC_KINDS)
+    if sources.friends:
+        wanted |= Q(source__in=sources.friends, kind__in=FRIEND_KINDS, public=True)
+    if not (sources.whole or sources.people):
+        return ([], 0) if count else []
     items = (
         FeedItem.objects.filter(wanted, visibility=VISIBLE)
         .exclude(actor_id__in=blocked_ids(user))
@@ -75,11 +96,14 @@ class Supported:
     friends: int
 
 
-def friends_supported(user, *, limit: int = 5) -> list[Supported]:
+def friends_supported(user, *, limit: int = 5, sources: FeedSources | None = None) -> list[Supported]:
     """"N friends supported this": projects that at least FRIENDS_SUPPORTED_MIN friends gave
-    to without showing their gifts, never naming them. One query."""
+    to without showing their gifts, never naming them. One query (with `sources` known)."""
+    friends = (sources or feed_sources(user)).friends
+    if len(friends) < rules.FRIENDS_SUPPORTED_MIN:
+        return []
     rows = (
-        FeedItem.objects.filter(kind=FeedItem.Kind.GIFT, public=False, source__in=friend_keys(user), project__isnull=False)
+        FeedItem.objects.filter(kind=FeedItem.Kind.GIFT, public=False, source__in=friends, project__isnull=False)
         .values("project_id", "project__title", "project__slug")
         .annotate(n=Count("source", distinct=True))
         .filter(n__gte=rules.FRIENDS_SUPPORTED_MIN).order_by("-n", "project_id")[:limit]

@@ -368,10 +368,11 @@ def block(request, person_id):
 @login_required
 @require_safe
 def feed(request):
-    items = selectors.feed_items(request.user, limit=selectors.FEED_PAGE)
+    sources = selectors.feed_sources(request.user)
     return render(request, "community/feed.html", {
-        "items": items, "supported": selectors.friends_supported(request.user),
-        "teams": selectors.teams_of(request.user), "friends": selectors.friend_count(request.user),
+        "items": selectors.feed_items(request.user, sources=sources),
+        "supported": selectors.friends_supported(request.user, sources=sources),
+        "teams": selectors.teams_of(request.user), "friends": len(sources.friends),
     })
 
 
