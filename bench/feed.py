@@ -138,8 +138,9 @@ def run(args, n_items: int, runs: int) -> int:
             kind = rng.choice(kinds_by_source[prefix])
             public = not (kind == "gift" and rng.random() < 0.67)
             at = now - datetime.timedelta(seconds=rng.randint(0, 365 * 86400))
-            rows.append((f"{prefix}:{source_pk}", kind, f"b{i}", source_pk if prefix == "u" else None, project.pk,
-                         public, at))
+            # Circle posts and team news have an author; organisations' progress has none here.
+            actor = source_pk if prefix == "u" else (rng.choice(others) if prefix in "ct" else None)
+            rows.append((f"{prefix}:{source_pk}", kind, f"b{i}", actor, project.pk, public, at))
         insert(FeedItem, iter(rows),
                template={"source": "x", "kind": "gift", "ref": "x", "title": "条目", "url": "/", "created_at": now},
                varying=["source", "kind", "ref", "actor_id", "project_id", "public", "created_at"])
@@ -158,7 +159,7 @@ def run(args, n_items: int, runs: int) -> int:
         source, kind, public = row[0], row[1], row[5]
         if source in team_keys or (source in followed and not source.startswith("u:")):
             return True
-        if source in followed and kind in public_kinds:
+        if row[3] is not None and rules.key("u", row[3]) in followed and kind in public_kinds:
             return True
         return source in friend_keys and kind in ("gift", "joined_team") and public
 

@@ -272,6 +272,7 @@ class FeedItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["ref"], name="feed_item_once")]
         indexes = [
             models.Index(fields=["source", "-created_at"], name="feed_source_recent"),
+            models.Index(fields=["actor", "kind", "-created_at"], name="feed_actor_recent"),
             models.Index(fields=["kind", "public", "source", "project"], name="feed_gifts_by_source"),
         ]
 

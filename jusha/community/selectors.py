@@ -46,12 +46,13 @@ def friend_count(user) -> int:
 
 @dataclass(frozen=True)
 class FeedSources:
-    """The keys a member's feed reads: every item of `whole` (followed organisations and
-    circles, their teams), public posts of `people` (followed members), and the gifts they
-    chose to show and teams joined of `friends` (followed members who follow back)."""
+    """What a member's feed reads: every item under the keys in `whole` (followed
+    organisations and circles, their teams); what the members in `people` (followed) write
+    in public, wherever they write it; and, under the keys in `friends` (followed members who
+    follow back), the gifts they chose to show and the teams they joined."""
 
     whole: list[str]
-    people: list[str]
+    people: list[int]
     friends: list[str]
 
 
@@ -61,9 +62,9 @@ def feed_sources(user) -> FeedSources:
         TeamMember.objects.filter(user=user).annotate(
             k=Concat(Value("t:"), Cast("team_id", CharField()), output_field=CharField())).values_list("k", flat=True),
         all=True))
-    people = [s for s in follows if s.startswith("u:")]
-    friends = list(Follow.objects.filter(source=rules.key(rules.PERSON, user.pk), follower_id__in=[
-        int(s[2:]) for s in people]).annotate(k=_person_key("follower_id")).values_list("k", flat=True)) if people else []
+    people = [int(s[2:]) for s in follows if s.startswith("u:")]
+    friends = list(Follow.objects.filter(source=rules.key(rules.PERSON, user.pk), follower_id__in=people).annotate(
+        k=_person_key("follower_id")).values_list("k", flat=True)) if people else []
     return FeedSources(whole=[s for s in follows if not s.startswith("u:")], people=people, friends=friends)
 
 
@@ -71,14 +72,14 @@ def feed_items(user, *, limit: int = FEED_PAGE, offset: int = 0, count: bool = F
     """`user`'s feed, newest first: followed organisations' progress, followed circles' posts
     and gatherings, the teams they are in, what followed members write in public, and their
     friends' gifts they chose to show. Nothing by a member they blocked; nothing hidden.
-    Fan-out on read: the sources' keys (two queries), then one indexed query over them
-    (two with `count`), whatever their number."""
+    Fan-out on read: the sources (two queries), then one indexed query over them (two with
+    `count`), whatever their number."""
     sources = sources or feed_sources(user)
-    wanted = Q(source__in=sources.whole) | Q(source__in=sources.people, kind__in=PUBLIC_KINDS)
-    if sources.friends:
-        wanted |= Q(source__in=sources.friends, kind__in=FRIEND_KINDS, public=True)
     if not (sources.whole or sources.people):
         return ([], 0) if count else []
+    wanted = Q(source__in=sources.whole) | Q(actor_id__in=sources.people, kind__in=PUBLIC_KINDS)
+    if sources.friends:
+        wanted |= Q(source__in=sources.friends, kind__in=FRIEND_KINDS, public=True)
     items = (
         FeedItem.objects.filter(wanted, visibility=VISIBLE)
         .exclude(actor_id__in=blocked_ids(user))
@@ -211,7 +212,7 @@ def circle_page(circle, *, viewer=None) -> dict:
         comment_count=Count("comments", filter=Q(comments__visibility=VISIBLE)))
     members = CircleMember.objects.filter(circle=circle)
     activity = FeedItem.objects.filter(
-        source__in=members.annotate(k=_person_key("user_id")).values("k"), kind__in=PUBLIC_KINDS, visibility=VISIBLE,
+        actor_id__in=members.values("user_id"), kind__in=PUBLIC_KINDS, visibility=VISIBLE,
     ).select_related("actor").order_by("-created_at", "-id")
     if getattr(viewer, "is_authenticated", False):
         posts = posts.exclude(author_id__in=blocked_ids(viewer))
@@ -274,7 +275,7 @@ def blocked_members(user):
 
 def person_activity(person, *, viewer=None, limit: int = 20):
     """A member's public activity (what they open and write; their gifts only to friends who may see them)."""
-    items = FeedItem.objects.filter(source=rules.key(rules.PERSON, person.pk), visibility=VISIBLE)
+    items = FeedItem.objects.filter(actor=person, visibility=VISIBLE)
     shown = Q(kind__in=PUBLIC_KINDS)
     if getattr(viewer, "is_authenticated", False) and (
         viewer.pk == person.pk or Follow.objects.filter(follower=viewer, source=rules.key(rules.PERSON, person.pk)).filter(
