@@ -67,6 +67,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="50,000 feed items (CI)")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     parser.add_argument("--items", type=int, default=None)
+    parser.add_argument("--explain", action="store_true", help="print the database's plan of the feed query")
     args = parser.parse_args(argv)
     n_items = args.items or (50_000 if args.quick else 1_000_000)
     runs = 40 if args.quick else 100
@@ -167,6 +168,16 @@ def run(args, n_items: int, runs: int) -> int:
     got = selectors.feed_items(member)
     ok = [item.ref for item in got] == [r[2] for r in expect]
     print(f"  feed matches the brute-force computation: {'yes' if ok else 'NO'}", flush=True)
+
+    if args.explain:
+        from django.db.models import Q
+
+        known = selectors.feed_sources(member)
+        query = FeedItem.objects.filter(
+            Q(source__in=known.whole) | Q(source__in=known.teams) | Q(actor_id__in=known.people, kind__in=selectors.PUBLIC_KINDS)
+            | Q(source__in=known.friends, kind__in=selectors.FRIEND_KINDS, public=True), visibility="visible",
+        ).exclude(actor_id__in=selectors.blocked_ids(member)).order_by("-created_at", "-id")[:30]
+        print(query.explain(**({"analyze": True} if connection.vendor == "postgresql" else {})), flush=True)
 
     def feed():
         sources = selectors.feed_sources(member)

@@ -372,7 +372,7 @@ def feed(request):
     return render(request, "community/feed.html", {
         "items": selectors.feed_items(request.user, sources=sources),
         "supported": selectors.friends_supported(request.user, sources=sources),
-        "teams": selectors.teams_of(request.user), "friends": len(sources.friends),
+        "teams": selectors.teams_of(request.user), "friends": selectors.friend_count(request.user),
     })
 
 
