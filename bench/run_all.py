@@ -22,6 +22,7 @@ BENCHMARKS = [
     "giving_day",
     "fulfilment",
     "social",
+    "feed",
     "transparency_sequencer",
     "transparency_proofs",
     "transparency_tiles",

@@ -94,6 +94,7 @@ def _register_routers():
     from jusha.reports.api import router as reports_router
     from jusha.ratings.api import router as ratings_router
     from jusha.social.api import router as social_router
+    from jusha.community.api import router as community_router
     from jusha.missing.api import router as missing_router
     from jusha.crisis.api import router as crisis_router
     from jusha.pledges.api import router as pledges_router
@@ -111,6 +112,7 @@ def _register_routers():
     api.add_router("/v1/", reports_router)
     api.add_router("/v1/orgs", ratings_router)
     api.add_router("/v1/", social_router)
+    api.add_router("/v1/", community_router)
     api.add_router("/v1/", missing_router)
     api.add_router("/v1/", crisis_router)
     api.add_router("/v1/", pledges_router)

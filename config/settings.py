@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "jusha.social",
     "jusha.pledges",
     "jusha.ratings",
+    "jusha.community",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",
@@ -381,6 +382,10 @@ JUSHA_RATE_LIMITS = {
     "share_report": (10, 3600),
     "report": (10, 3600),  # reports (举报) per member an hour
     "report_network": (20, 3600),  # per network, guests and members alike: floods from one place
+    # community (jusha/community): per member
+    "community_team_create": (5, 3600),
+    "community_post": (int(os.environ.get("JUSHA_RATE_COMMUNITY_POST", "20")), 600),  # posts, updates, comments
+    "community_follow": (60, 600),
     "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
     "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }

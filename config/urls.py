@@ -34,6 +34,7 @@ urlpatterns = [
     path("funds/", include("jusha.funds.urls")),
     path("pledges/", include("jusha.pledges.urls")),
     path("s/", include("jusha.social.urls")),
+    path("community/", include("jusha.community.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),
     path("media/<path:path>", core_views.media, name="media"),

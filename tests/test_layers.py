@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("giving",),
     ("campaigns", "reports", "funds"),
     ("matching", "social", "fulfilment", "pledges"),
+    ("community",),
     ("sponsorship", "volunteering", "ratings"),
     ("missing", "crisis"),
     ("alliance",),

@@ -135,11 +135,19 @@ class CampaignChanged:
     campaign: object
 
 
+@dataclass(frozen=True)
+class ProjectUpdatePosted:
+    """An organisation posted a progress update (项目进展) on a project, in that transaction."""
+
+    update: object  # projects.models.ProjectUpdate, with its project
+
+
 gift_opened = Event("gift opened")  # announced by giving; GiftOpened
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
 campaign_changed = Event("campaign changed")  # announced by campaigns; CampaignChanged
+project_update_posted = Event("project update posted")  # announced by projects; ProjectUpdatePosted
 
 
 # --- contributions: a lower app's page or answer that higher apps add to ----------------

@@ -26,4 +26,5 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("crisis daily bulletin", 86400, "jusha.crisis.services.bulletin_send"),
     ("purge closed crisis cases", 3600, "jusha.crisis.services.cases_purge"),
     ("compute every organisation's credibility rating", 86400, "jusha.ratings.services.ratings_compute_all"),
+    ("community notifications: the daily digest email", 86400, "jusha.community.notifications.digest_send"),
 ]

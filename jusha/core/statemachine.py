@@ -23,6 +23,7 @@ ROLE_LABELS = {
     "responder": gettext_lazy("crisis responders"),
     "supervisor": gettext_lazy("crisis supervisors"),
     "pledger": gettext_lazy("the pledge's donor"),
+    "organiser": gettext_lazy("the circle's organisers"),
     SYSTEM: gettext_lazy("the platform itself"),
 }
 

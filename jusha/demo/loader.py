@@ -17,6 +17,7 @@ from django.utils import timezone
 from jusha.core.client import ClientContext
 from jusha.core.money import Money
 from jusha.demo import credibility
+from jusha.demo import community as community_demo
 from jusha.demo import crisis as crisis_demo
 from jusha.demo import images
 from jusha.giving.services import donation_open, donation_refund, project_accepting
@@ -233,7 +234,7 @@ class Demo:
         )
 
     # --- gifts ------------------------------------------------------------------
-    def give(self, project, amount: Money, *, donor=None, via=None, at: datetime.datetime | None = None):
+    def give(self, project, amount: Money, *, donor=None, via=None, at: datetime.datetime | None = None, context=None):
         """One gift through the sandbox; `via`: (share link, visitor) it came through; `at`:
         when (the clock is set to it)."""
         if at is not None:
@@ -249,6 +250,7 @@ class Demo:
             project=project, amount=amount, client=ClientContext(), donor=donor, anonymous=anonymous, name=name,
             message=message, show_message=show_message,
             email="" if donor else (f"guest{self.gifts}@example.org" if rng.random() < 0.05 else ""),
+            context=context,
         )
         if via is not None:
             link, visitor = via
@@ -557,11 +559,16 @@ class Demo:
         self.activity()
         self.fulfilment()
         self.relay()
+        self.community()
         self.giving_day()
         credibility.run(self)
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
+
+    def community(self):
+        figures = community_demo.load(self, _user)
+        self.out(f"demo: {figures['circles']} circles, {figures['teams']} teams on the warm packs")
 
     def crisis(self):
         self.out(f"demo: crisis queue with {crisis_demo.load(staff=self.staff, responder=self.responder)} open cases")

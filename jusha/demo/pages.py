@@ -5,6 +5,7 @@ database (so the list follows the demo data, not hard-coded ids). Used by `make 
 from django.urls import reverse
 
 from jusha.campaigns.models import Campaign
+from jusha.community.models import Circle, Gathering, Team
 from jusha.giving.models import Donation
 from jusha.organisations.models import Organisation
 from jusha.projects.models import Project
@@ -62,4 +63,15 @@ def public_pages() -> list[tuple[str, str]]:
     link = ShareLink.objects.order_by("pk").first()
     if link:
         pages.append(("share-link", reverse("social:open", args=[link.code])))
+    pages.append(("circles", reverse("community:circles")))
+    team = Team.objects.filter(visibility="visible").order_by("pk").first()
+    if team:
+        pages += [("team", reverse("community:team", args=[team.slug])),
+                  ("project-teams", reverse("community:project_teams", args=[team.project.slug]))]
+    circle = Circle.objects.filter(kind="cause").order_by("pk").first()
+    if circle:
+        pages.append(("circle", reverse("community:circle", args=[circle.slug])))
+    gathering = Gathering.objects.order_by("pk").first()
+    if gathering:
+        pages.append(("gathering", reverse("community:gathering", args=[gathering.pk])))
     return pages

@@ -53,9 +53,10 @@ def donation_create(request, slug: str, payload: DonationIn):
     data = payload.dict()
     # Fields added later count only when given, so a request's fingerprint stays what it was.
     fingerprint = request_fingerprint(
-        "POST", request.path, {k: v for k, v in data.items() if v or k not in ("ref", "show_message", "provider")}
+        "POST", request.path, {k: v for k, v in data.items() if v or k not in ("ref", "show_message", "provider", "team")}
     )
     return open_gift(request, key=key, fingerprint=fingerprint, payload=payload, ref=payload.ref,
+                     context={"team": payload.team} if payload.team else None,
                      project_for=lambda: permissions.access_giving_project(slug=slug))
 
 

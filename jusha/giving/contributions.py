@@ -21,3 +21,8 @@ pause_offers = Contributions("the pause screen's offers")
 mine_top_sections = Contributions("my giving: the member's own sections")
 """provider(user) -> Section(s) at the top of the member's "my giving" page, slot "top"
 (monthly pledges and their one-click buttons), shown whether or not they have gifts."""
+
+gift_context_checks = Contributions("checks of what a gift is opened through")
+"""provider(*, project, context) -> None, or raise core.errors.Invalid: a higher app that
+reads a key of a gift's `context` (community: `"team"`) refuses a value it does not know,
+before the provider is asked and before anything is written."""

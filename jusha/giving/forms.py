@@ -29,6 +29,8 @@ class DonationForm(forms.Form):
     email = forms.EmailField(label=_("Email for the receipt (optional)"), required=False)
     provider = forms.ChoiceField(label=_("Pay with"), required=False, widget=forms.RadioSelect)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
+    # A team's slug (一起捐) when the gift is given through a team's page: it counts toward it.
+    team = forms.SlugField(required=False, max_length=64, widget=forms.HiddenInput)
     # Set once the donor has seen the question about a gift far above the project's gap.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # Set once the donor has seen the pause screen (冷静一下) and chose to go on.

@@ -24,6 +24,8 @@ class DonationIn(Schema):
     ref: str = Field("", max_length=200, description="Share-link code (ignored if unknown, expired or another project's)")
     provider: str = Field("", max_length=20, description='"sandbox" | "alipay" | "wechatpay" | "stripe"; empty: the '
                           "site's first. One not configured here is 422 `provider_unavailable`")
+    team: str = Field("", max_length=64, description="A team's slug (一起捐): the gift counts toward that team of this "
+                                                   "project; an unknown team or another project's is 422")
 
 
 class RefundIn(Schema):

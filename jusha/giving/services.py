@@ -23,6 +23,7 @@ from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import permissions, receipt_links, rules, tasks
 from jusha.giving.selectors import donation_fees
+from jusha.giving.contributions import gift_context_checks
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
@@ -142,6 +143,8 @@ def donation_open(
     """
     provider_name = provider_choose(provider)
     message, name, email = _checked_gift(project=project, amount=amount, message=message, name=name, email=email)
+    for check in gift_context_checks.providers():  # a team of another project: 422, nothing written
+        check(project=project, context=context or {})
     token = rules.new_access_token()
     donor = donor if getattr(donor, "is_authenticated", False) else None
     donation = Donation(

@@ -70,6 +70,8 @@ def donate(request, slug):
     initial = {"idempotency_key": uuid.uuid4().hex}
     if (again := request.GET.get("amount", "")[:20]) and not request.POST:  # "try again" after a declined payment
         initial["custom"] = again
+    if team := request.GET.get("team", "")[:64]:  # from a team's page: the gift counts toward it
+        initial["team"] = team
     form = DonationForm(request.POST or None, currency=project.currency, initial=initial)
     question = None
     if request.method == "POST" and accepting and form.is_valid() and not form.cleaned_data.get("confirmed"):
@@ -87,6 +89,7 @@ def donate(request, slug):
             return _pause(request, project, form, pause)
     if request.method == "POST" and accepting and question is None and form.is_valid():
         data = {k: form.cleaned_data[k] for k in ("amount", "message", "show_message", "name", "anonymous", "email", "provider")}
+        team = form.cleaned_data.get("team") or ""
         if not request.session.session_key:
             request.session.save()
         scope = f"session:{request.session.session_key}"
@@ -95,14 +98,14 @@ def donate(request, slug):
         def work(done):
             donation, token = services.donation_open(
                 project=project, client=client, donor=request.user, ref=client.ref_for(project), **data,
-                within=lambda d, t: done(201, _opened(d, t)),
+                context={"team": team} if team else None, within=lambda d, t: done(201, _opened(d, t)),
             )
             return 201, _opened(donation, token)
 
         try:
             _status, body, replayed = run_idempotent(
                 scope=scope, key=form.cleaned_data["idempotency_key"], own_transaction=True,
-                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount}), work=work,
+                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount, **({"team": team} if team else {})}), work=work,
             )
         except DomainError as exc:
             form.add_error(None, str(exc.detail))
@@ -270,7 +273,7 @@ def refund(request, donation_id):
         try:
             _s, body, _r = run_idempotent(
                 scope=f"user:{request.user.pk}", key=form.cleaned_data["idempotency_key"], own_transaction=True,
-                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount}), work=work,
+                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount, **({"team": team} if team else {})}), work=work,
             )
         except DomainError as exc:
             form.add_error(None, str(exc.detail))

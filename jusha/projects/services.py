@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
-from jusha.core.events import ProjectCancelled, project_cancelled
+from jusha.core.events import ProjectCancelled, ProjectUpdatePosted, project_cancelled, project_update_posted
 from jusha.core.money import EXPONENTS, Money, require_currency, require_money, require_positive
 from jusha.core.richtext import paragraphs, plain_text, sanitize_html, text_field
 from jusha.core.statemachine import SYSTEM
@@ -361,4 +361,5 @@ def update_post(*, project, actor, title, body, photos=()) -> ProjectUpdate:
     for image in images:
         photo = UpdatePhoto(update=update)
         photo.image.save(image.content.name, image.content, save=True)
+    project_update_posted.announce(ProjectUpdatePosted(update=update))  # followers' feeds (community)
     return update

@@ -32,6 +32,20 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     assert ShareLink.objects.filter(lit_at__isnull=False).count() >= 4
     assert ShareLink.objects.filter(depth=3).exists() and Attribution.objects.filter(counted=True, depth=2).count() >= 8
     call_command("ledger_check")
+    # Community: two teams on the warm packs with gifts through them, a circle per cause, and
+    # the demo donor's feed with a friend's shown gift and "3 friends supported this".
+    from jusha.community import selectors as community
+    from jusha.community.models import Circle, Team
+
+    teams = Team.objects.filter(project__slug="warm-packs-for-elders")
+    assert teams.count() == 2 and all(team.raised > 0 for team in teams)
+    assert Circle.objects.filter(kind="cause").count() == len(set(Project.objects.values_list("cause", flat=True)))
+    from django.contrib.auth import get_user_model
+
+    donor = get_user_model().objects.get(email=LOGINS["donor"])
+    kinds = {item.kind for item in community.feed_items(donor)}
+    assert {"team_update", "circle_post", "gift", "gathering"} <= kinds
+    assert [s.friends for s in community.friends_supported(donor)] == [3]
     # Missing children: a dozen fictional cases with drawn silhouettes, public, marked demo.
     from jusha.missing.models import Case, Site
     from jusha.missing.selectors import public_cases
