@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "jusha.matching",
     "jusha.campaigns",
     "jusha.social",
+    "jusha.volunteering",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",

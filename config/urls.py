@@ -30,6 +30,7 @@ urlpatterns = [
     path("pools/", include("jusha.matching.urls")),
     path("campaigns/", include("jusha.campaigns.urls")),
     path("s/", include("jusha.social.urls")),
+    path("volunteer/", include("jusha.volunteering.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),
     path("media/<path:path>", core_views.media, name="media"),

@@ -22,4 +22,5 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("poll crisis connectors", 60, "jusha.crisis.connectors.connectors_poll"),
     ("crisis daily bulletin", 86400, "jusha.crisis.services.bulletin_send"),
     ("purge closed crisis cases", 3600, "jusha.crisis.services.cases_purge"),
+    ("remind volunteers the day before their shift", 900, "jusha.volunteering.services.signups_remind_due"),
 ]

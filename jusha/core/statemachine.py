@@ -22,6 +22,7 @@ ROLE_LABELS = {
     "staff": gettext_lazy("platform staff"),
     "responder": gettext_lazy("crisis responders"),
     "supervisor": gettext_lazy("crisis supervisors"),
+    "volunteer": gettext_lazy("the volunteer"),
     SYSTEM: gettext_lazy("the platform itself"),
 }
 
