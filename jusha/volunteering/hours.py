@@ -78,7 +78,7 @@ def hours_from_checkin(*, checkin) -> HoursRecord | None:
 
 
 def _locked(record) -> HoursRecord:
-    return (HoursRecord.objects.select_for_update().select_related("organisation", "volunteer", "activity")
+    return (HoursRecord.objects.select_for_update(of=("self",)).select_related("organisation", "volunteer", "activity")
             .get(pk=record.pk))
 
 
