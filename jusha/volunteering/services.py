@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -102,14 +101,15 @@ def _new_secret() -> str:
     return secrets.token_hex(32)
 
 
-def _shift_times(starts_at, ends_at, capacity) -> tuple[datetime, datetime, int]:
+def _shift_times(starts_at, ends_at, capacity, *, longest=timedelta(hours=24)) -> tuple[datetime, datetime, int]:
     for moment in (starts_at, ends_at):
         if not isinstance(moment, datetime) or timezone.is_naive(moment):
             raise Invalid(_("Times need a time zone offset (RFC 3339)."), code="invalid_time")
     if ends_at <= starts_at:
         raise Invalid(_("A shift ends after it starts."), code="invalid_shift_times")
-    if ends_at - starts_at > timedelta(hours=24):
-        raise Invalid(_("A shift lasts at most 24 hours."), code="invalid_shift_times")
+    if ends_at - starts_at > longest:
+        raise Invalid(_("A shift lasts at most %(hours)d hours (an online task's window: %(days)d days).")
+                      % {"hours": 24, "days": 31}, code="invalid_shift_times")
     if not isinstance(capacity, int) or not 0 < capacity <= MAX_CAPACITY:
         raise Invalid(_("A shift has between 1 and %(n)d places.") % {"n": MAX_CAPACITY}, code="invalid_capacity")
     return starts_at, ends_at, capacity
@@ -141,7 +141,8 @@ def activity_create(
     repeat = int(repeat) if recurrence == Activity.Recurrence.WEEKLY else 1
     if not shifts or not 1 <= repeat or len(shifts) * repeat > MAX_SHIFTS:
         raise Invalid(_("An activity has between 1 and %(n)d shifts.") % {"n": MAX_SHIFTS}, code="invalid_shifts")
-    times = [_shift_times(*shift) for shift in shifts]
+    longest = timedelta(days=31) if kind == Activity.Kind.ONLINE else timedelta(hours=24)
+    times = [_shift_times(*shift, longest=longest) for shift in shifts]
     activity = Activity.objects.create(
         organisation=organisation, created_by=actor, group=group,
         title=text_field(title, limit=80, label=_("Title")),
@@ -311,7 +312,7 @@ def shift_key(shift) -> bytes:
 
 
 def shift_token(shift, purpose: str, moment: float | None = None) -> str:
-    return rules.token_make(shift_key(shift), purpose, shift.pk, time.time() if moment is None else moment)
+    return rules.token_make(shift_key(shift), purpose, shift.pk, timezone.now().timestamp() if moment is None else moment)
 
 
 TOKEN_REFUSALS = {

@@ -4,7 +4,6 @@ certificates and their public verification, groups, and the figures."""
 
 from __future__ import annotations
 
-import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -197,7 +196,7 @@ def shift_code(request, pk):
     reloads itself when it changes, without JavaScript)."""
     shift = access_shift_to_run(user=request.user, pk=pk)
     purpose = "out" if request.GET.get("purpose") == "out" else "in"
-    now = time.time()
+    now = timezone.now().timestamp()
     token = services.shift_token(shift, purpose, now)
     url = request.build_absolute_uri(reverse("volunteering:scan") + "?t=" + token)
     opens, closes = rules.checkin_window(shift.starts_at, shift.ends_at)
@@ -312,7 +311,7 @@ def scan(request):
         return _scan_post(request)
     context = {"token": token}
     try:
-        claim, shift = services.open_token(token, time.time())
+        claim, shift = services.open_token(token, timezone.now().timestamp())
         if claim.purpose == "in":
             services.checkin_window_check(shift, timezone.now())
     except DomainError as exc:
