@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 
@@ -31,7 +32,7 @@ def tell_activity_cancelled(activity_id: int, signup_ids: list[int]) -> int:
     activity = Activity.objects.get(pk=activity_id)
     sent = 0
     for signup in Signup.objects.filter(pk__in=signup_ids).select_related("volunteer", "shift"):
-        _send(signup.volunteer, "Volunteer activity cancelled", "volunteering/email/cancelled.txt",
+        _send(signup.volunteer, gettext_noop("Volunteer activity cancelled"), "volunteering/email/cancelled.txt",
               {"activity": activity, "shift": signup.shift, "link": _link("volunteering:activity", activity.pk)})
         sent += 1
     return sent
@@ -42,7 +43,7 @@ def tell_promoted(signup_id: int) -> None:
     from jusha.volunteering.models import Signup
 
     signup = Signup.objects.select_related("volunteer", "shift__activity").get(pk=signup_id)
-    _send(signup.volunteer, "You have a place: off the waitlist", "volunteering/email/promoted.txt",
+    _send(signup.volunteer, gettext_noop("You have a place: off the waitlist"), "volunteering/email/promoted.txt",
           {"signup": signup, "shift": signup.shift, "activity": signup.shift.activity,
            "link": _link("volunteering:activity", signup.shift.activity_id)})
 
@@ -53,6 +54,6 @@ def remind(signup_id: int) -> None:
     from jusha.volunteering.models import Signup
 
     signup = Signup.objects.select_related("volunteer", "shift__activity").get(pk=signup_id)
-    _send(signup.volunteer, "Your volunteer shift is tomorrow", "volunteering/email/reminder.txt",
+    _send(signup.volunteer, gettext_noop("Your volunteer shift is tomorrow"), "volunteering/email/reminder.txt",
           {"signup": signup, "shift": signup.shift, "activity": signup.shift.activity,
            "link": _link("volunteering:activity", signup.shift.activity_id), "ics": _link("volunteering:ics", signup.pk)})
