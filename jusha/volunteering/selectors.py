@@ -9,7 +9,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core import signing
 from django.db.models import Count, Prefetch, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from jusha.accounts.models import User
@@ -293,3 +295,8 @@ def hours_for_records(user, *, activity=None, year=None):
 
 def verified_organisation(slug: str):
     return Organisation.objects.filter(slug=slug, verification=Organisation.Verification.VERIFIED).first()
+
+
+def verify_link(certificate) -> str:
+    """The path a certificate's QR code opens: the name and, per entry, log index and salt."""
+    return f"{reverse('volunteering:verify')}?n={signing.b64_encode(certificate.name.encode()).decode()}&c={certificate.code}"

@@ -408,8 +408,7 @@ def dispute(request, pk):
 # --- certificates and their verification ---------------------------------------------------------
 
 def _certificate(request, certificate, kind: str):
-    link = request.build_absolute_uri(reverse("volunteering:verify"))
-    url = f"{link}?n={signing.b64_encode(certificate.name.encode()).decode()}&c={certificate.code}"
+    url = request.build_absolute_uri(selectors.verify_link(certificate))
     return render(request, "volunteering/certificate.html", {
         "certificate": certificate, "kind": kind, "verify_url": url,
         "qr": qr_svg(url, label=_("Verify this certificate")) if certificate.provable else "",
