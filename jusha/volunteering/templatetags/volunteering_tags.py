@@ -45,3 +45,15 @@ def bar_chart(rows, width: int = 320):
                      f'<text x="{94 + bar}" y="{y + 15}" class="chart-value">{hours(minutes)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text escaped above
+
+
+@register.filter
+def span(shift) -> str:
+    """A shift's time, in local time: "12-06 13:00–15:00", or both dates when it runs
+    over days (an online task's window)."""
+    from django.utils import timezone
+
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    if start.date() == end.date():
+        return f"{start:%m-%d %H:%M}–{end:%H:%M}"
+    return f"{start:%m-%d %H:%M} – {end:%m-%d %H:%M}"
