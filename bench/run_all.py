@@ -29,6 +29,7 @@ BENCHMARKS = [
     "login_limits",
     "missing_notice",
     "crisis_score",
+    "checkin_burst",
 ]
 
 

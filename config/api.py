@@ -98,6 +98,7 @@ def _register_routers():
     from jusha.missing.api import router as missing_router
     from jusha.crisis.api import router as crisis_router
     from jusha.pledges.api import router as pledges_router
+    from jusha.volunteering.api import router as volunteering_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -116,6 +117,7 @@ def _register_routers():
     api.add_router("/v1/", missing_router)
     api.add_router("/v1/", crisis_router)
     api.add_router("/v1/", pledges_router)
+    api.add_router("/v1/", volunteering_router)
 
 
 _register_routers()

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "jusha.pledges",
     "jusha.ratings",
     "jusha.community",
+    "jusha.volunteering",
     "jusha.missing",
     "jusha.crisis",
     "jusha.demo",

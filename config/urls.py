@@ -35,6 +35,7 @@ urlpatterns = [
     path("pledges/", include("jusha.pledges.urls")),
     path("s/", include("jusha.social.urls")),
     path("community/", include("jusha.community.urls")),
+    path("volunteer/", include("jusha.volunteering.urls")),
     path("missing/", include("jusha.missing.urls")),
     path("crisis/", include("jusha.crisis.urls")),
     path("media/<path:path>", core_views.media, name="media"),

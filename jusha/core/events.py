@@ -142,12 +142,23 @@ class ProjectUpdatePosted:
     update: object  # projects.models.ProjectUpdate, with its project
 
 
+@dataclass(frozen=True)
+class DeliveryConfirmed:
+    """One unit of a delivery batch was handed to one recipient (fulfilment's
+    DeliveryConfirmation, with its batch), in the transaction that recorded it."""
+
+    confirmation: object
+    batch: object
+    actor: object = None
+
+
 gift_opened = Event("gift opened")  # announced by giving; GiftOpened
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
 campaign_changed = Event("campaign changed")  # announced by campaigns; CampaignChanged
 project_update_posted = Event("project update posted")  # announced by projects; ProjectUpdatePosted
+delivery_confirmed = Event("delivery confirmed")  # announced by fulfilment; DeliveryConfirmed
 
 
 # --- contributions: a lower app's page or answer that higher apps add to ----------------

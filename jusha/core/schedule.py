@@ -27,4 +27,5 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("purge closed crisis cases", 3600, "jusha.crisis.services.cases_purge"),
     ("compute every organisation's credibility rating", 86400, "jusha.ratings.services.ratings_compute_all"),
     ("community notifications: the daily digest email", 86400, "jusha.community.notifications.digest_send"),
+    ("remind volunteers the day before their shift", 900, "jusha.volunteering.services.signups_remind_due"),
 ]

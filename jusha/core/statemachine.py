@@ -24,6 +24,7 @@ ROLE_LABELS = {
     "supervisor": gettext_lazy("crisis supervisors"),
     "pledger": gettext_lazy("the pledge's donor"),
     "organiser": gettext_lazy("the circle's organisers"),
+    "volunteer": gettext_lazy("the volunteer"),
     SYSTEM: gettext_lazy("the platform itself"),
 }
 

@@ -12,4 +12,4 @@ class CrisisConfig(AppConfig):
         from jusha.accounts import contributions as account
         from jusha.crisis import sections
 
-        account.me_sections.register(sections.account_page, order=50)
+        account.me_sections.register(sections.account_page, order=70)

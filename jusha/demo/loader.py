@@ -20,6 +20,7 @@ from jusha.demo import credibility
 from jusha.demo import community as community_demo
 from jusha.demo import crisis as crisis_demo
 from jusha.demo import images
+from jusha.demo import volunteering as volunteering_demo
 from jusha.giving.services import donation_open, donation_refund, project_accepting
 from jusha.ledger.services import expenditure_record
 from jusha.organisations.models import Membership
@@ -48,6 +49,7 @@ LOGINS = {
     "editor": "editor@demo.jusha",
     "donor": "donor@demo.jusha",
     "responder": "responder@demo.jusha",
+    "volunteer": "volunteer@demo.jusha",
 }
 
 NAMES = ["小雨", "阿杰", "山里来的风", "晴天", "陈老师", "一颗糖", "李阿姨", "老周", "木木", "星星", "大鹏", "小鹿", "Amy", "向日葵", "王同学"]
@@ -131,6 +133,7 @@ class Demo:
         self.editor = _user(LOGINS["editor"], display_name="项目编辑小林")
         self.donor = _user(LOGINS["donor"], display_name="热心捐赠人")
         self.responder = _user(LOGINS["responder"], display_name="树洞救援志愿者")
+        self.volunteer = _user(LOGINS["volunteer"], display_name="志愿者小周")
 
     def organisation(self, *, owner, slug, name, legal_name, body17, region, description, email):
         org = organisation_create(
@@ -562,6 +565,7 @@ class Demo:
         self.community()
         self.giving_day()
         credibility.run(self)
+        self.out(f"demo: volunteering: {volunteering_demo.load(self, volunteer=self.volunteer)}")
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()

@@ -2,6 +2,7 @@
 database (so the list follows the demo data, not hard-coded ids). Used by `make screenshots`
 (tools/screenshots.py) and by the browser test that no public page overflows a 390 px phone."""
 
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from jusha.campaigns.models import Campaign
@@ -10,6 +11,8 @@ from jusha.giving.models import Donation
 from jusha.organisations.models import Organisation
 from jusha.projects.models import Project
 from jusha.social.models import ShareLink
+from jusha.volunteering.models import Activity, Group
+from jusha.volunteering.selectors import certificate_of, hours_for_records, verify_link
 
 
 def public_pages() -> list[tuple[str, str]]:
@@ -74,4 +77,17 @@ def public_pages() -> list[tuple[str, str]]:
     gathering = Gathering.objects.order_by("pk").first()
     if gathering:
         pages.append(("gathering", reverse("community:gathering", args=[gathering.pk])))
+    pages += [("volunteer", reverse("volunteering:list")), ("volunteer-figures", reverse("volunteering:figures")),
+              ("volunteer-groups", reverse("volunteering:groups"))]
+    activity = Activity.objects.filter(group__isnull=False).order_by("pk").first() or Activity.objects.order_by("pk").first()
+    if activity:
+        pages.append(("volunteer-activity", reverse("volunteering:activity", args=[activity.pk])))
+    group = Group.objects.order_by("pk").first()
+    if group:
+        pages.append(("volunteer-group", reverse("volunteering:group", args=[group.slug])))
+    volunteer = get_user_model().objects.filter(email="volunteer@demo.jusha").first()
+    if volunteer:
+        certificate = certificate_of(volunteer, title="", records=hours_for_records(volunteer))
+        if certificate.provable:  # once the worker's sequencer has taken its facts in
+            pages.append(("volunteer-verify", verify_link(certificate)))
     return pages

@@ -18,6 +18,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jusha.core import events
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import Money, require_money
 from jusha.core.statemachine import SYSTEM
@@ -346,6 +347,7 @@ def delivery_confirm(
         "id": str(confirmation.pk), "project": project.slug, "batch": batch.number, "count": 1, "county": county_code,
         "delivered_on": timezone.localdate(delivered_at).isoformat(),
     })
+    events.delivery_confirmed.announce(events.DeliveryConfirmed(confirmation=confirmation, batch=batch, actor=actor))
     if confirmed + 1 == batch.units and batch.status == states.SHIPPED:
         states.check(batch.status, states.DELIVERED, {SYSTEM})
         _move(batch, states.DELIVERED, actor=None)
