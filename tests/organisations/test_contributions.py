@@ -21,6 +21,7 @@ def test_the_organisation_and_account_pages():
         "jusha.pledges.sections.organisation_dashboard",  # do its donors come back
         "jusha.reports.sections.organisation_dashboard",  # open reports to answer
         "jusha.ratings.sections.organisation_dashboard",  # the grade and what would raise it
+        "jusha.volunteering.sections.organisation_dashboard",  # hours waiting for confirmation
     ]
     assert names(organisation.staff_sections) == [
         "jusha.projects.sections.staff_dashboard",
@@ -29,6 +30,7 @@ def test_the_organisation_and_account_pages():
     ]
     assert names(account.me_sections) == [
         "jusha.organisations.sections.account_page",  # invitations, organisations
+        "jusha.volunteering.sections.account_page",  # hours and the 3-hours-a-year pledge
         "jusha.crisis.sections.account_page",  # the crisis queue and team, for those with a role
     ]
     assert names(account.me_fields) == ["jusha.organisations.schemas.account_fields"]
