@@ -31,6 +31,7 @@ urlpatterns = [
     path("campaigns/", include("jusha.campaigns.urls")),
     path("s/", include("jusha.social.urls")),
     path("missing/", include("jusha.missing.urls")),
+    path("sponsorship/", include("jusha.sponsorship.urls")),
     path("crisis/", include("jusha.crisis.urls")),
     path("media/<path:path>", core_views.media, name="media"),
 ]

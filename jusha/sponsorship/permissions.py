@@ -113,3 +113,25 @@ def access_case(*, user, pk) -> FollowUpCase:
         raise NotFound(_("There is no such case."), code="case_unknown")
     case.viewer_roles = roles
     return case
+
+
+def access_report_photo(*, user, pk):
+    """A report's photo: the sponsor (only ever with consent) or the organisation."""
+    from jusha.sponsorship.models import Report
+
+    report = Report.objects.select_related("sponsorship__beneficiary").filter(pk=pk).first() if str(pk).isdigit() else None
+    if report is None or not report.photo:
+        raise NotFound(_("There is no such photo."), code="photo_unknown")
+    sponsorship = access_sponsorship(user=user, pk=report.sponsorship_id)
+    if sponsorship.viewer_is_sponsor and not sponsorship.beneficiary.photo_consent:
+        raise NotFound(_("There is no such photo."), code="photo_unknown")
+    return report
+
+
+def access_partner(*, slug: str):
+    from jusha.organisations.models import Organisation
+
+    partner = Organisation.objects.filter(slug=slug).first()
+    if partner is None:
+        raise NotFound(_("There is no organisation at this address."), code="organisation_unknown")
+    return partner
