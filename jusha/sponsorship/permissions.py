@@ -23,7 +23,7 @@ MEMBER_ROLES = states.MEMBERS | {states.STAFF}
 def public_beneficiaries():
     """Beneficiaries of verified organisations' programmes, still in the programme."""
     return (
-        Beneficiary.objects.filter(programme__organisation__is_verified=True)
+        Beneficiary.objects.filter(programme__organisation__verification="verified")
         .exclude(status__in=[Beneficiary.Status.WITHDRAWN])
         .select_related("programme__organisation", "programme__project")
     )
