@@ -22,6 +22,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.organisations.models import Organisation
+from jusha.organisations.permissions import roles_for
 from jusha.sponsorship import rules, states
 from jusha.sponsorship.models import Beneficiary, CaseStep, FollowUpCase, Message, Report, Sponsorship
 from jusha.sponsorship.services import (
@@ -205,8 +206,6 @@ def _case_roles(case, actor) -> set[str]:
 
 
 def _require_any(case, actor) -> set[str]:
-    from jusha.organisations.permissions import roles_for
-
     roles = roles_for(actor, case.sponsorship.programme.organisation)
     if roles & states.CARERS:
         return roles

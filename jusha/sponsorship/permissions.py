@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Forbidden, NotFound
+from jusha.organisations.models import Organisation
 from jusha.organisations.permissions import access_organisation, roles_for
 from jusha.sponsorship import states
 from jusha.sponsorship.models import Beneficiary, FollowUpCase, Message, Programme, Sponsorship
@@ -129,8 +130,6 @@ def access_report_photo(*, user, pk):
 
 
 def access_partner(*, slug: str):
-    from jusha.organisations.models import Organisation
-
     partner = Organisation.objects.filter(slug=slug).first()
     if partner is None:
         raise NotFound(_("There is no organisation at this address."), code="organisation_unknown")

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
+from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import Money, require_money, require_positive
 from jusha.core.statemachine import SYSTEM
@@ -34,6 +35,7 @@ from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
 from jusha.organisations.permissions import roles_for
+from jusha.projects.regions import COUNTIES
 from jusha.sponsorship import rules, states
 from jusha.sponsorship.models import Beneficiary, Outflow, Payment, Programme, Sponsorship
 from jusha.transparency.services import fact_queue
@@ -88,8 +90,6 @@ def beneficiary_create(*, programme, actor, legal_name: str, guardian_name: str,
                        photo_consent: bool = False) -> Beneficiary:
     """Record a beneficiary with the guardian's consent (no consent, no record)."""
     _require(actor, programme.organisation, states.CARERS, _("Only the organisation's owners and editors hold beneficiaries' records."))
-    from jusha.projects.regions import COUNTIES
-
     fields = {"legal_name": (legal_name or "").strip(), "guardian_name": (guardian_name or "").strip(),
               "alias": (alias or "").strip(), "need": (need or "").strip()}
     if not all(fields.values()):
@@ -460,7 +460,6 @@ def held_redirect(*, sponsorship, actor) -> int:
 def sponsorships_charge_due(*, on: date | None = None) -> int:
     """Open the gift of every month now due (one per sponsorship per run), until monthly
     pledges charge them: the donor is told and pays on their page. Returns how many."""
-    from jusha.core.client import ClientContext
     from jusha.sponsorship import tasks
 
     on = on or today()

@@ -6,7 +6,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from jusha.core.errors import DomainError
+from jusha.core.money import Money
+from jusha.giving.models import Donation
+from jusha.giving.services import donation_refund
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +45,6 @@ def tell_month_due(donation_id: str) -> None:
 @task()
 def refund_unplaced(donation_id: str) -> None:
     """A month's gift that arrived when the sponsorship could not take it goes back."""
-    from django.utils.translation import gettext as _
-
-    from jusha.core.errors import DomainError
-    from jusha.core.money import Money
-    from jusha.giving.models import Donation
-    from jusha.giving.services import donation_refund
-
     donation = Donation.objects.filter(pk=donation_id).first()
     if donation is None or donation.status != Donation.Status.PAID:
         return
