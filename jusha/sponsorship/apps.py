@@ -19,3 +19,12 @@ class SponsorshipConfig(AppConfig):
         events.gift_paid.subscribe(services.on_gift_paid, order=30, phase=events.IN_TRANSACTION)
         events.gift_refunded.subscribe(services.on_gift_refunded, order=30, phase=events.IN_TRANSACTION)
         ledger_checks.register(checks.sponsorship_problems, order=750)
+        _contribute_to_receipts()
+
+
+def _contribute_to_receipts():
+    """A month's receipt links on to the sponsorship page."""
+    from jusha.giving import contributions as gift
+    from jusha.sponsorship import sections
+
+    gift.receipt_sections.register(sections.receipt_page, order=50)
