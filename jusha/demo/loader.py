@@ -17,6 +17,7 @@ from django.utils import timezone
 from jusha.core.client import ClientContext
 from jusha.core.money import Money
 from jusha.demo import crisis as crisis_demo
+from jusha.demo import sponsorship as sponsorship_demo
 from jusha.demo import images
 from jusha.giving.services import donation_open, donation_refund, project_accepting
 from jusha.ledger.services import expenditure_record
@@ -557,6 +558,7 @@ class Demo:
         self.fulfilment()
         self.relay()
         self.giving_day()
+        self.out(sponsorship_demo.load(self))
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
@@ -578,5 +580,5 @@ def load_demo(*, gifts: int = 500, out=print) -> bool:
     # created_at, every service's "now" reads it), so the demo tells one dated story.
     with transaction.atomic(), mock.patch.object(timezone, "now", demo.clock.now):
         demo.run()
-    out(f"demo: 3 organisations, 6 projects, {demo.gifts} gifts")
+    out(f"demo: 3 organisations, 7 projects, {demo.gifts} gifts")
     return True
