@@ -69,7 +69,7 @@ def test_a_sponsorship_from_first_month_through_a_lost_contact_follow_up(page, b
 
     # The organisation passes it on.
     org_page.goto(f"{live_server.url}/sponsorship/s/{sponsorship.pk}/")
-    org_page.get_by_role("button", name=re.compile("转达|Pass on")).first.click()
+    org_page.get_by_role("button", name=re.compile("^(转交|Pass on)$")).first.click()
     org_page.locator("[data-testid=timeline]").wait_for()
     assert Message.objects.get().status == "relayed"
 
