@@ -9,6 +9,7 @@ from jusha.giving.models import Donation
 from jusha.organisations.models import Organisation
 from jusha.projects.models import Project
 from jusha.social.models import ShareLink
+from jusha.sponsorship.permissions import public_beneficiaries
 
 
 def public_pages() -> list[tuple[str, str]]:
@@ -51,6 +52,10 @@ def public_pages() -> list[tuple[str, str]]:
             ("campaign-live", reverse("campaigns:live", args=[campaign.slug])),
             ("campaign-results", reverse("campaigns:results", args=[campaign.slug])),
         ]
+    pages.append(("sponsorship", reverse("sponsorship:list")))
+    waiting = public_beneficiaries().filter(status="waiting").order_by("pk").first()
+    if waiting:
+        pages.append(("sponsorship-student", reverse("sponsorship:student", args=[waiting.pk])))
     link = ShareLink.objects.order_by("pk").first()
     if link:
         pages.append(("share-link", reverse("social:open", args=[link.code])))

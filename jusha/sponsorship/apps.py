@@ -28,3 +28,7 @@ def _contribute_to_receipts():
     from jusha.sponsorship import sections
 
     gift.receipt_sections.register(sections.receipt_page, order=50)
+
+    from jusha.organisations import contributions as organisation
+
+    organisation.dashboard_sections.register(sections.organisation_dashboard, order=40)

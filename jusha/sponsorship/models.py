@@ -53,7 +53,7 @@ class Beneficiary(models.Model):
         SPONSORED = "sponsored", _("Sponsored")
         PAUSED = "paused", _("Paused")
         GRADUATED = "graduated", _("Graduated")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Left the programme")
 
     class Stage(models.TextChoices):
         PRIMARY = "primary", _("Primary school")
@@ -64,7 +64,7 @@ class Beneficiary(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="beneficiaries")
     # Private: only the organisation's members see these, and every view is audit-logged.
-    legal_name = models.CharField(_("legal name"), max_length=80)
+    legal_name = models.CharField(_("real name"), max_length=80)
     guardian_name = models.CharField(_("guardian"), max_length=80)
     guardian_consent_on = models.DateField(_("guardian consented on"))
     guardian_consent_note = models.CharField(_("how consent was given"), max_length=280, blank=True)
@@ -90,7 +90,7 @@ class Beneficiary(models.Model):
 class Sponsorship(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for the first month")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", _("Ongoing")
         PAUSED = "paused", _("Paused while we follow up")
         COMPLETED = "completed", _("Term completed")
         ENDED = "ended", _("Ended early")
@@ -105,7 +105,7 @@ class Sponsorship(models.Model):
         GRADUATED = "graduated", _("Graduated")
         RENEWED = "renewed", _("Renewed for another term")
         CHANGED_PLAN = "changed_plan", _("Changed plan")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Left the programme")
 
     HOLDING = (Status.PENDING, Status.ACTIVE, Status.PAUSED)  # statuses that hold a place
 
@@ -260,8 +260,8 @@ class FollowUpCase(models.Model):
     organisation near the beneficiary, until an outcome. Payments pause while it is open."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Following up")
+        CLOSED = "closed", _("Finished")
 
     class Reason(models.TextChoices):
         REPORT_OVERDUE = "report_overdue", _("A report is long overdue")
@@ -270,7 +270,7 @@ class FollowUpCase(models.Model):
     class Outcome(models.TextChoices):
         REACHED = "reached", _("Reached")
         CHANGED_PLAN = "changed_plan", _("Changed plan")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", _("Left the programme")
 
     class Choice(models.TextChoices):
         RESUME = "resume", _("Carry on")

@@ -92,7 +92,7 @@ def timeline(sponsorship: Sponsorship, *, for_sponsor: bool) -> list[Moment]:
         moments.append(Moment(payment.paid_at or payment.created_at, "month", _("Month %(n)d paid") % {"n": payment.period or 0},
                               obj=payment))
     for report in Report.objects.filter(sponsorship=sponsorship):
-        title = _("Outcome report") if report.kind == Report.Kind.OUTCOME else _("Report")
+        title = _("Outcome report") if report.kind == Report.Kind.OUTCOME else _("Progress report")
         moments.append(Moment(report.created_at, "report", title, report.grades, obj=report))
     messages = Message.objects.filter(sponsorship=sponsorship)
     if for_sponsor:

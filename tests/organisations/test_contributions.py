@@ -14,6 +14,7 @@ def test_the_organisation_and_account_pages():
     assert names(organisation.dashboard_sections) == [
         "jusha.projects.sections.organisation_dashboard",  # projects waiting for editors
         "jusha.fulfilment.sections.organisation_dashboard",  # batches waiting for action
+        "jusha.sponsorship.sections.organisation_dashboard",  # the sponsorship programme, and whether it needs them
     ]
     assert names(organisation.staff_sections) == ["jusha.projects.sections.staff_dashboard"]
     assert names(account.me_sections) == ["jusha.organisations.sections.account_page"]
