@@ -99,6 +99,7 @@ def _register_routers():
     from jusha.crisis.api import router as crisis_router
     from jusha.pledges.api import router as pledges_router
     from jusha.volunteering.api import router as volunteering_router
+    from jusha.sponsorship.api import router as sponsorship_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -118,6 +119,7 @@ def _register_routers():
     api.add_router("/v1/", crisis_router)
     api.add_router("/v1/", pledges_router)
     api.add_router("/v1/", volunteering_router)
+    api.add_router("/v1/", sponsorship_router)
 
 
 _register_routers()

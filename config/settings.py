@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jusha.payments",
     "jusha.transparency",
     "jusha.fulfilment",
+    "jusha.sponsorship",
     "jusha.matching",
     "jusha.campaigns",
     "jusha.reports",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("community/", include("jusha.community.urls")),
     path("volunteer/", include("jusha.volunteering.urls")),
     path("missing/", include("jusha.missing.urls")),
+    path("sponsorship/", include("jusha.sponsorship.urls")),
     path("crisis/", include("jusha.crisis.urls")),
     path("media/<path:path>", core_views.media, name="media"),
 ]

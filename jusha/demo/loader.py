@@ -19,6 +19,7 @@ from jusha.core.money import Money
 from jusha.demo import credibility
 from jusha.demo import community as community_demo
 from jusha.demo import crisis as crisis_demo
+from jusha.demo import sponsorship as sponsorship_demo
 from jusha.demo import images
 from jusha.demo import volunteering as volunteering_demo
 from jusha.giving.services import donation_open, donation_refund, project_accepting
@@ -566,6 +567,7 @@ class Demo:
         self.giving_day()
         credibility.run(self)
         self.out(f"demo: volunteering: {volunteering_demo.load(self, volunteer=self.volunteer)}")
+        self.out(sponsorship_demo.load(self))
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
@@ -591,5 +593,5 @@ def load_demo(*, gifts: int = 500, out=print) -> bool:
     # created_at, every service's "now" reads it), so the demo tells one dated story.
     with transaction.atomic(), mock.patch.object(timezone, "now", demo.clock.now):
         demo.run()
-    out(f"demo: 4 organisations, 7 projects, {demo.gifts} gifts")
+    out(f"demo: 4 organisations, 8 projects, {demo.gifts} gifts")
     return True

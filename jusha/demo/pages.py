@@ -13,6 +13,7 @@ from jusha.projects.models import Project
 from jusha.social.models import ShareLink
 from jusha.volunteering.models import Activity, Group
 from jusha.volunteering.selectors import certificate_of, hours_for_records, verify_link
+from jusha.sponsorship.permissions import public_beneficiaries
 
 
 def public_pages() -> list[tuple[str, str]]:
@@ -63,6 +64,10 @@ def public_pages() -> list[tuple[str, str]]:
     suspended = Project.objects.filter(status="suspended").order_by("pk").first()
     if suspended:  # a suspended project, its upheld report's outcome on its page
         pages.append(("project-suspended", reverse("projects:detail", args=[suspended.slug])))
+    pages.append(("sponsorship", reverse("sponsorship:list")))
+    waiting = public_beneficiaries().filter(status="waiting").order_by("pk").first()
+    if waiting:
+        pages.append(("sponsorship-student", reverse("sponsorship:student", args=[waiting.pk])))
     link = ShareLink.objects.order_by("pk").first()
     if link:
         pages.append(("share-link", reverse("social:open", args=[link.code])))

@@ -9,8 +9,12 @@ def batch_problems() -> list[str]:
     """Each delivery batch's cost is committed once; its purchase (or cancellation)
     releases exactly that."""
     problems = []
-    commitments = dict(JournalEntry.objects.filter(kind="commitment").values_list("reference", "amount"))
-    releases = dict(JournalEntry.objects.filter(kind="release").values_list("reference", "amount"))
+    # A batch's entries refer to it by its number-only id; other apps' earmarks (a
+    # sponsorship's, "sponsorship:<id>") are theirs to prove.
+    commitments = {ref: amount for ref, amount in JournalEntry.objects.filter(kind="commitment").values_list("reference", "amount")
+                   if ref.isdigit()}
+    releases = {ref: amount for ref, amount in JournalEntry.objects.filter(kind="release").values_list("reference", "amount")
+                if ref.isdigit()}
     for pk, cost, purchased, status in Batch.objects.values_list("pk", "cost", "expenditure_id", "status"):
         if commitments.pop(str(pk), None) != cost:
             problems.append(f"batch {pk} has no commitment entry for its cost {cost}")

@@ -23,7 +23,7 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     settings.JUSHA_DEMO, settings.DEBUG = True, True
     call_command("load_demo", gifts=60)
     call_command("load_demo", gifts=60)  # second time: already loaded, nothing added
-    assert Project.objects.count() == 7
+    assert Project.objects.count() == 8  # with the one-to-one sponsorship programme's
     assert set(Project.objects.values_list("status", flat=True)) >= {"fundraising", "funded", "executing", "completed", "in_review"}
     assert Donation.objects.filter(status="paid").count() >= 40
     # A share relay three links deep on the warm packs, with gifts counted through it.
@@ -46,6 +46,14 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     kinds = {item.kind for item in community.feed_items(donor)}
     assert {"team_update", "circle_post", "gift", "gathering"} <= kinds
     assert [s.friends for s in community.friends_supported(donor)] == [3]
+
+    # One-to-one sponsorship: students waiting and sponsored, one journey through a follow-up.
+    from jusha.sponsorship.models import Beneficiary, FollowUpCase, Sponsorship
+
+    assert set(Beneficiary.objects.values_list("status", flat=True)) == {"waiting", "sponsored"}
+    donor_sponsorships = Sponsorship.objects.filter(donor__email=LOGINS["donor"], status="active")
+    assert donor_sponsorships.count() == 2
+    assert FollowUpCase.objects.filter(status="closed", outcome="reached", steps__kind="visit").exists()
     # Missing children: a dozen fictional cases with drawn silhouettes, public, marked demo.
     from jusha.missing.models import Case, Site
     from jusha.missing.selectors import public_cases

@@ -34,12 +34,14 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.matching.services.on_gift_opened",  # the client's hashed network and device, for anti-gaming
         "jusha.social.services.on_gift_opened",  # the share link the gift came through
         "jusha.community.services.on_gift_opened",  # the team it came through
+        "jusha.sponsorship.services.on_gift_opened",  # a sponsorship's month: recorded with its gift
     ]
     assert names(events.gift_paid, events.IN_TRANSACTION) == [
         "jusha.social.services.on_gift_changed",  # the relay counts the gift
         "jusha.matching.services.on_gift_paid",  # then its match (never for overflow)
         "jusha.community.services.on_gift_changed",  # the team's total
         "jusha.community.services.on_gift_paid_feed",  # a member's gift in friends' feeds
+        "jusha.sponsorship.services.on_gift_paid",  # a sponsorship's month: earmarked to its own account
     ]
     assert names(events.gift_paid, events.AFTER_COMMIT) == [
         "jusha.projects.tasks.on_gift_paid",  # funded once the goal is reached
@@ -49,6 +51,7 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.social.services.on_gift_changed",
         "jusha.matching.services.on_gift_refunded",  # the match goes back to its pool in proportion
         "jusha.community.services.on_gift_changed",
+        "jusha.sponsorship.services.on_gift_refunded",  # the sponsorship's account gives up what went back
     ]
     assert names(events.project_cancelled, events.IN_TRANSACTION) == [
         "jusha.fulfilment.services.batches_cancel_for_project",  # batches not yet purchased give their money back

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SponsorshipConfig(AppConfig):
+    name = "jusha.sponsorship"
+    label = "sponsorship"
+    verbose_name = _("One-to-one sponsorship")
+
+    def ready(self):
+        from jusha.core import events
+        from jusha.ledger.checks import ledger_checks
+        from jusha.sponsorship import checks, services
+
+        # The gift path (docs/architecture.md gives the order of every subscriber): a gift
+        # opened for a sponsorship is one of its months; paid, it is earmarked to the
+        # sponsorship's account in giving's transaction; refunded, the account gives it up.
+        events.gift_opened.subscribe(services.on_gift_opened, order=50, phase=events.IN_TRANSACTION)
+        events.gift_paid.subscribe(services.on_gift_paid, order=50, phase=events.IN_TRANSACTION)
+        events.gift_refunded.subscribe(services.on_gift_refunded, order=50, phase=events.IN_TRANSACTION)
+        ledger_checks.register(checks.sponsorship_problems, order=750)
+        _contribute_to_receipts()
+
+
+def _contribute_to_receipts():
+    """A month's receipt links on to the sponsorship page."""
+    from jusha.giving import contributions as gift
+    from jusha.sponsorship import sections
+
+    gift.receipt_sections.register(sections.receipt_page, order=55)
+
+    from jusha.organisations import contributions as organisation
+
+    organisation.dashboard_sections.register(sections.organisation_dashboard, order=45)
