@@ -20,8 +20,8 @@ def test_the_organisation_and_account_pages():
         "jusha.fulfilment.sections.organisation_dashboard",  # batches waiting for action
         "jusha.pledges.sections.organisation_dashboard",  # do its donors come back
         "jusha.reports.sections.organisation_dashboard",  # open reports to answer
-        "jusha.ratings.sections.organisation_dashboard",  # the grade and what would raise it
         "jusha.sponsorship.sections.organisation_dashboard",  # the sponsorship programme, and whether it needs them
+        "jusha.ratings.sections.organisation_dashboard",  # the grade and what would raise it
         "jusha.volunteering.sections.organisation_dashboard",  # hours waiting for confirmation
     ]
     assert names(organisation.staff_sections) == [
