@@ -94,6 +94,7 @@ def _register_routers():
     from jusha.social.api import router as social_router
     from jusha.missing.api import router as missing_router
     from jusha.crisis.api import router as crisis_router
+    from jusha.alliance.api import router as alliance_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -108,6 +109,7 @@ def _register_routers():
     api.add_router("/v1/", social_router)
     api.add_router("/v1/", missing_router)
     api.add_router("/v1/", crisis_router)
+    api.add_router("/v1/", alliance_router)
 
 
 _register_routers()

@@ -22,4 +22,9 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("poll crisis connectors", 60, "jusha.crisis.connectors.connectors_poll"),
     ("crisis daily bulletin", 86400, "jusha.crisis.services.bulletin_send"),
     ("purge closed crisis cases", 3600, "jusha.crisis.services.cases_purge"),
+    ("send due webhook deliveries (retries with backoff)", 10, "jusha.alliance.services.deliveries_send_due"),
+    ("send due ActivityPub deliveries (retries with backoff)", 10, "jusha.alliance.federation.activity_deliveries_send_due"),
+    ("purge settled webhook deliveries after 30 days", 3600, "jusha.alliance.services.deliveries_purge"),
+    ("purge seen ActivityPub activities after 30 days", 3600, "jusha.alliance.federation.inbox_seen_purge"),
+    ("sync partner platforms' calendars and projects", 3600, "jusha.alliance.partners.partners_sync"),
 ]

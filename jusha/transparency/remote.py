@@ -43,13 +43,23 @@ def _check_url(url: str) -> None:
             raise FetchError(f"{parts.hostname} is a private or loopback address ({address})")
 
 
-def request(url: str, *, data: bytes | None = None, content_type: str = "text/plain; charset=utf-8") -> tuple[int, bytes]:
-    """(status, body) of a GET (or a POST with `data`); error statuses are answers too."""
+def check_url(url: str) -> None:
+    """Raise FetchError for a URL the outbound rules refuse (not http(s), private or
+    loopback unless JUSHA_ALLOW_PRIVATE_FETCH, unresolvable): for checking a URL when it is
+    saved, before any fetch."""
+    _check_url(url)
+
+
+def request(url: str, *, data: bytes | None = None, content_type: str = "text/plain; charset=utf-8",
+            headers: dict[str, str] | None = None, timeout: float = TIMEOUT) -> tuple[int, bytes]:
+    """(status, body) of a GET (or a POST with `data`); error statuses are answers too.
+    `headers` are added to the request's own (signatures, Accept)."""
     _check_url(url)
     req = urllib.request.Request(url, data=data, method="POST" if data is not None else "GET",
-                                 headers={"Content-Type": content_type, "User-Agent": "jusha-transparency/1"})
+                                 headers={"Content-Type": content_type, "User-Agent": "jusha-transparency/1",
+                                          **(headers or {})})
     try:
-        with _opener.open(req, timeout=TIMEOUT) as response:
+        with _opener.open(req, timeout=timeout) as response:
             return response.status, _read(response)
     except urllib.error.HTTPError as exc:
         return exc.code, _read(exc)

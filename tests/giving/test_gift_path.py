@@ -37,6 +37,7 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
     assert names(events.gift_paid, events.IN_TRANSACTION) == [
         "jusha.social.services.on_gift_changed",  # the relay counts the gift
         "jusha.matching.services.on_gift_paid",  # then its match (never for overflow)
+        "jusha.alliance.subscribers.on_gift_paid",  # webhook deliveries, committed with the gift
     ]
     assert names(events.gift_paid, events.AFTER_COMMIT) == [
         "jusha.projects.tasks.on_gift_paid",  # funded once the goal is reached
@@ -45,6 +46,7 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
     assert names(events.gift_refunded, events.IN_TRANSACTION) == [
         "jusha.social.services.on_gift_changed",
         "jusha.matching.services.on_gift_refunded",  # the match goes back to its pool in proportion
+        "jusha.alliance.subscribers.on_gift_refunded",  # webhook deliveries, committed with the refund
     ]
     assert names(events.project_cancelled, events.IN_TRANSACTION) == [
         "jusha.fulfilment.services.batches_cancel_for_project",  # batches not yet purchased give their money back
