@@ -333,7 +333,9 @@ def giving360_grants(organisation) -> list[dict]:
                 "description": xml_text(f"Gifts to {project.title} matched by {pool.name}."),
                 "currency": pool.currency,
                 "amountAwarded": _number(grant["total"], pool.currency),
-                "awardDate": _day(grant["first"]),
+                # A full date-time: the schema's oneOf (date-time | YYYY-MM-DD) matches a bare
+                # date twice when formats are not asserted, so a bare date fails validation.
+                "awardDate": timezone.localtime(grant["first"]).isoformat(timespec="seconds"),
                 "url": base() + reverse("projects:detail", args=[project.slug]),
                 "recipientOrganization": [_org(project.organisation)],
                 "fundingOrganization": [_org(organisation)],
