@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from urllib.parse import urljoin
 
 from django.db import transaction
@@ -20,6 +21,7 @@ from jusha.transparency import remote
 logger = logging.getLogger(__name__)
 
 MAX_PROJECTS = 100
+SLUG = re.compile(r"[A-Za-z0-9_-]{1,80}")
 
 
 def partner_witnesses() -> list[tuple[str, str]]:
@@ -57,9 +59,11 @@ def projects_sync(partner: Partner) -> int:
     kept = []
     with transaction.atomic():
         for item in items[:MAX_PROJECTS]:
-            if not isinstance(item, dict) or not isinstance(item.get("slug"), str) or not item.get("title"):
+            if not isinstance(item, dict) or not isinstance(item.get("title"), str) or not item["title"].strip():
                 continue
-            slug = xml_text(item["slug"])[:80]
+            slug = item.get("slug")
+            if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+                continue  # it becomes part of a link: only a plain slug
             kept.append(slug)
             PartnerProject.objects.update_or_create(partner=partner, slug=slug, defaults={
                 "title": xml_text(item["title"])[:200], "summary": xml_text(item.get("summary", ""))[:300],
