@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jusha.core.client import ClientContext
 from jusha.core.money import Money
+from jusha.demo import alliance as alliance_demo
 from jusha.demo import crisis as crisis_demo
 from jusha.demo import images
 from jusha.giving.services import donation_open, donation_refund, project_accepting
@@ -560,6 +561,10 @@ class Demo:
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
+        self.alliance()
+
+    def alliance(self):
+        self.out(f"demo: a partner platform with {alliance_demo.load()} giving days beside ours")
 
     def crisis(self):
         self.out(f"demo: crisis queue with {crisis_demo.load(staff=self.staff, responder=self.responder)} open cases")
