@@ -234,8 +234,15 @@ def _pool_activity(root, pool, grants, projects):
                                                             "receiver-activity-id": activity_identifier(project)}))
 
 
-def iati_activities(organisation) -> bytes:
-    """The organisation's IATI 2.03 activity file (bytes, UTF-8, with its declaration)."""
+def has_activities(organisation) -> bool:
+    return public_projects_of(organisation).exists() or public_pools_of(organisation).exists()
+
+
+def iati_activities(organisation) -> bytes | None:
+    """The organisation's IATI 2.03 activity file (bytes, UTF-8, with its declaration), or
+    None when it has no public project and no pool (the standard's file needs an activity)."""
+    if not has_activities(organisation):
+        return None
     root = etree.Element("iati-activities", version=IATI_VERSION,
                          **{"generated-datetime": timezone.now().isoformat(timespec="seconds")})
     projects = list(public_projects_of(organisation))

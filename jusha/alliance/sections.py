@@ -11,5 +11,6 @@ def organisation_page(organisation) -> Section | None:
     return Section("projects", "alliance/sections/organisation_open_data.html", {
         "organisation": organisation,
         "grants": opendata.public_pools_of(organisation).exists(),
+        "activities": opendata.has_activities(organisation),
         "handle": f"@{federation.username('org', organisation.slug)}@{federation.host()}",
     })

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from jusha.alliance.models import Delivery, Endpoint, Partner, PartnerEvent, PartnerProject
 from jusha.campaigns.selectors import public_campaigns
+from jusha.matching.models import Pool
+from jusha.projects import states as project_states
+from jusha.projects.models import Project
 from jusha.organisations.models import Organisation
 
 
@@ -41,7 +45,12 @@ def active_partners():
 
 
 def open_data_organisations():
-    return Organisation.objects.filter(verification=Organisation.Verification.VERIFIED).order_by("name")
+    """Verified organisations, each with `made_grants` (a sponsor whose pools went live)."""
+    pools = Pool.objects.filter(sponsor=OuterRef("pk")).exclude(status=Pool.Status.DRAFT)
+    visible = Q(status__in=project_states.PUBLIC) | Q(status=project_states.CANCELLED, published_at__isnull=False)
+    projects = Project.objects.filter(visible, organisation=OuterRef("pk"))
+    return (Organisation.objects.filter(verification=Organisation.Verification.VERIFIED)
+            .annotate(made_grants=Exists(pools), has_activities=Exists(projects) | Exists(pools)).order_by("name"))
 
 
 def endpoint_summaries(endpoints) -> list[Endpoint]:

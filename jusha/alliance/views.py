@@ -66,7 +66,11 @@ def _xml(body: bytes, filename: str) -> HttpResponse:
 @domain_errors
 def iati_activities(request, slug):
     organisation = access_open_organisation(slug=slug)
-    return _xml(opendata.iati_activities(organisation), f"{slug}-activities.xml")
+    body = opendata.iati_activities(organisation)
+    if body is None:  # an activity file needs at least one activity
+        return JsonResponse({"detail": _("This organisation has no public project yet."), "code": "no_activities"},
+                            status=404)
+    return _xml(body, f"{slug}-activities.xml")
 
 
 @require_GET

@@ -177,3 +177,12 @@ def test_the_data_page_and_the_organisation_page_link_the_files(client, books, s
     assert f"/data/360giving/{books['pool'].sponsor.slug}.json" in organisation_page  # it made grants
     plain = client.get(f"/orgs/{books['org'].slug}/").content.decode()
     assert "/data/360giving/" not in plain and "/data/iati/" in plain
+
+
+def test_an_organisation_without_public_projects_has_no_activity_file(client):
+    org = make_org()
+    make_project(org, status="draft")
+    response = client.get(f"/data/iati/{org.slug}/activities.xml")
+    assert response.status_code == 404 and response.json()["code"] == "no_activities"
+    assert client.get(f"/data/iati/{org.slug}/organisation.xml").status_code == 200
+    assert f"/data/iati/{org.slug}/activities.xml" not in client.get("/data/").content.decode()
