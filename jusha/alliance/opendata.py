@@ -21,7 +21,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, Min, Q, Sum, When
+from django.db.models import Case, Exists, F, IntegerField, Min, Q, Sum, When
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from jusha.core.money import EXPONENTS
 from jusha.core.richtext import plain_text
 from jusha.ledger.models import Expenditure, JournalEntry
 from jusha.matching.models import Match, Pool
+from jusha.organisations.models import Organisation
 from jusha.projects import states as project_states
 from jusha.projects.models import Project, StatusChange
 from jusha.projects.regions import region_name
@@ -232,6 +233,14 @@ def _pool_activity(root, pool, grants, projects):
                      description=f"Matched gifts to {project.title}",
                      receiver=(project.organisation.name, {"ref": org_identifier(project.organisation),
                                                             "receiver-activity-id": activity_identifier(project)}))
+
+
+def files_of(organisation) -> tuple[bool, bool]:
+    """(made grants, has activities) of an organisation, in one query."""
+    pools = Exists(public_pools_of(organisation))
+    projects = Exists(public_projects_of(organisation))
+    found = Organisation.objects.filter(pk=organisation.pk).values_list(pools, projects).first()
+    return (bool(found[0]), bool(found[0] or found[1])) if found else (False, False)
 
 
 def has_activities(organisation) -> bool:

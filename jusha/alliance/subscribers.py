@@ -167,3 +167,4 @@ def connect() -> None:
     extra_witnesses.register(partners.partner_witnesses, order=10)
     extra_witnessed_logs.register(partners.partner_logs, order=10)
     organisation.detail_sections.register(sections.organisation_page, order=90)
+    organisation.dashboard_sections.register(sections.organisation_dashboard, order=90)

@@ -56,3 +56,13 @@ def test_the_page_refuses_strangers_and_private_addresses(client, settings):
                                      secret="whsec_AAAA", created_by=other_owner)
     assert client.post(f"/alliance/webhooks/{theirs.pk}/switch/").status_code == 404
     assert Endpoint.objects.get().active
+
+
+def test_an_owners_dashboard_leads_to_webhooks(client):
+    org = make_org()
+    owner = make_member(org, "owner")
+    editor = make_member(org, "editor")
+    client.login(email=owner.email, password=PASSWORD)
+    assert "/alliance/webhooks/" in client.get("/orgs/dashboard/").content.decode()
+    client.login(email=editor.email, password=PASSWORD)
+    assert "/alliance/webhooks/" not in client.get("/orgs/dashboard/").content.decode()

@@ -10,10 +10,14 @@ def names(contributions) -> list[str]:
 
 
 def test_the_organisation_and_account_pages():
-    assert names(organisation.detail_sections) == ["jusha.projects.sections.organisation_page"]
+    assert names(organisation.detail_sections) == [
+        "jusha.projects.sections.organisation_page",  # its public projects
+        "jusha.alliance.sections.organisation_page",  # its open-data files and fediverse handle
+    ]
     assert names(organisation.dashboard_sections) == [
         "jusha.projects.sections.organisation_dashboard",  # projects waiting for editors
         "jusha.fulfilment.sections.organisation_dashboard",  # batches waiting for action
+        "jusha.alliance.sections.organisation_dashboard",  # owners: webhooks and open data
     ]
     assert names(organisation.staff_sections) == ["jusha.projects.sections.staff_dashboard"]
     assert names(account.me_sections) == ["jusha.organisations.sections.account_page"]

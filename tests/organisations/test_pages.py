@@ -257,7 +257,7 @@ def test_public_page_queries_do_not_grow_with_projects():
         with CaptureQueriesContext(connection) as queries:
             assert len(client.get(reverse("organisations:detail", args=[org.slug])).context["projects"]) == expected
         seen.append(len(queries))
-    assert seen[0] == seen[1] <= 3
+    assert seen[0] == seen[1] <= 4  # the organisation, its projects, their totals; which open-data files it has
 
 
 def test_staff_dashboard_is_for_staff_only():
