@@ -187,11 +187,10 @@ def _deliveries_create(event: str, body: str, endpoints, now) -> list[Delivery]:
 def _queue(ids: list[int]) -> None:
     from jusha.alliance.tasks import deliver
 
-    for pk in ids:
-        try:
-            deliver.enqueue(pk)
-        except Exception:  # noqa: BLE001 - the schedule sends it anyway: the row is due
-            logger.exception("could not queue webhook delivery %s", pk)
+    try:
+        deliver.enqueue(ids)
+    except Exception:  # noqa: BLE001 - the schedule sends them anyway: the rows are due
+        logger.exception("could not queue webhook deliveries %s", ids)
 
 
 def _wake_worker() -> None:

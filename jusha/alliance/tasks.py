@@ -5,11 +5,12 @@ from django_tasks import task
 
 
 @task()
-def deliver(delivery_id: int) -> str | None:
-    """A webhook delivery's first attempt (or a replay), right after its event committed."""
+def deliver(delivery_ids: list[int]) -> list[str | None]:
+    """The first attempt of an event's deliveries (one task for all its endpoints, so the
+    gift path queues one task row, not one per endpoint), or a replay."""
     from jusha.alliance.services import delivery_send
 
-    return delivery_send(delivery_id)
+    return [delivery_send(pk) for pk in delivery_ids]
 
 
 @task()
