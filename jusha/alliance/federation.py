@@ -209,6 +209,7 @@ def remote_actor(key_id: str, *, refresh: bool = False) -> RemoteActor:
         raise NotAuthenticated(_("The signing actor could not be found."), code="actor_unreachable") from exc
     if not all(isinstance(v, str) and len(v) <= 500 for v in (actor_doc.get("id"), inbox, shared)):
         raise NotAuthenticated(_("The signing actor could not be found."), code="actor_unreachable")
+    RemoteActor.objects.filter(uri=actor_doc["id"]).exclude(key_id=key_id).delete()  # a rotated key
     RemoteActor.objects.update_or_create(
         key_id=key_id, defaults={"uri": actor_doc["id"], "public_pem": pem, "inbox": inbox, "shared_inbox": shared},
     )

@@ -28,14 +28,18 @@ _opener = urllib.request.build_opener(_NoRedirect)
 
 
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # an impossible port or a broken IPv6 literal raises ValueError
+    except ValueError as exc:
+        raise FetchError(f"not an http(s) URL: {url}") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchError(f"not an http(s) URL: {url}")
     if settings.JUSHA_ALLOW_PRIVATE_FETCH:
         return
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
-    except socket.gaierror as exc:
+        infos = socket.getaddrinfo(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+    except (socket.gaierror, UnicodeError, ValueError) as exc:  # unresolvable, or a name IDNA refuses
         raise FetchError(f"cannot resolve {parts.hostname}") from exc
     for info in infos:
         address = ipaddress.ip_address(info[4][0])

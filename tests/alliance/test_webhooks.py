@@ -307,3 +307,13 @@ def test_a_broken_alliance_never_undoes_a_gift(owned, monkeypatch):
     donation = give(project, 5000)
     assert donation.status == "paid"
     assert not Delivery.objects.exists()
+
+
+def test_odd_addresses_are_refused_clearly_not_with_a_server_error(client, owned, settings):
+    org, owner, _project = owned
+    settings.JUSHA_ALLOW_PRIVATE_FETCH = False
+    for url in ("https://[::1", "https://example.org:99999/x", "https://" + "a" * 70 + ".example/x",
+                "https://xn--/x", "https:///nohost"):
+        response = subscribe(client, owner, url, organisation=org.slug)
+        assert response.status_code == 422, (url, response.content)
+    assert not Endpoint.objects.exists()
