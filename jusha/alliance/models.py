@@ -22,7 +22,7 @@ class Endpoint(models.Model):
     # The subscribed event types, each between commas (",donation.paid,project.updated,"):
     # one `contains` lookup finds the endpoints of an event on SQLite and PostgreSQL alike.
     events = models.CharField(_("events"), max_length=300)
-    secret = models.CharField(max_length=80, editable=False)
+    secret = models.CharField(_("signing secret"), max_length=80, editable=False)
     description = models.CharField(_("description"), max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
@@ -32,7 +32,7 @@ class Endpoint(models.Model):
     disabled_reason = models.CharField(_("why disabled"), max_length=200, blank=True)
     # Since when every attempt has failed (None after any success): persistent failure
     # for longer than the retry window disables the endpoint.
-    failing_since = models.DateTimeField(null=True, blank=True)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -59,17 +59,18 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("Delivered")
         FAILED = "failed", _("Gave up")
 
-    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries",
+                                 verbose_name=_("webhook endpoint"))
     event = models.CharField(_("event"), max_length=40)
-    msg_id = models.CharField(max_length=40, unique=True)
-    payload = models.TextField(help_text="The JSON body, exactly as signed and sent")
+    msg_id = models.CharField(_("webhook-id"), max_length=40, unique=True)
+    payload = models.TextField(_("body"), help_text=_("The JSON body, exactly as signed and sent"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_status_code = models.PositiveIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_status_code = models.PositiveIntegerField(_("last answer code"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook delivery")
@@ -84,15 +85,18 @@ class Delivery(models.Model):
 class Attempt(models.Model):
     """The delivery log: one row per HTTP attempt, with its answer."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
-    number = models.PositiveIntegerField()
-    status_code = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    duration_ms = models.PositiveIntegerField(default=0)
-    replay = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log",
+                                 verbose_name=_("webhook delivery"))
+    number = models.PositiveIntegerField(_("attempt number"))
+    status_code = models.PositiveIntegerField(_("answer code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    replay = models.BooleanField(_("replay"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         ordering = ["delivery", "number"]
 
 
@@ -110,14 +114,16 @@ class ActorKey(models.Model):
 class Follower(models.Model):
     """A remote actor following a local one; its Follow was accepted."""
 
-    actor = models.CharField(max_length=100)
-    follower = models.URLField(max_length=500)
-    inbox = models.URLField(max_length=500)
-    shared_inbox = models.URLField(max_length=500, blank=True)
-    follow_id = models.URLField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    actor = models.CharField(_("followed actor"), max_length=100)
+    follower = models.URLField(_("follower"), max_length=500)
+    inbox = models.URLField(_("inbox"), max_length=500)
+    shared_inbox = models.URLField(_("shared inbox"), max_length=500, blank=True)
+    follow_id = models.URLField(_("Follow activity"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("fediverse follower")
+        verbose_name_plural = _("fediverse followers")
         constraints = [models.UniqueConstraint(fields=["actor", "follower"], name="follower_once")]
 
 
@@ -192,9 +198,9 @@ class Partner(models.Model):
     witness_vkey = models.CharField(_("its witness's verifier key"), max_length=300, blank=True)
     witness_url = models.URLField(_("its witness's address"), max_length=300, blank=True)
     active = models.BooleanField(_("active"), default=True)
-    synced_at = models.DateTimeField(null=True, blank=True)
-    sync_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    synced_at = models.DateTimeField(_("synced at"), null=True, blank=True)
+    sync_error = models.CharField(_("last sync error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("partner platform")
@@ -208,14 +214,17 @@ class Partner(models.Model):
 class PartnerEvent(models.Model):
     """A giving day or campaign from a partner's calendar feed (replaced at each sync)."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="events")
-    uid = models.CharField(max_length=300)
-    title = models.CharField(max_length=200)
-    url = models.URLField(max_length=500, blank=True)
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="events",
+                                verbose_name=_("partner platform"))
+    uid = models.CharField(_("UID"), max_length=300)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("partner's giving day")
+        verbose_name_plural = _("partners' giving days")
         ordering = ["starts_at"]
         constraints = [models.UniqueConstraint(fields=["partner", "uid"], name="partner_event_once")]
 
@@ -224,17 +233,20 @@ class PartnerProject(models.Model):
     """A partner's fundraising project, listed here; gifts go to the partner's own page
     (its ledger stays canonical: we show the figures it published, when we fetched them)."""
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="projects")
-    slug = models.CharField(max_length=80)
-    title = models.CharField(max_length=200)
-    summary = models.CharField(max_length=300, blank=True)
-    url = models.URLField(max_length=500)
-    cause = models.CharField(max_length=20, blank=True)
-    currency = models.CharField(max_length=3, default="CNY")
-    goal = models.BigIntegerField(default=0)
-    raised = models.BigIntegerField(default=0)
-    fetched_at = models.DateTimeField(auto_now=True)
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="projects",
+                                verbose_name=_("partner platform"))
+    slug = models.CharField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    url = models.URLField(_("URL"), max_length=500)
+    cause = models.CharField(_("cause"), max_length=20, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    goal = models.BigIntegerField(_("goal (minor units)"), default=0)
+    raised = models.BigIntegerField(_("raised (minor units)"), default=0)
+    fetched_at = models.DateTimeField(_("fetched at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("partner's project")
+        verbose_name_plural = _("partners' projects")
         ordering = ["title"]
         constraints = [models.UniqueConstraint(fields=["partner", "slug"], name="partner_project_once")]
