@@ -30,6 +30,7 @@ BENCHMARKS = [
     "missing_notice",
     "crisis_score",
     "checkin_burst",
+    "alliance",
 ]
 
 

@@ -100,6 +100,7 @@ def _register_routers():
     from jusha.pledges.api import router as pledges_router
     from jusha.volunteering.api import router as volunteering_router
     from jusha.sponsorship.api import router as sponsorship_router
+    from jusha.alliance.api import router as alliance_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/orgs", organisations_router)
@@ -120,6 +121,7 @@ def _register_routers():
     api.add_router("/v1/", pledges_router)
     api.add_router("/v1/", volunteering_router)
     api.add_router("/v1/", sponsorship_router)
+    api.add_router("/v1/", alliance_router)
 
 
 _register_routers()

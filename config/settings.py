@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jusha.volunteering",
     "jusha.missing",
     "jusha.crisis",
+    "jusha.alliance",
     "jusha.demo",
 ]
 
@@ -352,6 +353,15 @@ SECURE_CSP["form-action"] = [CSP.SELF] + [origin for origin, on in (
     ("https://checkout.stripe.com", bool(JUSHA_STRIPE_SECRET_KEY or JUSHA_STRIPE_SECRET_KEY_FILE)),
 ) if on]
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
+# Alliance (jusha/alliance): seconds a webhook or ActivityPub delivery may take; the licence
+# the open-data files (/data/) are published under.
+JUSHA_WEBHOOK_TIMEOUT = float(os.environ.get("JUSHA_WEBHOOK_TIMEOUT", "10"))
+JUSHA_DATA_LICENCE = os.environ.get("JUSHA_DATA_LICENCE", "CC-BY-4.0")
+JUSHA_DATA_LICENCE_URL = os.environ.get("JUSHA_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+# The platform's own slug (its cause-fund grants are published under it in 360Giving) and
+# IATI organisation-identifier prefix (e.g. "CN-USC" followed by the unified credit code).
+JUSHA_PLATFORM_SLUG = os.environ.get("JUSHA_PLATFORM_SLUG", "jusha")
+JUSHA_IATI_PREFIX = os.environ.get("JUSHA_IATI_PREFIX", "CN-USC")
 # Delivery batches: days each status may last before the batch is flagged late.
 JUSHA_BATCH_DEADLINE_DAYS = {"created": 7, "purchasing": 14, "shipped": 14, "delivered": 7}
 # Benchmark-only endpoints (bench/): never on unless asked for.

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
+from jusha.alliance import urls as alliance_urls
+from jusha.alliance import views as alliance_views
 from jusha.core import views as core_views
 from jusha.missing import views as missing_views
 from jusha.giving import transparency_urls as giving_log_urls
@@ -39,6 +41,9 @@ urlpatterns = [
     path("missing/", include("jusha.missing.urls")),
     path("sponsorship/", include("jusha.sponsorship.urls")),
     path("crisis/", include("jusha.crisis.urls")),
+    path("alliance/", include("jusha.alliance.urls")),
+    path("data/", include((alliance_urls.data_urlpatterns, "opendata"))),
+    path(".well-known/webfinger", alliance_views.webfinger, name="webfinger"),
     path("media/<path:path>", core_views.media, name="media"),
 ]
 

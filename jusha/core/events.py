@@ -152,6 +152,50 @@ class DeliveryConfirmed:
     actor: object = None
 
 
+@dataclass(frozen=True)
+class ProjectStatusChanged:
+    """A project moved from `source` to `target` (every step of its lifecycle, cancelling
+    included), in that transaction. `actor` None: the platform itself."""
+
+    project: object
+    source: str
+    target: str
+    actor: object = None
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ProjectUpdated:
+    """A project's public content changed, in that transaction: a progress update was
+    posted (`update` is the projects.models.ProjectUpdate), or its draft was edited
+    (`update` None)."""
+
+    project: object
+    update: object = None
+
+
+@dataclass(frozen=True)
+class ExpenditureRecorded:
+    """Money was spent on a project (ledger.models.Expenditure), in that transaction."""
+
+    expenditure: object
+
+
+@dataclass(frozen=True)
+class BatchDelivered:
+    """A delivery batch (fulfilment.models.Batch, with its project) was delivered."""
+
+    batch: object
+
+
+@dataclass(frozen=True)
+class MissingCaseFound:
+    """A missing person was found (missing.models.Case, its organisation loaded); the
+    case's private fields are never part of what subscribers may publish."""
+
+    case: object
+
+
 gift_opened = Event("gift opened")  # announced by giving; GiftOpened
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
@@ -159,6 +203,11 @@ project_cancelled = Event("project cancelled")  # announced by projects; Project
 campaign_changed = Event("campaign changed")  # announced by campaigns; CampaignChanged
 project_update_posted = Event("project update posted")  # announced by projects; ProjectUpdatePosted
 delivery_confirmed = Event("delivery confirmed")  # announced by fulfilment; DeliveryConfirmed
+project_status_changed = Event("project status changed")  # announced by projects; ProjectStatusChanged
+project_updated = Event("project updated")  # announced by projects; ProjectUpdated
+expenditure_recorded = Event("expenditure recorded")  # announced by ledger; ExpenditureRecorded
+batch_delivered = Event("batch delivered")  # announced by fulfilment; BatchDelivered
+missing_case_found = Event("missing case found")  # announced by missing; MissingCaseFound
 
 
 # --- contributions: a lower app's page or answer that higher apps add to ----------------

@@ -31,4 +31,9 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("compute every organisation's credibility rating", 86400, "jusha.ratings.services.ratings_compute_all"),
     ("community notifications: the daily digest email", 86400, "jusha.community.notifications.digest_send"),
     ("remind volunteers the day before their shift", 900, "jusha.volunteering.services.signups_remind_due"),
+    ("send due webhook deliveries (retries with backoff)", 10, "jusha.alliance.services.deliveries_send_due"),
+    ("send due ActivityPub deliveries (retries with backoff)", 10, "jusha.alliance.federation.activity_deliveries_send_due"),
+    ("purge settled webhook deliveries after 30 days", 3600, "jusha.alliance.services.deliveries_purge"),
+    ("purge seen ActivityPub activities after 30 days", 3600, "jusha.alliance.federation.inbox_seen_purge"),
+    ("sync partner platforms' calendars and projects", 3600, "jusha.alliance.partners.partners_sync"),
 ]

@@ -18,6 +18,7 @@ from jusha.core.client import ClientContext
 from jusha.core.money import Money
 from jusha.demo import credibility
 from jusha.demo import community as community_demo
+from jusha.demo import alliance as alliance_demo
 from jusha.demo import crisis as crisis_demo
 from jusha.demo import sponsorship as sponsorship_demo
 from jusha.demo import images
@@ -571,6 +572,10 @@ class Demo:
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
+        self.alliance()
+
+    def alliance(self):
+        self.out(f"demo: a partner platform with {alliance_demo.load()} giving days beside ours")
 
     def community(self):
         figures = community_demo.load(self, _user)

@@ -25,6 +25,8 @@ def public_pages() -> list[tuple[str, str]]:
         ("transparency", reverse("transparency:index")),
         ("verify", reverse("transparency:verify")),
         ("flow", reverse("transparency:flow")),
+        ("open-data", reverse("opendata:data")),
+        ("alliance", reverse("alliance:index")),
     ]
     project = (Project.objects.filter(slug="warm-packs-for-elders").first()
                or Project.objects.exclude(status="draft").exclude(status="in_review").order_by("pk").first())

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core import events
 from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.events import BatchDelivered, batch_delivered
 from jusha.core.money import Money, require_money
 from jusha.core.statemachine import SYSTEM
 from jusha.core.richtext import text_field
@@ -188,6 +189,8 @@ def _move(batch: Batch, target: str, *, actor, **fields) -> Batch:
         batch=batch, source=source, target=target, created_at=now,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    if target == states.DELIVERED:
+        batch_delivered.announce(BatchDelivered(batch=batch))
     return batch
 
 

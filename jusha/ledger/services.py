@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.events import ExpenditureRecorded, expenditure_recorded
 from jusha.core.money import Money, MoneyError, require_money, require_positive
 from jusha.core.uploads import clean_voucher
 from jusha.ledger import rules
@@ -294,6 +295,7 @@ def expenditure_record(*, project, budget_line, amount: Money, description: str,
         "currency": amount.currency, "spent_on": str(spent_on), "voucher_sha256": clean.sha256,
         "description_sha256": hashlib.sha256(expenditure.description.encode()).hexdigest(),
     })
+    expenditure_recorded.announce(ExpenditureRecorded(expenditure=expenditure))
     return expenditure
 
 

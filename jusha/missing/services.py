@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, TooLarge
+from jusha.core.events import MissingCaseFound, missing_case_found
 from jusha.core.statemachine import SYSTEM
 from jusha.core.uploads import clean_image
 from jusha.missing import feeds, states
@@ -155,6 +156,8 @@ def case_close(*, case: Case, status: str, roles, actor) -> Case:
     case.save(update_fields=["status", "closed_at", "photo", "notice_photo", "updated_at"])
     _changed()
     audit_record(actor=actor, action=f"missing.case_{status}", target=case)
+    if status == Case.Status.FOUND:
+        missing_case_found.announce(MissingCaseFound(case=case))
 
     def delete_files():
         from django.core.files.storage import default_storage

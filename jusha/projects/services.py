@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
-from jusha.core.events import ProjectCancelled, ProjectUpdatePosted, project_cancelled, project_update_posted
+from jusha.core.events import (
+    ProjectCancelled,
+    ProjectStatusChanged,
+    ProjectUpdated,
+    ProjectUpdatePosted,
+    project_cancelled,
+    project_status_changed,
+    project_update_posted,
+    project_updated,
+)
 from jusha.core.money import EXPONENTS, Money, require_currency, require_money, require_positive
 from jusha.core.richtext import paragraphs, plain_text, sanitize_html, text_field
 from jusha.core.statemachine import SYSTEM
@@ -211,6 +220,7 @@ def project_edit(
     locked.save()
     locked.budget_lines.all().delete()
     _save_lines(locked, lines)
+    project_updated.announce(ProjectUpdated(project=locked))
     _sync(project, locked)
     return locked
 
@@ -276,6 +286,9 @@ def project_transition(*, project, target: str, actor, reason: str = "", final_r
         # The apps above act on it: delivery batches not yet purchased are cancelled in this
         # transaction (their money is the donors' again), the gifts refunded after commit.
         project_cancelled.announce(ProjectCancelled(project=locked, actor=actor, reason=reason, raised=facts.raised))
+    project_status_changed.announce(
+        ProjectStatusChanged(project=locked, source=source, target=target, actor=actor, reason=reason)
+    )
     _sync(project, locked)
     return locked
 
@@ -362,4 +375,5 @@ def update_post(*, project, actor, title, body, photos=()) -> ProjectUpdate:
         photo = UpdatePhoto(update=update)
         photo.image.save(image.content.name, image.content, save=True)
     project_update_posted.announce(ProjectUpdatePosted(update=update))  # followers' feeds (community)
+    project_updated.announce(ProjectUpdated(project=project, update=update))
     return update

@@ -6,11 +6,11 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 
-from django.conf import settings
 
 from jusha.transparency import keys, selectors
 from jusha.transparency.leaves import parse
 from jusha.transparency.verify import VerifyError, verify
+from jusha.transparency.witnesses import log_witnesses
 
 
 def b64(data: bytes) -> str:
@@ -36,7 +36,7 @@ class ReceiptCheck:
 
     @property
     def command(self) -> str:
-        witnesses = "".join(f" --witness '{vkey}'" for vkey, _url in settings.JUSHA_LOG_WITNESSES)
+        witnesses = "".join(f" --witness '{vkey}'" for vkey, _url in log_witnesses())
         return (f"python jusha-verify.py jusha-{self.receipt}.tlog-proof --key '{self.vkey}'{witnesses}"
                 f" --receipt {self.receipt} --amount {self.amount}")
 
@@ -52,7 +52,7 @@ def receipt_check(donation) -> ReceiptCheck:
     check.state, check.index = "included", index
     head = selectors.log_head()
     check.size, check.vkey = head.size, keys.log_verifier().vkey
-    witnesses = [vkey for vkey, _url in settings.JUSHA_LOG_WITNESSES]
+    witnesses = [vkey for vkey, _url in log_witnesses()]
     try:
         result = verify(selectors.proof_bundle(index, head).text, key=check.vkey, witnesses=witnesses,
                         expect={"receipt": donation.receipt_number, "amount": donation.amount, "id": str(donation.pk)})

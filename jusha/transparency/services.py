@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.errors import BadRequest, Conflict, Forbidden, Invalid
 from jusha.transparency import keys, leaves, merkle, remote, selectors, tiles
+from jusha.transparency.witnesses import log_witnesses, witnessed_logs
 from jusha.transparency.models import (
     Checkpoint, EntryRun, Fact, FactSalt, MonitoredCheckpoint, MonitoredLog, Queued, Tile, WitnessedLog, WitnessState,
 )
@@ -151,7 +152,7 @@ def log_witness_collect(*, post=None) -> int:
     added = 0
     if not head.size:
         return 0
-    for vkey, url in settings.JUSHA_LOG_WITNESSES:
+    for vkey, url in log_witnesses():
         verifier = parse_vkey(vkey)
         state, _created = WitnessState.objects.get_or_create(name=verifier.name)
         if state.size == head.size:
@@ -210,7 +211,7 @@ def witness_add_checkpoint(body: str) -> str:
         claimed = text.split("\n", 1)[0]
     except (NoteError, ValueError) as exc:
         raise BadRequest(_("The checkpoint or the proof is malformed."), code="malformed") from exc
-    verifier = next((v for v in map(parse_vkey, settings.JUSHA_WITNESS_LOGS) if v.name == claimed), None)
+    verifier = next((v for v in map(parse_vkey, witnessed_logs()) if v.name == claimed), None)
     if verifier is None:
         raise Forbidden(_("This witness does not cosign that log."), code="unknown_log")
     try:

@@ -6,7 +6,6 @@ served beside these under /log/ in the same namespace."""
 import gzip
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jusha.core.errors import Conflict, DomainError
 from jusha.transparency import keys, receipts, selectors, services, standalone, tiles
+from jusha.transparency.witnesses import log_witnesses
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 AUDIT_SCRIPT = Path(__file__).with_name("audit.py")
@@ -116,7 +116,7 @@ def index(request):
         "vkey": keys.log_verifier().vkey,
         "public_key": receipts.b64(keys.log_verifier().public_key),
         "witness_vkey": _witness_vkey(),
-        "witnesses": [vkey.split("+")[0] for vkey, _url in settings.JUSHA_LOG_WITNESSES],
+        "witnesses": [vkey.split("+")[0] for vkey, _url in log_witnesses()],
         "prefix": request.build_absolute_uri("/log"),
         "script": AUDIT_SCRIPT.read_text(),
         "verifier_sha256": standalone.sha256(),

@@ -42,6 +42,7 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.community.services.on_gift_changed",  # the team's total
         "jusha.community.services.on_gift_paid_feed",  # a member's gift in friends' feeds
         "jusha.sponsorship.services.on_gift_paid",  # a sponsorship's month: earmarked to its own account
+        "jusha.alliance.subscribers.on_gift_paid",  # webhook deliveries, committed with the gift
     ]
     assert names(events.gift_paid, events.AFTER_COMMIT) == [
         "jusha.projects.tasks.on_gift_paid",  # funded once the goal is reached
@@ -52,6 +53,7 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.matching.services.on_gift_refunded",  # the match goes back to its pool in proportion
         "jusha.community.services.on_gift_changed",
         "jusha.sponsorship.services.on_gift_refunded",  # the sponsorship's account gives up what went back
+        "jusha.alliance.subscribers.on_gift_refunded",  # webhook deliveries, committed with the refund
     ]
     assert names(events.project_cancelled, events.IN_TRANSACTION) == [
         "jusha.fulfilment.services.batches_cancel_for_project",  # batches not yet purchased give their money back

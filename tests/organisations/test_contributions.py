@@ -14,6 +14,7 @@ def test_the_organisation_and_account_pages():
         "jusha.ratings.sections.organisation_page",  # the grade, slot "rating"
         "jusha.projects.sections.organisation_page",
         "jusha.reports.sections.organisation_page",  # decided reports, the way to report
+        "jusha.alliance.sections.organisation_page",  # its open-data files and fediverse handle
     ]
     assert names(organisation.dashboard_sections) == [
         "jusha.projects.sections.organisation_dashboard",  # projects waiting for editors
@@ -23,6 +24,7 @@ def test_the_organisation_and_account_pages():
         "jusha.sponsorship.sections.organisation_dashboard",  # the sponsorship programme, and whether it needs them
         "jusha.ratings.sections.organisation_dashboard",  # the grade and what would raise it
         "jusha.volunteering.sections.organisation_dashboard",  # hours waiting for confirmation
+        "jusha.alliance.sections.organisation_dashboard",  # owners: webhooks and open data
     ]
     assert names(organisation.staff_sections) == [
         "jusha.projects.sections.staff_dashboard",
