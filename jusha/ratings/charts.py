@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT, PAD = 600, 160, 24
+FULL_SCORE = 100  # scores are out of 100 (not money)
 
 
 def history_svg(points: list[tuple[str, float]], *, label: str) -> str:
@@ -17,12 +18,12 @@ def history_svg(points: list[tuple[str, float]], *, label: str) -> str:
     step = (WIDTH - 2 * PAD) / max(n - 1, 1)
 
     def xy(i, score):
-        return PAD + i * step, PAD + (HEIGHT - 2 * PAD) * (1 - score / 100)
+        return PAD + i * step, PAD + (HEIGHT - 2 * PAD) * (1 - score / FULL_SCORE)
 
     coords = [xy(i, s) for i, (_day, s) in enumerate(points)]
     line = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
     grid = format_html_join("", '<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/><text class="tick" x="2" y="{}">{}</text>',
-                            ((PAD, WIDTH - PAD, f"{y:.1f}", f"{y:.1f}", f"{y + 4:.1f}", v) for v, y in ((v, PAD + (HEIGHT - 2 * PAD) * (1 - v / 100)) for v in (0, 50, 100))))
+                            ((PAD, WIDTH - PAD, f"{y:.1f}", f"{y:.1f}", f"{y + 4:.1f}", v) for v, y in ((v, PAD + (HEIGHT - 2 * PAD) * (1 - v / FULL_SCORE)) for v in (0, 50, 100))))
     dots = format_html_join("", '<circle cx="{}" cy="{}" r="3"><title>{}: {}</title></circle>',
                             ((f"{x:.1f}", f"{y:.1f}", day, f"{s:.1f}") for (x, y), (day, s) in zip(coords, points)))
     return format_html(

@@ -13,6 +13,13 @@ from jusha.reports.models import Evidence, Report
 ANSWER_ROLES = {"owner", "editor", "finance"}
 
 
+MAX_PK = 2**63 - 1  # ids past what a database integer holds are simply unknown
+
+
+def _known(pk) -> bool:
+    return isinstance(pk, int) and 0 < pk <= MAX_PK
+
+
 def _staff(user) -> None:
     if not getattr(user, "is_authenticated", False) or not user.is_staff:
         # Never confirm to others that a report exists.
@@ -21,7 +28,7 @@ def _staff(user) -> None:
 
 def access_report_for_staff(*, user, pk: int) -> Report:
     _staff(user)
-    report = Report.objects.select_related("organisation", "reporter").filter(pk=pk).first()
+    report = Report.objects.select_related("organisation", "reporter").filter(pk=pk).first() if _known(pk) else None
     if report is None:
         raise NotFound(_("There is no such report."), code="report_unknown")
     return report
@@ -30,7 +37,7 @@ def access_report_for_staff(*, user, pk: int) -> Report:
 def access_evidence(*, user, report_pk: int, pk: int) -> Evidence:
     """Evidence files are for staff only: they may show who the reporter is."""
     _staff(user)
-    evidence = Evidence.objects.filter(report_id=report_pk, pk=pk).first()
+    evidence = Evidence.objects.filter(report_id=report_pk, pk=pk).first() if _known(pk) and _known(report_pk) else None
     if evidence is None:
         raise NotFound(_("There is no such file."), code="evidence_unknown")
     return evidence
@@ -43,7 +50,7 @@ def access_reports_of_organisation(*, user, slug: str):
 
 def access_report_of_organisation(*, user, slug: str, pk: int) -> Report:
     organisation = access_reports_of_organisation(user=user, slug=slug)
-    report = Report.objects.filter(organisation=organisation, pk=pk).first()
+    report = Report.objects.filter(organisation=organisation, pk=pk).first() if _known(pk) else None
     if report is None:
         raise NotFound(_("There is no such report."), code="report_unknown")
     report.organisation = organisation

@@ -6,19 +6,22 @@ from jusha.reports.kinds import ORGANISATION, PROJECT
 
 
 def project_page(project) -> list[Section]:
-    """Under the project's accounts: decided reports and their outcomes (never who filed
-    them), the notice of a suspension, and the way to report the project."""
-    return [Section("head", "reports/_head.html"), Section("accounts", "reports/_public.html", {
+    """Beside the progress, when fundraising is suspended: why (the reason staff gave). Under
+    the project's accounts: decided reports and their outcomes (never who filed them) and
+    the way to report the project."""
+    sections = [Section("head", "reports/_head.html")]
+    if project.status == "suspended":
+        sections.append(Section("figures", "reports/_suspended.html", {"suspension": selectors.suspension_of(project)}))
+    sections.append(Section("accounts", "reports/_public.html", {
         "report_kind": PROJECT, "report_key": project.slug, "decided": selectors.decided_about(PROJECT, project.pk),
-        "suspension": project.status_changes.filter(target="suspended").order_by("-created_at").first()
-        if project.status == "suspended" else None,
-    })]
+    }))
+    return sections
 
 
 def organisation_page(organisation) -> Section:
     return Section("projects", "reports/_public.html", {
         "report_kind": ORGANISATION, "report_key": organisation.slug,
-        "decided": selectors.decided_about(ORGANISATION, organisation.pk), "suspension": None,
+        "decided": selectors.decided_about(ORGANISATION, organisation.pk),
     })
 
 

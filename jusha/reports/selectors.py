@@ -116,3 +116,8 @@ def target_url(report: Report) -> str:
     spec = registry.kinds().get(report.kind)
     target = None if spec is None else spec.get(report.object_id)
     return spec.url(target) if target is not None else ""
+
+
+def suspension_of(project):
+    """The status change that suspended the project (its reason is public), or None."""
+    return project.status_changes.filter(target="suspended").order_by("-created_at").first()

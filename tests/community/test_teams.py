@@ -65,7 +65,8 @@ def test_no_team_on_a_project_that_is_not_fundraising_nor_for_a_guest(client, ca
     closed = make_project(status="funded")
     before = state()
     response = post(client, f"/api/v1/projects/{closed.slug}/teams", {"name": "队", "goal": 10_000}, **bearer(captain))
-    assert response.status_code == 409 and response.json()["code"] == "project_not_fundraising"
+    # A funded project says so (the cooler's code, issue 17), not merely "not fundraising".
+    assert response.status_code == 409 and response.json()["code"] == "project_fully_funded"
     draft = make_project(status="draft")
     assert post(client, f"/api/v1/projects/{draft.slug}/teams", {"name": "队", "goal": 10_000}, **bearer(captain)).status_code == 404
     open_project = make_project()

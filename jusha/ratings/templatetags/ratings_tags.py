@@ -13,3 +13,11 @@ def grade_badge(organisation, snapshot, big=False):
         "organisation": organisation, "snapshot": snapshot, "big": big,
         "grade_css": grade_css(snapshot.grade) if snapshot and snapshot.grade else "",
     })
+
+
+@register.filter
+def points(value, decimals=0):
+    """A score out of 100 (not money), with `decimals` places; "—" for none."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value):.{int(decimals)}f}"
