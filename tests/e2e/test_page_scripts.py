@@ -63,7 +63,7 @@ def test_page_behaviours_work_under_the_policy(page, live_server, mailoutbox):
 def test_api_docs_and_admin_work_under_their_policies(page, live_server):
     make_user("staff@example.org", is_staff=True, is_superuser=True)
     page.goto(f"{live_server.url}/api/docs")
-    expect(page.locator(".opblock").first).to_be_visible()
+    expect(page.locator(".opblock").first).to_be_visible(timeout=15_000)  # the spec has grown: Swagger UI draws it in the browser
     page.goto(f"{live_server.url}/admin/login/")
     page.locator("input[name=username]").fill("staff@example.org")
     page.locator("input[name=password]").fill("correct-horse-battery")

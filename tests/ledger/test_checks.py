@@ -23,6 +23,7 @@ from jusha.projects.models import ProjectTotal
 from jusha.ledger.services import expenditure_record
 from jusha.matching import checks as matching_checks
 from jusha.payments import reconcile
+from jusha.sponsorship import checks as sponsorship_checks
 from tests.factories import give, image_upload, make_member, make_pool, make_project
 from tests.fulfilment.conftest import COST, warm_project
 
@@ -53,7 +54,7 @@ def test_the_checks_run_in_a_set_order_each_registered_by_the_app_that_owns_the_
         checks.entry_problems, giving_checks.gift_problems, giving_checks.refund_problems,
         checks.expenditure_problems, checks.running_total_problems, checks.project_balance_problems,
         checks.organisation_cash_problems, fulfilment_checks.batch_problems, matching_checks.match_problems,
-        reconcile.reconciliation_problems,
+        sponsorship_checks.sponsorship_problems, reconcile.reconciliation_problems,
     ]
 
 
