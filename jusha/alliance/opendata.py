@@ -31,6 +31,7 @@ from jusha.alliance.rules import xml_text
 from jusha.core.events import Contributions
 from jusha.core.money import EXPONENTS
 from jusha.core.richtext import plain_text
+from jusha.funds.models import Grant as FundGrant
 from jusha.ledger.models import Expenditure, JournalEntry
 from jusha.matching.models import Match, Pool
 from jusha.organisations.models import Organisation
@@ -46,8 +47,9 @@ ORG_TYPE = "22"  # IATI OrganisationType: national NGO
 GIVING_360_VERSION = "1.4"
 
 # Providers of more 360Giving grants: each is called with the organisation's slug and
-# returns a list of grant dicts in the 360Giving shape. The platform's cause funds (the
-# funds app) register one here, answering for settings.JUSHA_PLATFORM_SLUG.
+# returns a list of grant dicts in the 360Giving shape (an app above alliance may add
+# one). A sponsor's matching-pool grants and the platform's cause-fund grants (jusha/funds,
+# under the organisation that holds the funds) are read here directly.
 grant_providers = Contributions("360Giving grants")
 
 
@@ -361,8 +363,38 @@ def giving360_grants(organisation) -> list[dict]:
                 "dateModified": timezone.now().isoformat(timespec="seconds"),
                 "dataSource": base() + f"/data/360giving/{organisation.slug}.json",
             })
+    grants += _fund_grants(organisation)
     for provided in grant_providers.collect(organisation.slug):
         grants += provided
+    return grants
+
+
+def _fund_grants(organisation) -> list[dict]:
+    """The platform's cause-fund grants (jusha/funds), under the organisation that holds the
+    funds: each grant its rule made, to the project with the largest unmet need of the cause."""
+    grants = []
+    rows = (FundGrant.objects.filter(fund__project__organisation=organisation)
+            .select_related("fund__project", "project__organisation").order_by("created_at", "pk"))
+    for grant in rows:
+        fund_project, project = grant.fund.project, grant.project
+        grants.append({
+            "id": f"360G-{settings.JUSHA_PLATFORM_SLUG}-fund-{grant.pk}",
+            "title": xml_text(f"{fund_project.title}: {project.title}")[:140],
+            "description": xml_text(f"Granted by {fund_project.title} to {project.title}, the project of the cause "
+                                    f"with the largest unmet need when the public rule (version {grant.rule_version}) ran."),
+            "currency": grant.currency,
+            "amountAwarded": _number(grant.amount, grant.currency),
+            "awardDate": timezone.localtime(grant.created_at).isoformat(timespec="seconds"),
+            "url": base() + reverse("projects:detail", args=[project.slug]),
+            "recipientOrganization": [_org(project.organisation)],
+            "fundingOrganization": [_org(organisation)],
+            "grantProgramme": [{"code": f"fund-{grant.fund.cause}", "title": xml_text(fund_project.title),
+                                "url": base() + reverse("projects:detail", args=[fund_project.slug])}],
+            "beneficiaryLocation": [{"countryCode": "CN", "geoCode": project.region_code,
+                                     "name": region_name(project.region_code) or project.region_code}],
+            "dateModified": timezone.now().isoformat(timespec="seconds"),
+            "dataSource": base() + f"/data/360giving/{organisation.slug}.json",
+        })
     return grants
 
 

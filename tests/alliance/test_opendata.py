@@ -186,3 +186,33 @@ def test_an_organisation_without_public_projects_has_no_activity_file(client):
     assert response.status_code == 404 and response.json()["code"] == "no_activities"
     assert client.get(f"/data/iati/{org.slug}/organisation.xml").status_code == 200
     assert f"/data/iati/{org.slug}/activities.xml" not in client.get("/data/").content.decode()
+
+
+def test_giving360_package_of_the_platform_holds_its_cause_fund_grants(client):
+    """The platform's cause funds (jusha/funds) are a funder too: each grant its public rule
+    made is a 360Giving grant under the organisation that holds the funds."""
+    from django.test import TestCase
+
+    from jusha.funds.services import fund_grant, fund_open
+    from jusha.organisations.models import Membership
+
+    validator = giving_validator()
+    platform = make_org(name="聚沙平台")
+    staff = make_user("fund-staff@example.org", is_staff=True)
+    Membership.objects.create(organisation=platform, user=staff, role="owner")
+    fund = fund_open(cause="children", organisation=platform, actor=staff)
+    assert client.get(f"/data/360giving/{platform.slug}.json").status_code == 404  # no grant yet
+    need = make_project(goal=50_000, cause="children")
+    give(fund.project, 30_000)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        [grant] = fund_grant(fund=fund)
+    response = client.get(f"/data/360giving/{platform.slug}.json")
+    assert response.status_code == 200, response.content
+    package = response.json()
+    errors = sorted(validator.iter_errors(package), key=lambda e: e.path)
+    assert not errors, [e.message for e in errors]
+    [published] = package["grants"]
+    assert published["amountAwarded"] == 300 and published["currency"] == "CNY"
+    assert published["recipientOrganization"][0]["name"] == need.organisation.name
+    assert published["fundingOrganization"][0]["name"] == "聚沙平台"
+    assert published["id"].endswith(f"fund-{grant.pk}")
