@@ -220,6 +220,16 @@ def sponsorship_create(*, beneficiary, donor, amount: Money, months: int, client
     return sponsorship, donation, token
 
 
+def sponsorship_renew(*, sponsorship, actor, months: int, client) -> tuple[Sponsorship, Donation, str]:
+    """The donor renews a completed term for the same student, at the same monthly amount."""
+    if actor is None or sponsorship.donor_id != actor.pk:
+        raise Forbidden(_("Only the sponsor renews a sponsorship."), code="not_sponsor")
+    if sponsorship.status != Sponsorship.Status.COMPLETED or sponsorship.outcome == Sponsorship.Outcome.GRADUATED:
+        raise Conflict(_("Only a completed term of a student still in school can be renewed."), code="not_renewable")
+    return sponsorship_create(beneficiary=sponsorship.beneficiary, donor=actor, amount=sponsorship.monthly, months=months,
+                              client=client, purpose=sponsorship.purpose, renewed_from=sponsorship)
+
+
 def _month_open(sponsorship: Sponsorship, *, client, within=None) -> tuple[Donation, str]:
     from jusha.sponsorship.pledging import charge_terms
 
