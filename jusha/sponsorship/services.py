@@ -161,8 +161,9 @@ def _checked_terms(*, beneficiary, amount: Money, months: int, purpose: str) -> 
     project = beneficiary.programme.project
     require_money(amount)
     require_positive(amount, currency=project.currency, message=_("The monthly amount must be more than zero."))
-    if amount.amount < 1000:
-        raise Invalid(_("The monthly amount must be at least ¥10."), code="amount_too_small")
+    least = Money(1000, amount.currency)
+    if amount < least:
+        raise Invalid(_("The monthly amount must be at least %(least)s.") % {"least": least.display()}, code="amount_too_small")
     if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise Invalid(_("A term is 1 to 72 months."), code="months_invalid")
     if purpose not in Sponsorship.Purpose.values:
@@ -342,6 +343,9 @@ def on_gift_refunded(refunded) -> None:
     payment = Payment.objects.select_for_update().filter(donation_id=donation.pk, status=Payment.Status.PAID).first()
     if payment is None:
         return
+    if donation.refunded_amount >= donation.amount and payment.status != Payment.Status.REFUNDED:
+        payment.status = Payment.Status.REFUNDED
+        payment.save(update_fields=["status"])
     unaccounted = donation.refunded_amount - payment.refunded
     if unaccounted <= 0:
         return

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from jusha.fulfilment import checks as fulfilment_checks
+from jusha.sponsorship import checks as sponsorship_checks
 from jusha.fulfilment.models import Batch
 from jusha.giving import checks as giving_checks
 from jusha.giving.models import Donation
@@ -52,6 +53,7 @@ def test_the_checks_run_in_a_set_order_each_registered_by_the_app_that_owns_the_
         checks.entry_problems, giving_checks.gift_problems, giving_checks.refund_problems,
         checks.expenditure_problems, checks.running_total_problems, checks.project_balance_problems,
         checks.organisation_cash_problems, fulfilment_checks.batch_problems, matching_checks.match_problems,
+        sponsorship_checks.sponsorship_problems,
     ]
 
 
