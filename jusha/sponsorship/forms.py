@@ -19,6 +19,10 @@ class SponsorForm(forms.Form):
         self.fields["amount"].currency = currency
 
 
+class RenewForm(forms.Form):
+    months = forms.TypedChoiceField(label=_("For"), choices=TERMS, coerce=int, initial=12)
+
+
 class ProgrammeForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project the sponsors' gifts are paid to"), queryset=None)
     sponsors_per_beneficiary = forms.IntegerField(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +21,8 @@ __all__ = ["sponsorship_figures", "failed_months_in_a_row"]
 
 def beneficiaries_public(*, region: str = "", stage: str = ""):
     """Public profiles, filtered by province (or any code within one) and stage."""
-    items = public_beneficiaries().order_by("status", "id")
+    # Students still waiting first, then those sponsored (a donor comes for the first).
+    items = public_beneficiaries().order_by(Case(When(status=Beneficiary.Status.WAITING, then=0), default=1), "id")
     if region:
         items = items.filter(region_code__startswith=rules.province_of(region)[:2])
     if stage:

@@ -161,8 +161,9 @@ def _checked_terms(*, beneficiary, amount: Money, months: int, purpose: str) -> 
     project = beneficiary.programme.project
     require_money(amount)
     require_positive(amount, currency=project.currency, message=_("The monthly amount must be more than zero."))
-    if amount.amount < 1000:
-        raise Invalid(_("The monthly amount must be at least ¥10."), code="amount_too_small")
+    least = Money(1000, amount.currency)
+    if amount < least:
+        raise Invalid(_("The monthly amount must be at least %(least)s.") % {"least": least.display()}, code="amount_too_small")
     if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
         raise Invalid(_("A term is 1 to 72 months."), code="months_invalid")
     if purpose not in Sponsorship.Purpose.values:
@@ -218,6 +219,16 @@ def sponsorship_create(*, beneficiary, donor, amount: Money, months: int, client
         _cancel_pending(sponsorship.pk, reason="the first month could not be opened")
         raise
     return sponsorship, donation, token
+
+
+def sponsorship_renew(*, sponsorship, actor, months: int, client) -> tuple[Sponsorship, Donation, str]:
+    """The donor renews a completed term for the same student, at the same monthly amount."""
+    if actor is None or sponsorship.donor_id != actor.pk:
+        raise Forbidden(_("Only the sponsor renews a sponsorship."), code="not_sponsor")
+    if sponsorship.status != Sponsorship.Status.COMPLETED or sponsorship.outcome == Sponsorship.Outcome.GRADUATED:
+        raise Conflict(_("Only a completed term of a student still in school can be renewed."), code="not_renewable")
+    return sponsorship_create(beneficiary=sponsorship.beneficiary, donor=actor, amount=sponsorship.monthly, months=months,
+                              client=client, purpose=sponsorship.purpose, renewed_from=sponsorship)
 
 
 def _month_open(sponsorship: Sponsorship, *, client, within=None) -> tuple[Donation, str]:
@@ -332,6 +343,9 @@ def on_gift_refunded(refunded) -> None:
     payment = Payment.objects.select_for_update().filter(donation_id=donation.pk, status=Payment.Status.PAID).first()
     if payment is None:
         return
+    if donation.refunded_amount >= donation.amount and payment.status != Payment.Status.REFUNDED:
+        payment.status = Payment.Status.REFUNDED
+        payment.save(update_fields=["status"])
     unaccounted = donation.refunded_amount - payment.refunded
     if unaccounted <= 0:
         return

@@ -10,6 +10,7 @@ urlpatterns = [
     path("s/<uuid:pk>/", views.sponsorship_page, name="mine"),
     path("s/<uuid:pk>/message/", views.message, name="message"),
     path("s/<uuid:pk>/choose/", views.choose, name="choose"),
+    path("s/<uuid:pk>/renew/", views.renew, name="renew"),
     path("s/<uuid:pk>/report/", views.report, name="report"),
     path("s/<uuid:pk>/reply/", views.reply, name="reply"),
     path("s/<uuid:pk>/disburse/", views.disburse, name="disburse"),

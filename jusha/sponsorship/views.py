@@ -101,6 +101,9 @@ def _page(request, sponsorship, *, status=200, **bound):
         "is_sponsor": sponsorship.viewer_is_sponsor, "is_org": org, "is_carer": carer, "is_payer": payer,
         "can_choose": sponsorship.viewer_is_sponsor and sponsorship.status == "paused",
         "message_form": bound.pop("message_form", None) or forms.MessageForm(),
+        "renew_form": bound.pop("renew_form", None) or forms.RenewForm(),
+        "can_renew": sponsorship.viewer_is_sponsor and sponsorship.status == "completed"
+        and sponsorship.outcome != "graduated" and sponsorship.beneficiary.status in ("waiting", "sponsored"),
     }
     if carer:
         context.update({
@@ -199,6 +202,26 @@ def choose(request, pk):
     return _post(request, pk, "choice_form", forms.ChoiceForm(request.POST),
                  lambda s, d: casework.sponsorship_choose(sponsorship=s, actor=request.user, choice=d["choice"]),
                  _("Thank you. Your choice is recorded."))
+
+
+@login_required
+@require_POST
+@domain_errors
+def renew(request, pk):
+    """The donor renews a completed term for the same student: a new sponsorship (linked to
+    the last), its first month paid at once."""
+    sponsorship = permissions.access_sponsorship(user=request.user, pk=pk)
+    if not sponsorship.viewer_is_sponsor:
+        raise Forbidden(_("Only the sponsor renews a sponsorship."), code="not_sponsor")
+    form = forms.RenewForm(request.POST)
+    status = 422
+    if form.is_valid():
+        result, status = _attempt(form, lambda: services.sponsorship_renew(
+            sponsorship=sponsorship, actor=request.user, months=form.cleaned_data["months"], client=ClientContext.of(request)))
+        if not status:
+            _new, donation, _token = result
+            return redirect(donation.payment_url)
+    return _page(request, sponsorship, status=status, renew_form=form)
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from jusha.fulfilment import checks as fulfilment_checks
+from jusha.sponsorship import checks as sponsorship_checks
 from jusha.fulfilment.models import Batch
 from jusha.giving import checks as giving_checks
 from jusha.giving.models import Donation

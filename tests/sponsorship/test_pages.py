@@ -118,3 +118,16 @@ def test_a_case_closes_on_its_page_and_the_donor_reads_kind_words(client, benefi
     assert response.status_code == 302
     sponsorship.refresh_from_db()
     assert sponsorship.status == "active" and case.steps.count() == 2
+
+
+def test_the_donor_renews_a_completed_term(client, beneficiary, sponsor, owner):
+    sponsorship, _d = sponsor_and_pay(beneficiary, sponsor, months=1)
+    casework.report_post(sponsorship=sponsorship, actor=owner, kind="outcome", letter="这学期结束了，我想继续读下去。")
+    casework.term_complete(sponsorship=sponsorship, actor=owner, outcome="renewed", note="Continuing at school")
+    client.force_login(make_user())
+    assert client.post(f"/sponsorship/s/{sponsorship.pk}/renew/", {"months": "12"}).status_code == 404
+    client.force_login(sponsor)
+    response = client.post(f"/sponsorship/s/{sponsorship.pk}/renew/", {"months": "12"})
+    assert response.status_code == 302
+    renewed = Sponsorship.objects.exclude(pk=sponsorship.pk).get()
+    assert renewed.renewed_from_id == sponsorship.pk and renewed.status == "pending" and renewed.amount == sponsorship.amount
