@@ -24,7 +24,6 @@ from jusha.projects.models import ProjectTotal
 from jusha.ledger.services import expenditure_record
 from jusha.matching import checks as matching_checks
 from jusha.payments import reconcile
-from jusha.sponsorship import checks as sponsorship_checks
 from tests.factories import give, image_upload, make_member, make_pool, make_project
 from tests.fulfilment.conftest import COST, warm_project
 
