@@ -26,6 +26,13 @@ from jusha.payments.providers import Event, ProviderError
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments.alipay")
+# python-alipay-sdk configures logging when imported: a DEBUG console handler of its own on
+# "python-alipay-sdk", bypassing the site's redaction. Its records go through ours instead.
+_sdk_logger = logging.getLogger("python-alipay-sdk")
+for _handler in list(_sdk_logger.handlers):
+    _sdk_logger.removeHandler(_handler)
+_sdk_logger.setLevel(logging.WARNING)
+_sdk_logger.propagate = True
 BEIJING = ZoneInfo("Asia/Shanghai")
 NAME = "alipay"
 # Alipay retries an unanswered notification for about 25 hours (4 m, 10 m, 10 m, 1 h, 2 h,

@@ -1,6 +1,7 @@
 """Pure rules of the real providers: amounts as the providers write them, fees at a
 contracted rate, which pay page suits a device, and the providers' statements read into
-one shape (Alipay 账单 CSV, WeChat Pay 交易账单, Stripe balance transactions). No Django."""
+one shape (Alipay 账单 CSV, WeChat Pay 交易账单, Stripe balance transactions). No Django (core's
+Money only)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
+
+from jusha.core.money import Money, MoneyError
 
 
 class StatementError(ValueError):
@@ -31,25 +34,19 @@ def yuan(fen: int) -> str:
     """Minor units as the providers' amount strings: 1234 → "12.34"."""
     if isinstance(fen, bool) or not isinstance(fen, int) or fen < 0:
         raise ValueError("an amount is a non-negative integer of minor units")
-    return f"{fen // 100}.{fen % 100:02d}"
+    return Money(fen, "CNY").major()
 
 
-def fen(text: str) -> int:
-    """A provider's amount string in major units ("12.34", "-0.06", "1,234.50") → minor units,
-    exact. Refuses more than two decimals of money (a truncated or corrupt line)."""
-    cleaned = str(text).strip().lstrip("`").replace(",", "").replace("¥", "").strip()
+def fen(text: str, currency: str = "CNY") -> int:
+    """A provider's amount string in major units ("12.34", "-0.06", "1,234.50", WeChat Pay's
+    "`0.30000") → minor units, exact. Refuses fractions of a fen (a corrupt line)."""
+    cleaned = str(text).strip().lstrip("`").strip()
+    negative = cleaned.startswith("-")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError(f"not an amount: {text!r}") from exc
-    if not value.is_finite():
-        raise ValueError(f"not an amount: {text!r}")
-    minor = value * 100
-    if minor != minor.to_integral_value():
-        # WeChat writes fees to five decimals ("0.30000"); more than fen precision is only
-        # allowed when the rest is zeros.
-        raise ValueError(f"an amount with fractions of a fen: {text!r}")
-    return int(minor)
+        amount = Money.parse(cleaned.lstrip("+-"), currency).amount
+    except MoneyError as exc:
+        raise ValueError(f"not an amount: {text!r} ({exc})") from exc
+    return -amount if negative else amount
 
 
 def fee_at_rate(amount: int, bps: int) -> int:

@@ -3,7 +3,9 @@ a loopback gateway: the form offers them, Alipay's cashier is reached by a signe
 redirect, WeChat Pay's QR code is drawn on our page; the provider's signed notification
 marks the gift paid and the receipt shows the fee and what reached the project."""
 
+import os
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -32,11 +34,20 @@ def gateway(settings, tmp_path, live_server):
     gw.stop()
 
 
+def shot(page, name):
+    """With SCREENSHOT_DIR set (as `make screenshots` sets it), keep a picture of the page:
+    these pages need a provider configured, which the demo has not."""
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        (Path(folder) / "phone").mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / "phone" / f"{name}.png"), full_page=True)
+
+
 def give(page, live_server, project, provider):
     page.goto(f"{live_server.url}/donations/new/{project.slug}/")
     assert page.locator("[data-testid=pay-with]").is_visible()
     page.locator("input[name=custom]").fill("50")
     page.locator(f"input[name=provider][value={provider}] + label").click()
+    shot(page, "donate-pay-with")
     page.locator("form button[type=submit]").last.click()
 
 
@@ -62,6 +73,7 @@ def test_wechat_qr_code_then_the_notification_and_the_fee_on_the_receipt(page, l
     page.wait_for_url(re.compile(r"/pay/wechatpay/[0-9a-f]{32}/$"))
     qr = page.locator("[data-testid=wechat-qr] svg")
     assert qr.is_visible() and qr.bounding_box()["width"] >= 150
+    shot(page, "pay-wechat-qr")
     gift = Donation.objects.get()
     gateway.wechat_pay(gift.pk.hex)
     body, headers = gateway.wechat_notification(gift.pk.hex, 5000)
@@ -72,3 +84,4 @@ def test_wechat_qr_code_then_the_notification_and_the_fee_on_the_receipt(page, l
     page.wait_for_url(re.compile(r"/donations/[0-9a-f-]{36}/$"))
     assert Donation.objects.get().status == "paid"
     assert page.locator("[data-testid=donation-fee]").inner_text() == "¥0.30"
+    shot(page, "receipt-with-fee")

@@ -223,3 +223,21 @@ def test_the_daily_run_downloads_each_providers_statement_once_when_ready(client
     assert statements_reconcile_due(today=today, days=2) == 1
     assert Reconciliation.objects.get(provider="stripe", day=yesterday - timezone.timedelta(days=1)).lines == 0
     assert snapshot() == before
+
+
+def test_the_command_downloads_a_days_statement(client, project, providers):
+    from tests.payments.test_wechatpay import create, notify
+
+    gift = Donation.objects.get(pk=create(client, project).json()["id"])
+    providers.wechat_pay(gift.pk.hex)
+    notify(client, *providers.wechat_notification(gift.pk.hex, 5000))
+    day = timezone.localdate()
+    providers.bills[("wechatpay", str(day))] = "\n".join(
+        [WECHAT_HEADER, wechat_row(f"{day} 09:00:00", gift.pk.hex, "SUCCESS", "50.00", "0.30000")]).encode()
+    out = StringIO()
+    call_command("payments_reconcile", "--provider", "wechatpay", "--download", "--day", str(day), stdout=out)
+    assert "1 matched" in out.getvalue()
+    with pytest.raises(CommandError, match="not ready"):
+        call_command("payments_reconcile", "--provider", "alipay", "--download", "--day", str(day))
+    with pytest.raises(CommandError, match="FILE"):
+        call_command("payments_reconcile", "--provider", "alipay")
