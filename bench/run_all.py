@@ -28,6 +28,7 @@ BENCHMARKS = [
     "login_limits",
     "missing_notice",
     "crisis_score",
+    "pledges",
 ]
 
 
