@@ -37,6 +37,7 @@ from jusha.matching.selectors import pool_figures
 from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
 from jusha.projects.selectors import project_sums
 from jusha.missing import services as missing
+from jusha.demo import rational as rational_demo
 
 PASSWORD = "jusha-demo"
 LOGINS = {
@@ -551,12 +552,16 @@ class Demo:
         and the work over the months since, the relay two weeks ago, the giving day now."""
         self.clock.set(days=100)
         self.people()
+        self.year = rational_demo.Year(self)
+        self.year.start()  # the platform's cause funds a year ago; pledges and repeat gifts since
+        self.clock.set(days=100)
         self.organisations()
         self.projects()
         self.activity()
         self.fulfilment()
         self.relay()
         self.giving_day()
+        self.rational_year = self.year.finish()  # the last 100 days of monthly giving; the funds' grants
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
@@ -579,4 +584,6 @@ def load_demo(*, gifts: int = 500, out=print) -> bool:
     with transaction.atomic(), mock.patch.object(timezone, "now", demo.clock.now):
         demo.run()
     out(f"demo: 3 organisations, 6 projects, {demo.gifts} gifts")
+    year = demo.rational_year
+    out(f"demo: {year['funds']} cause funds, {year['pledges']} monthly pledges, {year['gifts']} gifts over a year")
     return True

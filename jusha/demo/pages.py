@@ -5,6 +5,7 @@ database (so the list follows the demo data, not hard-coded ids). Used by `make 
 from django.urls import reverse
 
 from jusha.campaigns.models import Campaign
+from jusha.funds.models import CauseFund
 from jusha.giving.models import Donation
 from jusha.organisations.models import Organisation
 from jusha.projects.models import Project
@@ -20,7 +21,12 @@ def public_pages() -> list[tuple[str, str]]:
         ("transparency", reverse("transparency:index")),
         ("verify", reverse("transparency:verify")),
         ("flow", reverse("transparency:flow")),
+        ("funds", reverse("funds:list")),
+        ("retention", reverse("pledges:retention")),
     ]
+    fund = CauseFund.objects.order_by("cause").first()
+    if fund:
+        pages.append(("fund", reverse("funds:detail", args=[fund.cause])))
     project = (Project.objects.filter(slug="warm-packs-for-elders").first()
                or Project.objects.exclude(status="draft").exclude(status="in_review").order_by("pk").first())
     if project:

@@ -21,3 +21,7 @@ pause_offers = Contributions("the pause screen's offers")
 mine_top_sections = Contributions("my giving: the member's own sections")
 """provider(user) -> Section(s) at the top of the member's "my giving" page, slot "top"
 (monthly pledges and their one-click buttons), shown whether or not they have gifts."""
+
+donate_offers = Contributions("the donate page's offers")
+"""provider(project) -> Section(s) under the donate form, slot "offer": another way to give
+to the same project (monthly giving)."""
