@@ -226,14 +226,17 @@ def pledges_charge_due(*, today=None, batch: int = 500, limit: int | None = None
     # Earlier charges first: a charge that times out in this run is asked about in the next.
     for outcome, n in charges_follow_up(today=today).items():
         counts[outcome] = counts.get(outcome, 0) + n
-    done = 0
+    done, last = 0, None
     while limit is None or done < limit:
-        ids = list(
-            Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
-            .order_by("next_charge_on", "pk").values_list("pk", flat=True)[:batch]
-        )
+        # Keyset pages over the due pledges: each is tried once per run, even one another
+        # worker holds (it is skipped here) or one whose charge failed before its provider call.
+        due = Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
+        if last is not None:
+            due = due.filter(pk__gt=last)
+        ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch])
         if not ids:
             break
+        last = ids[-1]
         for pledge_id in ids:
             try:
                 outcome = _charge_pledge(pledge_id, today)
