@@ -31,6 +31,7 @@ BENCHMARKS = [
     "crisis_score",
     "checkin_burst",
     "alliance",
+    "pledges",
 ]
 
 

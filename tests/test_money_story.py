@@ -30,6 +30,7 @@ def journal_figures(project) -> dict:
     return ProjectSums(
         gifts=by_kind["gift"], refunds=by_kind["refund"], spent=by_kind["expenditure"], fees=by_kind["fee"],
         committed=by_kind["commitment"], released=by_kind["release"], matched=by_kind["match"] - by_kind["match_return"],
+        granted=by_kind["grant"], granted_out=by_kind["grant_out"],  # cause funds' grants (issue 17)
     ).figures()
 
 
@@ -54,8 +55,8 @@ def test_every_page_and_answer_tells_the_journals_figures_for_the_demo_projects(
     matched_somewhere = spent_somewhere = held_for_batches_somewhere = False
     for project in demo:
         expected = journal_figures(project)
-        assert expected["received"] == expected["raised"] + expected["matched"]
-        assert expected["balance"] == expected["received"] - expected["spent"] - expected["fees"]
+        assert expected["received"] == expected["raised"] + expected["matched"] + expected["granted"]
+        assert expected["balance"] == expected["received"] - expected["spent"] - expected["fees"] - expected["granted_out"]
         matched_somewhere |= expected["matched"] > 0
         spent_somewhere |= expected["spent"] > 0
         held_for_batches_somewhere |= expected["held_for_batches"] > 0

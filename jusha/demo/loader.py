@@ -25,7 +25,7 @@ from jusha.demo import images
 from jusha.demo import volunteering as volunteering_demo
 from jusha.giving.services import donation_open, donation_refund, project_accepting
 from jusha.ledger.services import expenditure_record
-from jusha.organisations.models import Membership
+from jusha.organisations.models import Membership, Organisation
 from jusha.organisations.services import organisation_create, organisation_submit, organisation_verify
 from jusha.organisations.uscc import checksum_char
 from jusha.payments.sandbox import SandboxProvider
@@ -42,6 +42,7 @@ from jusha.matching.selectors import pool_figures
 from jusha.matching.services import match_release, pool_create, pool_deposit, pool_transition
 from jusha.projects.selectors import project_sums
 from jusha.missing import services as missing
+from jusha.demo import rational as rational_demo
 
 PASSWORD = "jusha-demo"
 LOGINS = {
@@ -559,6 +560,9 @@ class Demo:
         and the work over the months since, the relay two weeks ago, the giving day now."""
         self.clock.set(days=100)
         self.people()
+        self.year = rational_demo.Year(self)
+        self.year.start()  # the platform's cause funds a year ago; pledges and repeat gifts since
+        self.clock.set(days=100)
         self.organisations()
         self.projects()
         self.activity()
@@ -569,6 +573,7 @@ class Demo:
         credibility.run(self)
         self.out(f"demo: volunteering: {volunteering_demo.load(self, volunteer=self.volunteer)}")
         self.out(sponsorship_demo.load(self))
+        self.rational_year = self.year.finish()  # the last 100 days of monthly giving; the funds' grants
         self.clock.set(days=0)
         self.missing_children()
         self.crisis()
@@ -598,5 +603,7 @@ def load_demo(*, gifts: int = 500, out=print) -> bool:
     # created_at, every service's "now" reads it), so the demo tells one dated story.
     with transaction.atomic(), mock.patch.object(timezone, "now", demo.clock.now):
         demo.run()
-    out(f"demo: 4 organisations, 8 projects, {demo.gifts} gifts")
+    out(f"demo: {Organisation.objects.count()} organisations, {Project.objects.filter(pooled=False).count()} projects, {demo.gifts} gifts")
+    year = demo.rational_year
+    out(f"demo: {year['funds']} cause funds, {year['pledges']} monthly pledges, {year['gifts']} gifts over a year")
     return True

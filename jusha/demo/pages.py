@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from jusha.campaigns.models import Campaign
 from jusha.community.models import Circle, Gathering, Team
+from jusha.funds.models import CauseFund
 from jusha.giving.models import Donation
 from jusha.organisations.models import Organisation
 from jusha.projects.models import Project
@@ -27,7 +28,12 @@ def public_pages() -> list[tuple[str, str]]:
         ("flow", reverse("transparency:flow")),
         ("open-data", reverse("opendata:data")),
         ("alliance", reverse("alliance:index")),
+        ("funds", reverse("funds:list")),
+        ("retention", reverse("pledges:retention")),
     ]
+    fund = CauseFund.objects.order_by("cause").first()
+    if fund:
+        pages.append(("fund", reverse("funds:detail", args=[fund.cause])))
     project = (Project.objects.filter(slug="warm-packs-for-elders").first()
                or Project.objects.exclude(status="draft").exclude(status="in_review").order_by("pk").first())
     if project:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
@@ -40,17 +40,20 @@ def fund_open(*, cause: str, organisation, actor, region_code: str = "") -> Caus
         raise Invalid(_("Unknown cause."), code="invalid_cause")
     if CauseFund.objects.filter(cause=cause).exists():
         raise Conflict(_("This cause already has a fund."), code="fund_exists")
-    label = Cause(cause).label
     goal = Money(MAX_GOAL_MAJOR * 100, "CNY")
+    with translation.override(settings.LANGUAGE_CODE):  # stored text: in the site's first language
+        label = str(Cause(cause).label)
+        title = _("%(cause)s fund") % {"cause": label}
+        summary = _("Give to the cause, not one project: the fund grants its money to the %(cause)s projects with "
+                    "the largest unmet need, by a public rule.") % {"cause": label}
+        story = "<p>" + str(rules.RULE_TEXT) + "</p>"
+        line = str(_("Grants to projects of the cause"))
     project = project_create(
-        organisation=organisation, actor=actor, title=_("%(cause)s fund") % {"cause": label},
-        summary=_("Give to the cause, not one project: the fund grants its money to the %(cause)s projects with "
-                  "the largest unmet need, by a public rule.") % {"cause": label},
-        story="<p>" + str(rules.RULE_TEXT) + "</p>", cause=cause,
+        organisation=organisation, actor=actor, title=title, summary=summary, story=story, cause=cause,
         region_code=region_code or organisation.region_code or "110000", goal=goal,
         ends_at=timezone.now() + timedelta(days=365 * FUND_YEARS), beneficiary_count=0,
         shortfall_rule=Project.ShortfallRule.PROPORTIONAL, overflow_rule=Project.OverflowRule.KEEP,
-        budget_lines=[(_("Grants to projects of the cause"), goal)], slug_hint=f"fund-{cause}", pooled=True,
+        budget_lines=[(line, goal)], slug_hint=f"fund-{cause}", pooled=True,
     )
     project_transition(project=project, target="in_review", actor=actor, reason="cause fund")
     project_transition(project=project, target="fundraising", actor=actor, reason="cause fund opened by staff")

@@ -26,3 +26,7 @@ gift_context_checks = Contributions("checks of what a gift is opened through")
 """provider(*, project, context) -> None, or raise core.errors.Invalid: a higher app that
 reads a key of a gift's `context` (community: `"team"`) refuses a value it does not know,
 before the provider is asked and before anything is written."""
+
+donate_offers = Contributions("the donate page's offers")
+"""provider(project) -> Section(s) under the donate form, slot "offer": another way to give
+to the same project (monthly giving)."""

@@ -73,10 +73,16 @@ def fund_flow(*, project: Project | None = None) -> Flow:
     # Sponsors' matches (net of what went back to their pools), from the journal's totals:
     # the same money the log's match and match_return facts carry.
     all_sums = project_sums(list(projects.values_list("pk", flat=True)))
+    # Cause funds' grants (jusha.funds): into the projects they went to, out of the funds' own projects.
+    granted = {pid: s.granted for pid, s in all_sums.items() if s.granted > 0}
+    granted_out = {pid: s.granted_out for pid, s in all_sums.items() if s.granted_out > 0}
+    for pid in set(granted) | set(granted_out):
+        raised.setdefault(pid, 0)
+        gifts.setdefault(pid, [0] * len(BANDS))
     sums = {pid: all_sums.get(pid, ProjectSums()) for pid in raised}
     matched = {pid: sums[pid].matched for pid in raised if sums[pid].matched > 0}
     spent = dict(expenditures.values_list("budget_line_id").annotate(total=Sum("amount")).order_by())
-    top = sorted(raised, key=lambda pid: (-raised[pid] - matched.get(pid, 0), pid))[:TOP_PROJECTS]
+    top = sorted(raised, key=lambda pid: (-raised[pid] - matched.get(pid, 0) - granted.get(pid, 0), pid))[:TOP_PROJECTS]
     drawn_projects = {pk: (slug, title) for pk, slug, title in projects.filter(pk__in=top).values_list("pk", "slug", "title")}
     titles = {pk: title for pk, (_slug, title) in drawn_projects.items()}
     other_project, other_line, held, other_spending = ("project", "other"), ("line", "other"), ("held",), ("exp", "other")
@@ -94,6 +100,10 @@ def fund_flow(*, project: Project | None = None) -> Flow:
         nodes.append((("matched",), _("Matched by sponsors"), 0))
         for pid, value in matched.items():
             links[(("matched",), project_key(pid))] += value
+    if granted:
+        nodes.append((("granted",), _("Granted from cause funds"), 0))
+        for pid, value in granted.items():
+            links[(("granted",), project_key(pid))] += value
     nodes += [(("project", pid), titles[pid], 1) for pid in top] + [(other_project, _("Other projects"), 1)]
 
     # Projects -> budget lines (what was spent on each), and what is held, not yet spent.
@@ -106,12 +116,16 @@ def fund_flow(*, project: Project | None = None) -> Flow:
         spent_by_project[project_key(pid)] += spent[pk]
     raised_by_project = defaultdict(int)
     for pid, value in raised.items():
-        raised_by_project[project_key(pid)] += value + matched.get(pid, 0) - sums[pid].fees
+        raised_by_project[project_key(pid)] += value + matched.get(pid, 0) + granted.get(pid, 0) - sums[pid].fees - granted_out.get(pid, 0)
+    for pid, value in granted_out.items():
+        links[(project_key(pid), ("granted_out",))] += value
     for key, value in raised_by_project.items():
         links[(key, held)] += max(0, value - spent_by_project[key])
     for pk, (pid, title) in drawn_lines.items():
         nodes.append((("line", pk), title if project is not None else f"{titles[pid]} · {title}", 2))
     nodes += [(other_line, _("Other budget lines"), 2), (held, _("Held, not yet spent"), 2)]
+    if granted_out:
+        nodes.append((("granted_out",), _("Granted on to projects of the cause"), 2))
 
     # Budget lines -> the largest expenditures one by one, the rest together.
     largest = list(expenditures.order_by("-amount", "pk")

@@ -18,7 +18,7 @@ from jusha.core.sections import collect_sections
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.core.money import Money
 from jusha.giving import permissions, receipt_links, rules, selectors, services
-from jusha.giving.contributions import mine_sections, mine_top_sections, pause_offers, receipt_sections
+from jusha.giving.contributions import donate_offers, mine_sections, mine_top_sections, pause_offers, receipt_sections
 from jusha.core.sections import group_sections
 from jusha.giving.forms import DonationForm, RefundForm
 from jusha.projects.selectors import project_alternatives, project_cards, project_gap
@@ -121,6 +121,7 @@ def donate(request, slug):
     return device_cookie(request, render(request, "giving/donate.html", {
         "project": project, "form": form, "accepting": accepting, "closed_reason": reason, "code": code,
         "alternatives": alternatives, "question": question,
+        "sections": collect_sections(donate_offers, project) if accepting else {},
     }, status=200 if accepting or request.method == "GET" else 409))
 
 

@@ -9,7 +9,7 @@ class PledgesConfig(AppConfig):
 
     def ready(self):
         from jusha.funds.contributions import fund_sections
-        from jusha.giving.contributions import mine_top_sections, pause_offers
+        from jusha.giving.contributions import donate_offers, mine_top_sections, pause_offers
         from jusha.pledges import sections, targets
 
         targets.target_register("project", resolve=sections.resolve_project, label=sections.label_project)
@@ -18,6 +18,7 @@ class PledgesConfig(AppConfig):
         # fund's page offer monthly giving.
         mine_top_sections.register(sections.my_giving, order=10)
         pause_offers.register(sections.pause_offer, order=10)
+        donate_offers.register(sections.donate_offer, order=10)
         fund_sections.register(sections.fund_offer, order=10)
         # Organisation dashboards show whether their donors come back.
         from jusha.organisations.contributions import dashboard_sections

@@ -49,6 +49,10 @@ def pause_offer(project, amount):
     return Section("offer", "pledges/_pause_offer.html", {"pledge_project": project, "pledge_amount": amount})
 
 
+def donate_offer(project):
+    return Section("offer", "pledges/_pause_offer.html", {"pledge_project": project})
+
+
 def fund_offer(fund):
     return Section("offer", "pledges/_fund_offer.html", {"pledge_fund": fund})
 

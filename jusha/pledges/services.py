@@ -226,14 +226,17 @@ def pledges_charge_due(*, today=None, batch: int = 500, limit: int | None = None
     # Earlier charges first: a charge that times out in this run is asked about in the next.
     for outcome, n in charges_follow_up(today=today).items():
         counts[outcome] = counts.get(outcome, 0) + n
-    done = 0
+    done, last = 0, None
     while limit is None or done < limit:
-        ids = list(
-            Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
-            .order_by("next_charge_on", "pk").values_list("pk", flat=True)[:batch]
-        )
+        # Keyset pages over the due pledges: each is tried once per run, even one another
+        # worker holds (it is skipped here) or one whose charge failed before its provider call.
+        due = Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
+        if last is not None:
+            due = due.filter(pk__gt=last)
+        ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch])
         if not ids:
             break
+        last = ids[-1]
         for pledge_id in ids:
             try:
                 outcome = _charge_pledge(pledge_id, today)
@@ -263,29 +266,26 @@ def _charge_pledge(pledge_id, today) -> str:
         pledge.next_charge_on = rules.next_charge_date(scheduled=scheduled, day=pledge.day)
         try:
             project = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
-            accepting = giving.project_accepting(project)[0]
-        except (NotFound, Invalid):
-            project, accepting = None, False
-        if not accepting:
+            with transaction.atomic():
+                charge = PledgeCharge.objects.create(
+                    pledge=pledge, period=rules.period_of(scheduled), scheduled_on=scheduled, amount=pledge.amount,
+                    currency=pledge.currency,
+                )
+                # The same checks as any gift (giving refuses a project not taking gifts): one read of its figures.
+                charge.donation = giving.donation_open_authorised(
+                    project=project, amount=Money(pledge.amount, pledge.currency), donor=pledge.donor, provider=pledge.provider,
+                    context={"pledge": str(pledge.pk)},
+                )
+        except IntegrityError:
+            pledge.save(update_fields=["next_charge_on"])
+            return "skipped"  # this period is charged already (or being charged): never twice
+        except (Conflict, NotFound, Invalid):
             # Never moved without the donor's word: paused, and asked (email + a banner on "my giving").
             pledge.save(update_fields=["next_charge_on"])
             _move(pledge, Pledge.Status.PAUSED, roles={SYSTEM}, reason="the project no longer takes gifts",
                   pause_reason=Pledge.PauseReason.PROJECT_CLOSED)
             _mail(pledge, "project_closed", {})
             return "paused"
-        try:
-            with transaction.atomic():
-                charge = PledgeCharge.objects.create(
-                    pledge=pledge, period=rules.period_of(scheduled), scheduled_on=scheduled, amount=pledge.amount,
-                    currency=pledge.currency,
-                )
-        except IntegrityError:
-            pledge.save(update_fields=["next_charge_on"])
-            return "skipped"  # this period is charged already (or being charged): never twice
-        charge.donation = giving.donation_open_authorised(
-            project=project, amount=Money(pledge.amount, pledge.currency), donor=pledge.donor, provider=pledge.provider,
-            context={"pledge": str(pledge.pk)},
-        )
         charge.save(update_fields=["donation"])
         if project.pk != pledge.project_id:
             pledge.project = project

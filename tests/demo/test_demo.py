@@ -23,7 +23,16 @@ def test_demo_loads_once_balanced_and_its_logins_work_only_in_demo(settings):
     settings.JUSHA_DEMO, settings.DEBUG = True, True
     call_command("load_demo", gifts=60)
     call_command("load_demo", gifts=60)  # second time: already loaded, nothing added
-    assert Project.objects.count() == 8  # with the one-to-one sponsorship programme's
+    assert Project.objects.filter(pooled=False).count() == 8  # with 速援互助's and the sponsorship programme's
+    # Rational charity: two cause funds with grants, a year of monthly pledges charged once a month.
+    from jusha.funds.models import CauseFund, Grant
+    from jusha.pledges.models import Pledge, PledgeCharge
+    from jusha.pledges.stats import retention_figures
+
+    assert CauseFund.objects.count() == 2 and Grant.objects.exists()
+    assert Pledge.objects.count() >= 30 and PledgeCharge.objects.filter(status="succeeded").count() >= 150
+    figures = retention_figures()
+    assert figures.repeat_rate and sum(c["donors"] for c in figures.cohorts) >= 30 and figures.monthly_churn
     assert set(Project.objects.values_list("status", flat=True)) >= {"fundraising", "funded", "executing", "completed", "in_review"}
     assert Donation.objects.filter(status="paid").count() >= 40
     # A share relay three links deep on the warm packs, with gifts counted through it.

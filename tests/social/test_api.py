@@ -236,5 +236,6 @@ def test_asking_again_once_the_project_is_closed_is_409(client, project, sharer)
     body = make_link(client, project.slug, auth).json()
     project.__class__.objects.filter(pk=project.pk).update(status="funded")
     response = make_link(client, project.slug, auth)
-    assert response.status_code == 409 and response.json()["code"] == "project_not_fundraising"
+    # A funded project is full: the cooler's code for it (issue 17).
+    assert response.status_code == 409 and response.json()["code"] == "project_fully_funded"
     assert list(ShareLink.objects.values_list("code", flat=True)) == [body["code"]]
