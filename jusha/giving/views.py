@@ -224,7 +224,7 @@ def refund(request, donation_id):
         try:
             _s, body, _r = run_idempotent(
                 scope=f"user:{request.user.pk}", key=form.cleaned_data["idempotency_key"], own_transaction=True,
-                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount, **({"team": team} if team else {})}), work=work,
+                fingerprint=request_fingerprint("POST", request.path, {**data, "amount": data["amount"].amount}), work=work,
             )
         except DomainError as exc:
             form.add_error(None, str(exc.detail))
