@@ -129,7 +129,7 @@ class Circle(models.Model):
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     cause = models.CharField(_("cause"), max_length=20, choices=Cause.choices, blank=True)
-    region = models.CharField(_("region (GB/T 2260)"), max_length=6, blank=True)
+    region = models.CharField(_("region"), max_length=6, blank=True)  # a GB/T 2260 code
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -205,7 +205,7 @@ class Gathering(models.Model):
     organiser = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser"))
     title = models.CharField(_("title"), max_length=80)
     place = models.CharField(_("place"), max_length=120)
-    region = models.CharField(_("county (GB/T 2260)"), max_length=6, blank=True)
+    region = models.CharField(_("county"), max_length=6, blank=True)  # a GB/T 2260 code
     starts_at = models.DateTimeField(_("starts at"))
     capacity = models.PositiveIntegerField(_("capacity"))
     description = models.TextField(_("description"), blank=True)

@@ -84,7 +84,7 @@ def public_pages() -> list[tuple[str, str]]:
     if team:
         pages += [("team", reverse("community:team", args=[team.slug])),
                   ("project-teams", reverse("community:project_teams", args=[team.project.slug]))]
-    circle = Circle.objects.filter(kind="cause").order_by("pk").first()
+    circle = Circle.objects.filter(slug="cause-elders").first() or Circle.objects.order_by("pk").first()
     if circle:
         pages.append(("circle", reverse("community:circle", args=[circle.slug])))
     gathering = Gathering.objects.order_by("pk").first()

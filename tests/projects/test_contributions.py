@@ -12,7 +12,7 @@ def test_the_project_page_sections_in_page_order():
     assert names(project.detail_sections) == [
         "jusha.matching.sections.project_page",  # matched, beside the progress
         "jusha.social.sections.project_page",  # sharing card meta tags; pass it on
-        "jusha.community.sections.project_page",  # its teams (一起捐) and the way to open one
+        "jusha.community.sections.project_page",  # its teams (一起捐), following its organisation
         "jusha.fulfilment.sections.project_page",  # delivery batches, after the story
         "jusha.ratings.sections.project_page",  # the organisation's grade, beside the progress
         "jusha.ledger.sections.project_page",  # budget and spending; latest ledger entries
