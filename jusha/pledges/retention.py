@@ -56,6 +56,12 @@ class Retention:
         return self.gifts / self.donors if self.donors else None
 
     @property
+    def gifts_per_donor_text(self) -> str:
+        """Gifts per donor with one decimal, for pages ("—" when there are no donors yet)."""
+        value = self.gifts_per_donor
+        return "—" if value is None else f"{value:.1f}"
+
+    @property
     def monthly_churn(self) -> float | None:
         """Cancelled pledges over pledges active at each month's start, over the months shown."""
         start = sum(c["active_at_start"] for c in self.churn)

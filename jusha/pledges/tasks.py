@@ -20,7 +20,7 @@ def send_pledge_mail(pledge_id: str, kind: str, context: dict) -> None:
                 "abandoned": "月捐已暂停 / Your monthly gift is paused",
                 "project_closed": "请选择月捐去向 / Where should your monthly gift go?"}
     with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string("pledges/email.txt", {
+        body = render_to_string("pledges/email/notice.txt", {
             "pledge": pledge, "kind": kind, "mine_url": settings.JUSHA_PUBLIC_URL.rstrip("/") + "/donations/mine/", **context,
         })
     send_mail(subject=f"{settings.JUSHA_SITE_NAME}: {subjects[kind]}", message=body, from_email=None,
