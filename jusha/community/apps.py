@@ -16,7 +16,7 @@ class CommunityConfig(AppConfig):
         events.gift_paid.subscribe(services.on_gift_changed, order=30)
         events.gift_refunded.subscribe(services.on_gift_changed, order=30)
         events.gift_paid.subscribe(services.on_gift_paid_feed, order=40)
-        events.project_update_posted.subscribe(services.on_project_update, order=10)
+        events.project_updated.subscribe(services.on_project_update, order=30)
 
         from jusha.giving import contributions as gift
 

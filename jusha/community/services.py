@@ -225,9 +225,12 @@ def on_gift_paid_feed(paid) -> None:
                url=reverse("projects:detail", args=[project.slug]), at=donation.paid_at)
 
 
-def on_project_update(posted) -> None:
-    """core.events.project_update_posted: the organisation's followers see its progress."""
-    update = posted.update
+def on_project_update(updated) -> None:
+    """core.events.project_updated with a posted progress update: the organisation's followers
+    see its progress (a draft's edit, with no update, is nobody's news)."""
+    update = updated.update
+    if update is None:
+        return
     project = update.project
     feed_write(source=rules.key(rules.ORGANISATION, project.organisation_id), kind=FeedItem.Kind.PROJECT_UPDATE,
                ref=f"project_update:{update.pk}", project=project, title=f"{project.title} · {update.title}",

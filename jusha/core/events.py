@@ -136,13 +136,6 @@ class CampaignChanged:
 
 
 @dataclass(frozen=True)
-class ProjectUpdatePosted:
-    """An organisation posted a progress update (项目进展) on a project, in that transaction."""
-
-    update: object  # projects.models.ProjectUpdate, with its project
-
-
-@dataclass(frozen=True)
 class DeliveryConfirmed:
     """One unit of a delivery batch was handed to one recipient (fulfilment's
     DeliveryConfirmation, with its batch), in the transaction that recorded it."""
@@ -201,7 +194,6 @@ gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
 campaign_changed = Event("campaign changed")  # announced by campaigns; CampaignChanged
-project_update_posted = Event("project update posted")  # announced by projects; ProjectUpdatePosted
 delivery_confirmed = Event("delivery confirmed")  # announced by fulfilment; DeliveryConfirmed
 project_status_changed = Event("project status changed")  # announced by projects; ProjectStatusChanged
 project_updated = Event("project updated")  # announced by projects; ProjectUpdated

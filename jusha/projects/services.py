@@ -19,10 +19,8 @@ from jusha.core.events import (
     ProjectCancelled,
     ProjectStatusChanged,
     ProjectUpdated,
-    ProjectUpdatePosted,
     project_cancelled,
     project_status_changed,
-    project_update_posted,
     project_updated,
 )
 from jusha.core.money import EXPONENTS, Money, require_currency, require_money, require_positive
@@ -374,6 +372,5 @@ def update_post(*, project, actor, title, body, photos=()) -> ProjectUpdate:
     for image in images:
         photo = UpdatePhoto(update=update)
         photo.image.save(image.content.name, image.content, save=True)
-    project_update_posted.announce(ProjectUpdatePosted(update=update))  # followers' feeds (community)
     project_updated.announce(ProjectUpdated(project=project, update=update))
     return update
