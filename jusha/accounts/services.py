@@ -15,6 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from allauth.socialaccount.forms import DisconnectForm
+from allauth.socialaccount.models import SocialAccount
+
 from jusha.accounts.backends import DEMO_DOMAIN, demo_logins_allowed
 from jusha.accounts.models import ApiToken, User
 from jusha.core.audit import audit_record
@@ -132,3 +135,14 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         token.revoked_at = timezone.now()
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at)
     return token
+
+
+def social_account_unlink(*, request, account: SocialAccount) -> None:
+    """The member unlinks a network from their account. allauth's own rule holds: the only
+    way left to log in (no password, no other network) cannot be unlinked (Conflict)."""
+    form = DisconnectForm(data={"account": account.pk}, request=request)
+    if not form.is_valid():
+        detail = " ".join(str(message) for messages in form.errors.values() for message in messages)
+        raise Conflict(detail, code="social_account_last")
+    with transaction.atomic():
+        form.save()
