@@ -426,6 +426,22 @@ SECURE_CSP["form-action"] = [CSP.SELF] + [origin for origin, on in (
     ("https://wx.tenpay.com", bool(JUSHA_WECHATPAY_MCHID)),  # WeChat Pay's H5 page on phones
     ("https://checkout.stripe.com", bool(JUSHA_STRIPE_SECRET_KEY or JUSHA_STRIPE_SECRET_KEY_FILE)),
 ) if on]
+
+
+def social_form_action(providers: dict) -> list[str]:
+    """The networks' log-in pages that a log-in button's POST is redirected to (the log-in
+    and account pages' "form-action" must name them, or the browser stops the redirect)."""
+    origins = []
+    for provider, conf in providers.items():
+        for app in conf.get("APPS", []):
+            url = app.get("settings", {}).get("authorize_url") or {
+                "weixin": "https://open.weixin.qq.com", "weibo": "https://api.weibo.com"}[provider]
+            if _origin(url) not in origins:
+                origins.append(_origin(url))
+    return origins
+
+
+SECURE_CSP["form-action"] += social_form_action(SOCIALACCOUNT_PROVIDERS)
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
 # Alliance (jusha/alliance): seconds a webhook or ActivityPub delivery may take; the licence
 # the open-data files (/data/) are published under.

@@ -139,7 +139,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_provider(self, request, provider, client_id=None):
         found = super().get_provider(request, provider, client_id=client_id)
         if found.id == "weixin" and found.app is not None and found.app.settings.get("authorize_url"):
-            return InWeChatWeixinProvider(request, app=found.app)
+            found = InWeChatWeixinProvider(request, app=found.app)
+        if found.id in NAMES:
+            found.name = NAMES[found.id]  # 微信, not allauth's "Weixin"
         return found
 
     # --- the log-in ---------------------------------------------------------------------

@@ -296,3 +296,38 @@ def test_the_log_in_limits_apply(settings, networks, monkeypatch):
     _location, query = start(browser, "weibo")
     response = come_back(browser, "weibo", "w3", query["state"])
     assert response.status_code == 429 and logged_in_as(browser) is None
+
+
+def test_the_log_in_pages_may_send_their_buttons_on_to_the_networks():
+    from config.settings import social_form_action
+
+    assert social_form_action(social_providers()) == []
+    assert social_form_action(social_providers(wechat=WECHAT, wechat_mp=WECHAT_MP, weibo=WEIBO)) == [
+        "https://open.weixin.qq.com", "https://api.weibo.com"]
+
+
+def test_a_guest_gift_is_claimed_as_today_once_the_social_sign_up_confirms_its_address(
+        networks, django_capture_on_commit_callbacks):
+    import re
+
+    from jusha.core.errors import Forbidden
+    from tests.factories import make_project
+    from tests.gifts import claim, paid_gift
+
+    donation = paid_gift(make_project(), 5000, email="guest@example.org")
+    networks.person("c9", "weixin", openid="o-open-9", nickname="客")
+    client = Client()
+    _location, query = start(client, "weixin")
+    come_back(client, "weixin", "c9", query["state"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("socialaccount_signup"), {"email": "guest@example.org"})
+    user = User.objects.get(email="guest@example.org")
+    with pytest.raises(Forbidden) as refused:  # the network vouches for no address
+        claim(donation, user)
+    assert refused.value.code == "email_not_confirmed"
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body).group(0)
+    assert client.post(urlsplit(link).path).status_code == 302
+    user.refresh_from_db()
+    assert user.email_verified_at is not None
+    assert claim(donation, user).donor_id == user.pk
