@@ -24,17 +24,16 @@ where the two meet (allauth's adapters, named in settings):
   link, and only a confirmed address can claim guest gifts (giving.services.donation_claim).
 """
 
-from django.conf import settings
-from django.contrib import messages
-from django.shortcuts import render
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.weixin.provider import WeixinProvider
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from jusha.accounts import lockout
 from jusha.accounts.backends import DEMO_DOMAIN, demo_logins_allowed
@@ -45,11 +44,9 @@ NAMES = {"weixin": _("WeChat"), "weibo": _("Weibo")}
 WECHAT_REDIRECT = "#wechat_redirect"
 ATTEMPT = "_jusha_social_attempt"  # the callback's counted log-in attempt, on the request
 
-
 def in_wechat(request) -> bool:
     """Is this request from WeChat's own browser?"""
     return request is not None and "micromessenger" in request.META.get("HTTP_USER_AGENT", "").lower()
-
 
 def settings_apps(provider: str | None = None) -> list[SocialApp]:
     """The apps configured in settings (unsaved rows, as allauth builds them), in order."""
@@ -65,7 +62,6 @@ def settings_apps(provider: str | None = None) -> list[SocialApp]:
             ))
     return apps
 
-
 def app_for(request, provider: str) -> SocialApp | None:
     """The app a log-in from this browser goes through, or None (not offered here)."""
     apps = settings_apps(provider)
@@ -77,14 +73,12 @@ def app_for(request, provider: str) -> SocialApp | None:
         apps = (inside or outside) if in_wechat(request) else outside
     return apps[0] if apps else None
 
-
 def providers_offered(request) -> list[dict]:
     """The networks a visitor may log in with here, for the log-in and account pages."""
     return [
         {"id": provider, "name": NAMES[provider], "login_url": reverse(f"{provider}_login")}
         for provider in PROVIDERS if app_for(request, provider) is not None
     ]
-
 
 class InWeChatWeixinProvider(WeixinProvider):
     """allauth's WeChat provider for the official account's app: the token and profile
@@ -101,17 +95,14 @@ class InWeChatWeixinProvider(WeixinProvider):
             response["Location"] = location + WECHAT_REDIRECT
         return response
 
-
 def _refuse(request, message, *, status: int, retry_after: int | None = None):
     response = render(request, "accounts/social_refused.html", {"message": message}, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
 
-
 def refused_locked(request, seconds: int):
     return _refuse(request, lockout.locked_message(seconds), status=429, retry_after=seconds)
-
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     error_messages = {
@@ -131,7 +122,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return [app for app in apps if client_id is None or app.client_id == client_id]
 
     def get_app(self, request, provider, client_id=None):
-        app = app_for(request, provider) if client_id is None else next(iter(self.list_apps(request, provider, client_id)), None)
+        if client_id is None:
+            app = app_for(request, provider)
+        else:
+            app = next(iter(self.list_apps(request, provider, client_id)), None)
         if app is None:
             raise SocialApp.DoesNotExist()
         return app
@@ -161,7 +155,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def _join_by_unionid(self, request, sociallogin):
         """WeChat's `unionid` is one person across the apps of one open-platform account."""
-        unionid = (sociallogin.account.extra_data or {}).get("unionid") if sociallogin.account.provider == "weixin" else None
+        if sociallogin.account.provider != "weixin":
+            return
+        unionid = (sociallogin.account.extra_data or {}).get("unionid")
         if not unionid:
             return
         other = (SocialAccount.objects.select_related("user")
@@ -185,16 +181,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def get_connect_redirect_url(self, request, socialaccount):
         return reverse("accounts:me")
 
-
 MESSAGES = {  # allauth's messages of the social log-in, in Jusha's words and catalogues
     "account/messages/logged_in.txt": (None, _("You are logged in.")),
     "socialaccount/messages/account_connected.txt": (None, _("Linked: you can log in with it from now on.")),
-    "socialaccount/messages/account_connected_updated.txt": (None, _("This network was already linked to your account.")),
+    "socialaccount/messages/account_connected_updated.txt": (
+        None, _("This network was already linked to your account.")),
     "socialaccount/messages/account_connected_other.txt": (
         messages.ERROR, SocialAccountAdapter.error_messages["connected_other"]),
     "socialaccount/messages/account_disconnected.txt": (None, _("The network is unlinked from your account.")),
 }
-
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth's account side, used only by the social log-in's last steps."""
@@ -213,13 +208,10 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email):
         return super().clean_email(email).strip().lower()
 
-
-
 def account_label(account: SocialAccount) -> str:
     """The name the network knows the member by (its nickname), without asking it."""
     data = account.extra_data or {}
     return str(data.get("nickname") or data.get("screen_name") or data.get("name") or "")
-
 
 def networks_of(request, user, accounts: list[SocialAccount]) -> list[dict]:
     """The account page's rows: each network, the member's linked accounts of it (with an
@@ -232,4 +224,3 @@ def networks_of(request, user, accounts: list[SocialAccount]) -> list[dict]:
             rows.append({"id": provider, "name": NAMES[provider], "linked": linked, "can_link": can_link,
                          "login_url": reverse(f"{provider}_login")})
     return rows
-

@@ -2,12 +2,11 @@
 names). allauth's account pages (log-in, sign-up, e-mail, password) are not mounted: Jusha's
 own pages are the way, and the two names allauth may ask for lead there."""
 
-from django.urls import path
-from django.views.generic import RedirectView
-
 from allauth.socialaccount import views as socialaccount_views
 from allauth.socialaccount.providers.weibo import views as weibo
 from allauth.socialaccount.providers.weixin import views as weixin
+from django.urls import path
+from django.views.generic import RedirectView
 
 from jusha.accounts.social_views import offered, signup_limited
 

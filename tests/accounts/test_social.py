@@ -55,13 +55,15 @@ class Networks:
                 token["unionid"] = person["unionid"]
             return self._answer(request, token)
         if where == "api.weixin.qq.com/sns/userinfo":
-            person = next(p for n, p in self.people.values() if n == "weixin" and "AT-" + p["openid"] == query["access_token"])
+            person = next(p for n, p in self.people.values()
+                          if n == "weixin" and "AT-" + p["openid"] == query["access_token"])
             return self._answer(request, {"privilege": [], "sex": 0, "headimgurl": "", **person})
         if where == "api.weibo.com/oauth2/access_token":
             network, person = self.people.get(body.get("code"), (None, None))
             if network != "weibo":
                 return self._answer(request, {"error": "invalid_grant"}, status=400)
-            return self._answer(request, {"access_token": "AT-" + person["idstr"], "expires_in": 3600, "uid": person["idstr"]})
+            return self._answer(request, {"access_token": "AT-" + person["idstr"], "expires_in": 3600,
+                                          "uid": person["idstr"]})
         if where == "api.weibo.com/2/users/show.json":
             person = next(p for n, p in self.people.values() if n == "weibo" and p["idstr"] == query["uid"])
             return self._answer(request, {"id": int(person["idstr"]), "avatar_large": "", **person})
@@ -115,7 +117,8 @@ def logged_in_as(client):
     return client.session.get("_auth_user_id")
 
 
-def test_new_member_with_wechat_qr_gives_an_email_and_gets_the_confirmation_link(networks, django_capture_on_commit_callbacks):
+def test_new_member_with_wechat_qr_gives_an_email_and_gets_the_confirmation_link(
+        networks, django_capture_on_commit_callbacks):
     networks.person("c1", "weixin", openid="o-open-1", unionid="u-1", nickname="小明")
     client = Client()
     location, query = start(client, "weixin", next=ME)
