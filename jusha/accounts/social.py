@@ -28,6 +28,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialAccount, SocialApp
+from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.weixin.provider import WeixinProvider
 from django.conf import settings
 from django.contrib import messages
@@ -152,6 +153,15 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         attempt = getattr(request, ATTEMPT, None)
         if attempt is not None:  # the network proved itself: this attempt was no failure
             attempt.succeeded()
+
+    def on_authentication_error(self, request, provider, error=None, exception=None, extra_context=None):
+        """A refused state or code stays counted against the network (a failed attempt); a
+        member who said no at the network's page tried nothing: the attempt goes back."""
+        attempt = getattr(request, ATTEMPT, None)
+        if attempt is not None and error == AuthError.CANCELLED:
+            attempt.succeeded()
+        super().on_authentication_error(request, provider, error=error, exception=exception,
+                                        extra_context=extra_context)
 
     def _join_by_unionid(self, request, sociallogin):
         """WeChat's `unionid` is one person across the apps of one open-platform account."""

@@ -285,6 +285,14 @@ def test_the_log_in_limits_apply(settings, networks, monkeypatch):
     assert logged_in_as(client) is None
     assert client.post(reverse("weibo_login")).status_code == 429  # cannot even start
 
+    # saying no at the network's page is no failed attempt
+    cache.clear()
+    for _ in range(3):
+        _location, query = start(client, "weibo")
+        response = client.get(reverse("weibo_callback"), {"error": "access_denied", "state": query["state"]})
+        assert response.status_code == 302 and response["Location"] == reverse("socialaccount_login_cancelled")
+    assert client.get(reverse("socialaccount_login_cancelled")).status_code == 200
+
     # a successful log-in gives its attempt back; a locked account is locked at every door
     cache.clear()
     settings.JUSHA_LOGIN_LIMITS = {"account": (3, 900), "network": (10, 900)}
