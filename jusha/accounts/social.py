@@ -31,6 +31,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp
 from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.weixin.provider import WeixinProvider
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import reverse
@@ -216,7 +217,10 @@ class AccountAdapter(DefaultAccountAdapter):
         return True
 
     def clean_email(self, email):
-        return super().clean_email(email).strip().lower()
+        email = super().clean_email(email).strip().lower()
+        if email.endswith(DEMO_DOMAIN) and not demo_logins_allowed():  # as user_sign_up
+            raise ValidationError(_("This email domain is reserved for demo accounts."), code="email_reserved")
+        return email
 
 def account_label(account: SocialAccount) -> str:
     """The name the network knows the member by (its nickname), without asking it."""

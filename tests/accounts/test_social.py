@@ -203,6 +203,8 @@ def test_an_address_of_a_member_is_not_taken_over_by_a_social_sign_up(networks):
     come_back(client, "weixin", "c3", query["state"])
     response = client.post(reverse("socialaccount_signup"), {"email": "Taken@example.org"})
     assert response.status_code == 200
+    response = client.post(reverse("socialaccount_signup"), {"email": "someone@demo.jusha"})
+    assert response.status_code == 200 and not User.objects.filter(email="someone@demo.jusha").exists()
     assert "taken@example.org" not in [u.email for u in User.objects.exclude(pk=member.pk)]
     assert not SocialAccount.objects.exists() and logged_in_as(client) is None
     assert User.objects.count() == 1
