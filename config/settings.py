@@ -74,6 +74,14 @@ INSTALLED_APPS = [
     "ninja",
     "jusha.core",
     "jusha.accounts",
+    # Social log-in only (jusha/accounts/social.py): allauth's account app is required by its
+    # socialaccount app, but none of its own log-in, sign-up or e-mail pages is mounted.
+    # After jusha.accounts, whose templates of its few pages take precedence.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
+    "allauth.socialaccount.providers.weibo",
     "jusha.organisations",
     "jusha.projects",
     "jusha.ledger",
@@ -108,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # required by allauth (social log-in)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -190,6 +199,71 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- social log-in (jusha/accounts/social.py, docs/accounts.md) ----------------------------
+# WeChat and Weibo through django-allauth's own providers, each off until its keys are set
+# (apps from these settings: no database rows). WeChat has two apps: the open platform's
+# website app (QR log-in on a computer, scope snsapi_login) and the official account (公众号),
+# used inside WeChat's own browser (scope snsapi_userinfo at connect/oauth2/authorize).
+def _env_secret(name: str) -> str:
+    """A secret from <NAME>, or from the file named by <NAME>_FILE."""
+    value = os.environ.get(name, "")
+    path = os.environ.get(name + "_FILE", "")
+    if not value and path:
+        value = Path(path).read_text().strip()
+    return value
+
+
+JUSHA_WECHAT_APP_ID = os.environ.get("JUSHA_WECHAT_APP_ID", "")
+JUSHA_WECHAT_APP_SECRET = _env_secret("JUSHA_WECHAT_APP_SECRET")
+JUSHA_WECHAT_MP_APP_ID = os.environ.get("JUSHA_WECHAT_MP_APP_ID", "")
+JUSHA_WECHAT_MP_APP_SECRET = _env_secret("JUSHA_WECHAT_MP_APP_SECRET")
+JUSHA_WEIBO_APP_KEY = os.environ.get("JUSHA_WEIBO_APP_KEY", "")
+JUSHA_WEIBO_APP_SECRET = _env_secret("JUSHA_WEIBO_APP_SECRET")
+
+
+def social_providers(*, wechat=("", ""), wechat_mp=("", ""), weibo=("", "")) -> dict:
+    """SOCIALACCOUNT_PROVIDERS for the given (key, secret) pairs: a pair without both is left
+    out, and a provider with no app left is not offered (its URLs answer 404)."""
+    weixin_apps = []
+    if all(wechat):
+        weixin_apps.append({"client_id": wechat[0], "secret": wechat[1], "settings": {"scope": ["snsapi_login"]}})
+    if all(wechat_mp):
+        weixin_apps.append({"client_id": wechat_mp[0], "secret": wechat_mp[1], "settings": {
+            "hidden": True,  # chosen by jusha.accounts.social for WeChat's own browser only
+            "in_wechat": True,
+            "scope": ["snsapi_userinfo"],
+            "authorize_url": "https://open.weixin.qq.com/connect/oauth2/authorize",
+        }})
+    providers = {"weixin": {"APPS": weixin_apps}, "weibo": {"APPS": []}}
+    if all(weibo):
+        providers["weibo"]["APPS"].append({"client_id": weibo[0], "secret": weibo[1]})
+    return providers
+
+
+SOCIALACCOUNT_PROVIDERS = social_providers(
+    wechat=(JUSHA_WECHAT_APP_ID, JUSHA_WECHAT_APP_SECRET),
+    wechat_mp=(JUSHA_WECHAT_MP_APP_ID, JUSHA_WECHAT_MP_APP_SECRET),
+    weibo=(JUSHA_WEIBO_APP_KEY, JUSHA_WEIBO_APP_SECRET),
+)
+SOCIALACCOUNT_ADAPTER = "jusha.accounts.social.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "jusha.accounts.social.AccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the provider's log-in starts with a POST (no log-in CSRF)
+SOCIALACCOUNT_AUTO_SIGNUP = True  # straight on when the network gave an address, else the e-mail step
+SOCIALACCOUNT_EMAIL_REQUIRED = True  # every member has an e-mail address (receipts, claims)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # Jusha's own confirmation link (accounts.services)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an address never logs anyone into an existing account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_STORE_TOKENS = False  # log-in only: no call is made on the member's behalf later
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_RATE_LIMITS = False  # Jusha's own limits govern (JUSHA_RATE_LIMITS, JUSHA_LOGIN_LIMITS)
+ACCOUNT_EMAIL_NOTIFICATIONS = False
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -352,6 +426,22 @@ SECURE_CSP["form-action"] = [CSP.SELF] + [origin for origin, on in (
     ("https://wx.tenpay.com", bool(JUSHA_WECHATPAY_MCHID)),  # WeChat Pay's H5 page on phones
     ("https://checkout.stripe.com", bool(JUSHA_STRIPE_SECRET_KEY or JUSHA_STRIPE_SECRET_KEY_FILE)),
 ) if on]
+
+
+def social_form_action(providers: dict) -> list[str]:
+    """The networks' log-in pages that a log-in button's POST is redirected to (the log-in
+    and account pages' "form-action" must name them, or the browser stops the redirect)."""
+    origins = []
+    for provider, conf in providers.items():
+        for app in conf.get("APPS", []):
+            url = app.get("settings", {}).get("authorize_url") or {
+                "weixin": "https://open.weixin.qq.com", "weibo": "https://api.weibo.com"}[provider]
+            if _origin(url) not in origins:
+                origins.append(_origin(url))
+    return origins
+
+
+SECURE_CSP["form-action"] += social_form_action(SOCIALACCOUNT_PROVIDERS)
 JUSHA_ALLOW_PRIVATE_FETCH = env_bool("JUSHA_ALLOW_PRIVATE_FETCH")
 # Alliance (jusha/alliance): seconds a webhook or ActivityPub delivery may take; the licence
 # the open-data files (/data/) are published under.

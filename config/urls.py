@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("jusha.accounts.urls")),
+    # Log-in with WeChat and Weibo (django-allauth's providers; nothing else of allauth).
+    path("accounts/social/", include("jusha.accounts.social_urls")),
     path("orgs/", include("jusha.organisations.urls")),
     path("projects/", include("jusha.projects.urls")),
     path("donations/", include("jusha.giving.urls")),

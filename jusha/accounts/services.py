@@ -4,6 +4,8 @@ import datetime
 import logging
 import secrets
 
+from allauth.socialaccount.forms import DisconnectForm
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
@@ -25,7 +27,6 @@ EMAIL_CONFIRM_SALT = "jusha.accounts.email-confirm"
 EMAIL_CONFIRM_MAX_AGE = datetime.timedelta(days=3)
 
 logger = logging.getLogger(__name__)
-
 
 def user_sign_up(*, email: str, password: str, display_name: str = "") -> User:
     """Create a member account. There is no actor: the caller is not logged in yet."""
@@ -49,12 +50,10 @@ def user_sign_up(*, email: str, password: str, display_name: str = "") -> User:
         raise Conflict(_("An account with this email address already exists. Log in or reset your password."),
                        code="email_taken") from exc
 
-
 def email_confirmation_token(user: User) -> str:
     """A signed, timestamped token naming the account and the address it confirms: it stops
     working after EMAIL_CONFIRM_MAX_AGE, and as soon as the account's address changes."""
     return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_CONFIRM_SALT, compress=True)
-
 
 def email_confirmation_send(*, user: User) -> None:
     """Mail the account a link that confirms its address, once the transaction commits."""
@@ -74,13 +73,11 @@ def email_confirmation_send(*, user: User) -> None:
 
     transaction.on_commit(send)
 
-
 def email_confirmation_resend(*, actor: User) -> None:
     """The account's owner asks for the link again (the caller rate-limits this)."""
     if actor.email_verified_at is not None:
         raise Conflict(_("Your email address is already confirmed."), code="email_already_confirmed")
     email_confirmation_send(user=actor)
-
 
 def user_for_email_confirmation(token: str) -> User:
     """The account a confirmation link names, or Invalid when the link is broken, expired or
@@ -99,7 +96,6 @@ def user_for_email_confirmation(token: str) -> User:
                         "email."), code="confirmation_link_invalid")
     return user
 
-
 @transaction.atomic
 def user_email_confirm(*, token: str) -> User:
     """The link's owner confirms the address. Confirming twice changes nothing."""
@@ -110,7 +106,6 @@ def user_email_confirm(*, token: str) -> User:
         user.save(update_fields=["email_verified_at"])
     return user
 
-
 @transaction.atomic
 def api_token_create(*, name: str, actor: User) -> tuple[ApiToken, str]:
     """A personal token for the actor. Returns the row and the secret, which is never stored."""
@@ -119,7 +114,6 @@ def api_token_create(*, name: str, actor: User) -> tuple[ApiToken, str]:
         user=actor, name=(name or "").strip()[:80], prefix=secret[:12], digest=ApiToken.digest_of(secret)
     )
     return token, secret
-
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
@@ -132,3 +126,13 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         token.revoked_at = timezone.now()
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at)
     return token
+
+def social_account_unlink(*, request, account: SocialAccount) -> None:
+    """The member unlinks a network from their account. allauth's own rule holds: the only
+    way left to log in (no password, no other network) cannot be unlinked (Conflict)."""
+    form = DisconnectForm(data={"account": account.pk}, request=request)
+    if not form.is_valid():
+        detail = " ".join(str(message) for messages in form.errors.values() for message in messages)
+        raise Conflict(detail, code="social_account_last")
+    with transaction.atomic():
+        form.save()

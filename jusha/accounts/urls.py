@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jusha.accounts import views
+from jusha.accounts import social_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("me/tokens/", views.token_create, name="token_create"),
     path("me/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("me/networks/<int:pk>/unlink/", social_views.unlink, name="social_unlink"),
     path("me/confirm-email/", views.email_confirm_resend, name="email_confirm_resend"),
     path("confirm-email/<str:token>/", views.email_confirm, name="email_confirm"),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -15,7 +15,8 @@ from jusha.accounts import lockout
 from jusha.accounts.contributions import me_sections
 from jusha.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, SignUpForm
 from jusha.accounts.permissions import access_api_token
-from jusha.accounts.selectors import api_tokens_active
+from jusha.accounts.selectors import api_tokens_active, social_accounts_of
+from jusha.accounts.social import networks_of, providers_offered
 from jusha.accounts.services import (
     api_token_create,
     api_token_revoke,
@@ -48,6 +49,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "social_providers": providers_offered(self.request)}
 
     def form_invalid(self, form):
         # Past the log-in limits: the form again, saying when to try again (429, Retry-After).
@@ -93,6 +97,7 @@ def _me_context(request, **extra) -> dict:
         "sections": collect_sections(me_sections, request.user),  # invitations, organisations
         "tokens": api_tokens_active(request.user),
         "token_form": ApiTokenForm(),
+        "networks": networks_of(request, request.user, social_accounts_of(request.user)),
         **extra,
     }
 

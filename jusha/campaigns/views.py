@@ -2,11 +2,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from jusha.campaigns import rules, selectors, services
+from jusha.campaigns import card, rules, selectors, services
 from jusha.campaigns.forms import ApplicationForm, TransitionForm
 from jusha.campaigns.permissions import access_application, access_campaign
 from jusha.core.errors import DomainError
@@ -30,6 +32,9 @@ def campaign_list(request):
 def campaign_detail(request, slug):
     campaign = access_campaign(user=request.user, slug=slug)
     context = _live(campaign)
+    # Absolute, for the card chat apps draw beside a shared link (Open Graph) and the share sheet.
+    context["page_url"] = request.build_absolute_uri(reverse("campaigns:detail", args=[campaign.slug]))
+    context["card_url"] = request.build_absolute_uri(reverse("campaigns:card", args=[campaign.slug]))
     if request.user.is_authenticated:
         context["mine"] = selectors.applications_of(request.user, campaign)
         can_apply = campaign.phase != rules.CLOSED and bool(selectors.projects_to_apply(request.user, campaign))
@@ -37,6 +42,16 @@ def campaign_detail(request, slug):
         if request.user.is_staff:
             context["waiting"] = selectors.applications_waiting(campaign, request.user)
     return render(request, "campaigns/detail.html", context)
+
+
+@require_safe
+@domain_errors
+def campaign_card(request, slug):
+    """The preview image chat apps show beside the campaign's link (og:image)."""
+    campaign = access_campaign(user=request.user, slug=slug)
+    response = HttpResponse(card.card_png(campaign), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=600"
+    return response
 
 
 @require_safe

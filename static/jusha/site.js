@@ -11,5 +11,18 @@
     }
     var select = target.closest("[data-select-on-click]");
     if (select && typeof select.select === "function") select.select();
+    // A share button ends in the phone's own share sheet (Web Share API): WeChat, Weibo,
+    // messages... It is shown only where the browser has one; without it (or without
+    // JavaScript) the page's link to copy and its poster to save remain.
+    var share = target.closest("[data-share-sheet]");
+    if (share && navigator.share) {
+      event.preventDefault();
+      navigator.share({ title: share.dataset.shareTitle, text: share.dataset.shareText, url: share.dataset.shareUrl })
+        .catch(function () {});  // the reader closed the sheet
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.share) return;
+    document.querySelectorAll("[data-share-sheet]").forEach(function (button) { button.hidden = false; });
   });
 })();
