@@ -273,13 +273,15 @@ def case_close(*, case, actor, outcome: str, note: str = "") -> FollowUpCase:
 
 
 def _resume(sponsorship: Sponsorship) -> None:
-    """Payments resume; the months paused are not charged (the term moves on by them), and
-    the next report is due an interval from today."""
+    """Payments resume (the pledge too); the months paused, and any months not paid before
+    the pause, are not charged (the term moves on by them: the next month is due now at the
+    latest), and the next report is due an interval from today."""
     paused_since = sponsorship.status_changed_at.date() if sponsorship.status_changed_at else today()
     skipped = max(0, (today().year - paused_since.year) * 12 + today().month - paused_since.month)
+    starts_on = max(rules.add_months(sponsorship.starts_on, skipped), rules.add_months(today(), -sponsorship.paid_through))
     _set_sponsorship(
         sponsorship, Sponsorship.Status.ACTIVE, {SYSTEM},
-        starts_on=rules.add_months(sponsorship.starts_on, skipped),
+        starts_on=starts_on,
         next_report_due=rules.next_report_due(today(), sponsorship.programme.report_every_days),
     )
     _beneficiary_follows(Beneficiary.objects.select_for_update().get(pk=sponsorship.beneficiary_id))

@@ -22,6 +22,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,8 +36,10 @@ from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
 from jusha.organisations.permissions import roles_for
+from jusha.pledges import follow as pledge_follow
+from jusha.pledges.models import Pledge
 from jusha.projects.regions import COUNTIES
-from jusha.sponsorship import rules, states
+from jusha.sponsorship import pledging, rules, states
 from jusha.sponsorship.models import Beneficiary, Outflow, Payment, Programme, Sponsorship
 from jusha.transparency.services import fact_queue
 
@@ -129,11 +132,25 @@ def _set_beneficiary(beneficiary: Beneficiary, target: str, roles) -> None:
 
 def _set_sponsorship(sponsorship: Sponsorship, target: str, roles, **fields) -> None:
     states.check(states.SPONSORSHIP, sponsorship.status, target, roles)
+    source = sponsorship.status
     sponsorship.status = target
     sponsorship.status_changed_at = timezone.now()
     for name, value in fields.items():
         setattr(sponsorship, name, value)
     sponsorship.save(update_fields=["status", "status_changed_at", *fields])
+    _pledge_follows(sponsorship, source, target)
+
+
+def _pledge_follows(sponsorship: Sponsorship, source: str, target: str) -> None:
+    """The monthly pledge follows its sponsorship, in the same transaction: paused while it
+    is paused, resumed when the donor carries on, cancelled when it ends."""
+    ref = str(sponsorship.pk)
+    if target == Sponsorship.Status.PAUSED:
+        pledge_follow.target_pledges_pause(kind=pledging.KIND, ref=ref, reason="the sponsorship is paused")
+    elif target == Sponsorship.Status.ACTIVE and source == Sponsorship.Status.PAUSED:
+        pledge_follow.target_pledges_resume(kind=pledging.KIND, ref=ref)
+    elif target in (Sponsorship.Status.ENDED, Sponsorship.Status.COMPLETED, Sponsorship.Status.CANCELLED):
+        pledge_follow.target_pledges_cancel(kind=pledging.KIND, ref=ref, reason=f"the sponsorship is {target}")
 
 
 def _holding(beneficiary) -> int:
@@ -203,17 +220,20 @@ def _place_take(*, beneficiary, donor, amount: Money, months: int, purpose: str,
 
 def sponsorship_create(*, beneficiary, donor, amount: Money, months: int, client, purpose: str = Sponsorship.Purpose.BOTH,
                        renewed_from=None, within=None) -> tuple[Sponsorship, Donation, str]:
-    """A member sponsors a waiting beneficiary: the place is taken at once (pending), and
-    the first month is opened as an ordinary gift to the programme project (the donor is
-    sent to pay it). A place whose first month is never paid is given back
-    (`sponsorships_settle_pending`). `within(sponsorship, donation, token)` runs in the
-    transaction that saves the gift (the API stores its idempotent answer there)."""
+    """A member sponsors a waiting beneficiary: the place is taken at once (pending), the
+    monthly pledge that pays the later months is set up (the donor authorises it once at
+    the provider: `pledging.pledge_open`), and the first month is opened as an ordinary
+    gift to the programme project (the donor is sent to pay it). A place whose first month
+    is never paid is given back (`sponsorships_settle_pending`), its pledge cancelled.
+    `within(sponsorship, donation, token)` runs in the transaction that saves the gift
+    (the API stores its idempotent answer there)."""
     if not getattr(donor, "is_authenticated", False):
         raise Forbidden(_("Sign in to sponsor a student."), code="sign_in")
     _checked_terms(beneficiary=beneficiary, amount=amount, months=months, purpose=purpose)
     sponsorship = _place_take(beneficiary=beneficiary, donor=donor, amount=amount, months=months, purpose=purpose,
                               renewed_from=renewed_from)
     try:
+        pledging.pledge_open(sponsorship, return_url=reverse("sponsorship:mine", args=[sponsorship.pk]))
         donation, token = _month_open(sponsorship, client=client, within=within)
     except Exception:
         _cancel_pending(sponsorship.pk, reason="the first month could not be opened")
@@ -231,10 +251,8 @@ def sponsorship_renew(*, sponsorship, actor, months: int, client) -> tuple[Spons
                               client=client, purpose=sponsorship.purpose, renewed_from=sponsorship)
 
 
-def _month_open(sponsorship: Sponsorship, *, client, within=None) -> tuple[Donation, str]:
-    from jusha.sponsorship.pledging import charge_terms
-
-    terms = charge_terms(sponsorship.pk)
+def _month_open(sponsorship: Sponsorship, *, client, within=None, on: date | None = None) -> tuple[Donation, str]:
+    terms = pledging.charge_terms(sponsorship.pk, on=on)
     return donation_open(
         project=terms.project, amount=terms.amount, client=client, donor=terms.donor, context=terms.context,
         message="", within=(lambda d, t: within(sponsorship, d, t)) if within else None,
@@ -328,6 +346,8 @@ def on_gift_paid(paid) -> None:
     else:
         sponsorship.paid_through = period
         sponsorship.save(update_fields=["paid_through"])
+    if period >= sponsorship.months:  # the term is paid up: its pledge has nothing more to charge
+        pledge_follow.target_pledges_cancel(kind=pledging.KIND, ref=str(sponsorship.pk), reason="every month of the term is paid")
     fact_queue(kind="sponsorship_month", public=_public(
         sponsorship, id=f"{sponsorship.pk}:{period}", sponsorship=str(sponsorship.pk), month=period, months=sponsorship.months,
         amount=amount.amount, currency=amount.currency, donation=str(donation.pk),
@@ -472,18 +492,27 @@ def held_redirect(*, sponsorship, actor) -> int:
 # --- the worker: months due, first months never paid --------------------------------------------
 
 def sponsorships_charge_due(*, on: date | None = None) -> int:
-    """Open the gift of every month now due (one per sponsorship per run), until monthly
-    pledges charge them: the donor is told and pays on their page. Returns how many."""
+    """Open the gift of every month now due (one per sponsorship per run) of the active
+    sponsorships that no authorised monthly pledge pays (the provider offers no saved
+    agreements, or the donor has not authorised or has cancelled theirs): the donor is
+    told and pays on their page. A pledge-paid sponsorship is never charged here too.
+    Returns how many."""
     from jusha.sponsorship import tasks
 
     on = on or today()
     opened = 0
+    paid_by_pledge = set(Pledge.objects.filter(
+        target_kind=pledging.KIND, status__in=[Pledge.Status.ACTIVE, Pledge.Status.PAUSED],
+        agreement_status=Pledge.AgreementStatus.ACTIVE,
+    ).values_list("target_ref", flat=True))
     for sponsorship in Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE).select_related("programme"):
+        if str(sponsorship.pk) in paid_by_pledge:
+            continue
         due = rules.months_due(start=sponsorship.starts_on, months=sponsorship.months, paid_through=sponsorship.paid_through, today=on)
         if not due or Payment.objects.filter(sponsorship=sponsorship, status=Payment.Status.PENDING).exists():
             continue
         try:
-            donation, _token = _month_open(sponsorship, client=ClientContext())
+            donation, _token = _month_open(sponsorship, client=ClientContext(), on=on)
         except Conflict as exc:
             logger.info("sponsorship %s not charged: %s", sponsorship.pk, exc.code)
             continue
@@ -509,12 +538,36 @@ def sponsorships_settle_pending() -> int:
     return freed
 
 
-def failed_months_in_a_row(sponsorship) -> int:
-    """How many of the latest month gifts failed one after another (the donor is asked to
-    check their payment; the organisation sees it)."""
-    count = 0
-    for status in Payment.objects.filter(sponsorship=sponsorship).order_by("-created_at").values_list("status", flat=True):
-        if status != Payment.Status.FAILED:
-            break
-        count += 1
-    return count
+def failed_months_in_a_row(sponsorship, on: date | None = None) -> int:
+    """How many months in a row are due and still not paid, past the days a charge is
+    retried (the donor is asked to check their payment after the first; the sponsorship
+    pauses after `rules.UNPAID_MONTHS_PAUSE`)."""
+    if sponsorship.status != Sponsorship.Status.ACTIVE:
+        return 0
+    return rules.months_unpaid(start=sponsorship.starts_on, months=sponsorship.months,
+                               paid_through=sponsorship.paid_through, today=on or today())
+
+
+def sponsorships_check_payments(*, on: date | None = None) -> int:
+    """Periodic: a sponsorship whose payments have failed for three months in a row pauses
+    (its pledge too), and the donor is told kindly and chooses: carry on (payments resume;
+    the months missed are not charged) or end, with what is held refunded or given to the
+    programme. Nothing is earmarked for a month not paid, so nothing is lost meanwhile.
+    Returns how many paused."""
+    on = on or today()
+    paused = 0
+    for sponsorship_id in list(Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE).values_list("pk", flat=True)):
+        with transaction.atomic():
+            sponsorship = (Sponsorship.objects.select_for_update().select_related("programme", "beneficiary")
+                           .filter(pk=sponsorship_id, status=Sponsorship.Status.ACTIVE).first())
+            if sponsorship is None or failed_months_in_a_row(sponsorship, on) < rules.UNPAID_MONTHS_PAUSE:
+                continue
+            _set_sponsorship(sponsorship, Sponsorship.Status.PAUSED, {SYSTEM})
+            _beneficiary_follows(Beneficiary.objects.select_for_update().get(pk=sponsorship.beneficiary_id))
+            audit_record(actor=None, action="sponsorship.payments_failed", target=sponsorship,
+                         data={"unpaid_months": rules.UNPAID_MONTHS_PAUSE})
+            from jusha.sponsorship import tasks
+
+            transaction.on_commit(lambda s=str(sponsorship.pk): tasks.tell_donor.enqueue(s, "payments_failed"))
+            paused += 1
+    return paused

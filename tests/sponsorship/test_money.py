@@ -78,9 +78,12 @@ def test_a_capped_group_takes_as_many_sponsors_as_the_organisation_chose(sponsor
     assert Sponsorship.objects.filter(beneficiary=beneficiary, status="active").count() == 2
 
 
-def test_later_months_are_charged_through_the_pledge_target_function(beneficiary, sponsor):
-    sponsorship, _first = sponsor_and_pay(beneficiary, sponsor, fen=20000, months=3)
-    terms = pledging.charge_terms(sponsorship.pk)
+def test_without_an_authorised_pledge_later_months_are_opened_on_the_donors_page(beneficiary, sponsor):
+    sponsorship, _first = sponsor_and_pay(beneficiary, sponsor, fen=20000, months=3)  # the pledge is never authorised
+    with pytest.raises(Conflict) as early:
+        pledging.charge_terms(sponsorship.pk)
+    assert early.value.code == "month_not_due"
+    terms = pledging.charge_terms(sponsorship.pk, on=date.today() + timedelta(days=32))
     assert (terms.amount, terms.context, terms.month, terms.project) == (
         Money(20000, "CNY"), {"sponsorship": str(sponsorship.pk)}, 2, beneficiary.programme.project)
     assert services.sponsorships_charge_due(on=date.today()) == 0  # month 2 is not due yet
