@@ -33,6 +33,11 @@ logger = logging.getLogger(__name__)
 KIND = "sponsorship"  # the pledge target kind
 
 
+def today() -> date:
+    """The day a pledge's charge is asked about (the clock the due check reads)."""
+    return timezone.localdate()
+
+
 @dataclass(frozen=True)
 class ChargeTerms:
     project: object  # the programme project the gift is paid to
@@ -69,7 +74,7 @@ def charge_terms(sponsorship_id, *, on: date | None = None) -> ChargeTerms:
     if Payment.objects.filter(sponsorship=sponsorship, status=Payment.Status.PENDING,
                               donation__status=Donation.Status.PENDING).exists():
         raise Conflict(_("This month's gift is already waiting for payment."), code="month_pending")
-    on = on or timezone.localdate()
+    on = on or today()
     if rules.months_between(sponsorship.starts_on, on) < sponsorship.paid_through:
         raise Conflict(_("The next month is not due yet."), code="month_not_due")
     return ChargeTerms(
