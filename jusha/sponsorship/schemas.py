@@ -67,6 +67,7 @@ def sponsorship_out(sponsorship: Sponsorship, *, for_sponsor: bool) -> dict:
         "payment_url": pending.donation.payment_url if pending and for_sponsor else None,
         "pledge": pledge_out(sponsorship, for_sponsor=for_sponsor),
         "months_unpaid": selectors.failed_months_in_a_row(sponsorship),
+        "refunds_owed": selectors.refunds_owed(sponsorship),
         "outcome": sponsorship.outcome or None,
         "created_at": sponsorship.created_at.isoformat(),
     }

@@ -28,10 +28,10 @@ from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.client import ClientContext
-from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.errors import Conflict, DomainError, Forbidden, Invalid
 from jusha.core.money import Money, require_money, require_positive
 from jusha.core.statemachine import SYSTEM
-from jusha.giving.models import Donation
+from jusha.giving.models import Donation, Refund
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
@@ -455,9 +455,10 @@ def held_refund(*, sponsorship, actor, reason: str) -> int:
                     .select_related("donation").order_by("-period"))
         plan = rules.refund_plan([(str(p.pk), p.earmarked - p.refunded) for p in paid], held) if held else []
         by_id = {str(p.pk): p for p in paid}
+        outflows = {}
         for payment_id, fen in plan:
             payment = by_id[payment_id]
-            outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=fen,
+            outflows[payment_id] = outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=fen,
                                              currency=sponsorship.currency, note=reason[:280], created_by=actor)
             _release(sponsorship, Money(fen, sponsorship.currency), reference=f"sponsorship-refund-held:{outflow.pk}",
                      memo="refunded by the donor's choice")
@@ -465,11 +466,50 @@ def held_refund(*, sponsorship, actor, reason: str) -> int:
             payment.save(update_fields=["refunded"])
     # The refunds themselves: recorded and sent to the provider by giving, one per gift,
     # outside our transaction (the provider is never called inside one). The money is
-    # already back in the fund, so each passes giving's "available" check.
+    # already back in the fund, so each normally passes giving's "available" check. One
+    # that giving refuses before any refund is recorded (the fund was spent meanwhile, the
+    # gift changed) is put back into the sponsorship, so nothing is left without a purpose
+    # and the donor chooses again. One the provider refuses after it was recorded stays a
+    # failed refund in giving: the organisation owes it to the donor (`refunds_owed`).
+    refunded = 0
     for payment_id, fen in plan:
         donation = by_id[payment_id].donation
-        donation_refund(donation=donation, amount=Money(fen, donation.currency), reason=reason, actor=None)
-    return sum(fen for _pid, fen in plan)
+        try:
+            donation_refund(donation=donation, amount=Money(fen, donation.currency), reason=reason, actor=None)
+        except DomainError as exc:
+            logger.warning("refund of %s on gift %s refused (%s): put back into sponsorship %s", fen, donation.pk, exc.code, sponsorship.pk)
+            _refund_not_made(sponsorship, payment_id, outflows[payment_id].pk, fen)
+            continue
+        refunded += fen
+    return refunded
+
+
+@transaction.atomic
+def _refund_not_made(sponsorship: Sponsorship, payment_id: str, outflow_id, fen: int) -> None:
+    """A refund giving refused to record: the release is compensated by an earmark back into
+    the sponsorship's account, its month holds the money again, and the outflow says so."""
+    project = sponsorship.programme.project
+    project_funds_lock(project)
+    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    outflow = Outflow.objects.select_for_update().get(pk=outflow_id)
+    amount = Money(fen, sponsorship.currency)
+    entry_post(
+        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-return:{outflow.pk}", project=project,
+        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
+        memo="refund not made: back to the sponsorship",
+    )
+    payment.refunded -= fen
+    payment.save(update_fields=["refunded"])
+    outflow.kind = Outflow.Kind.RETURNED
+    outflow.save(update_fields=["kind"])
+
+
+def refunds_owed(sponsorship: Sponsorship) -> int:
+    """Refunds of this sponsorship's months that the payment provider refused after they
+    were recorded: the organisation owes the donor this money, to be paid another way."""
+    return Refund.objects.filter(donation__sponsorship_payment__sponsorship=sponsorship,
+                                 status=Refund.Status.FAILED).aggregate(t=Sum("amount"))["t"] or 0
 
 
 @transaction.atomic

@@ -184,3 +184,31 @@ def test_a_month_arriving_while_paused_is_not_earmarked_and_goes_back(beneficiar
     assert waiting.status == Donation.Status.REFUNDED
     assert services.sponsorship_figures(sponsorship).held == 30000
     assert ledger_problems() == []
+
+
+def test_a_refund_the_provider_refuses_is_shown_honestly_as_owed_and_nothing_is_held_twice(client, beneficiary, sponsor, owner):
+    from jusha.giving.models import Refund
+    from jusha.payments.models import SandboxCharge
+
+    sponsorship, donation = sponsor_and_pay(beneficiary, sponsor, fen=30000)
+    casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
+    # The provider will refuse: at its side the payment can no longer be refunded.
+    SandboxCharge.objects.filter(intent_id=donation.intent_id).update(refunded=30000)
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
+    sponsorship.refresh_from_db()
+    refund = Refund.objects.get(donation=donation)
+    assert refund.status == Refund.Status.FAILED and sponsorship.status == Sponsorship.Status.ENDED
+    # The sponsorship no longer holds it (it is the donor's), and says plainly that it is owed.
+    assert services.sponsorship_figures(sponsorship).held == 0
+    assert services.refunds_owed(sponsorship) == 30000
+    client.force_login(sponsor)
+    page = client.get(f"/sponsorship/s/{sponsorship.pk}/")
+    assert page.status_code == 200 and 'data-testid="refund-owed"' in page.content.decode()
+    api = client.get(f"/api/v1/sponsorships/{sponsorship.pk}")
+    assert api.json()["refunds_owed"] == 30000
+    # The sponsorship's books are right; what is left is giving's refund for the organisation
+    # to settle (its ledger check names it until then), nothing of the sponsorship's.
+    from jusha.sponsorship.checks import sponsorship_problems
+
+    assert sponsorship_problems() == []
+    assert ledger_problems() and all(str(refund.pk) in p or str(donation.pk) in p for p in ledger_problems())
