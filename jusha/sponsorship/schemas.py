@@ -33,6 +33,10 @@ class SponsorshipIn(Schema):
     purpose: str = Sponsorship.Purpose.BOTH
 
 
+class RenewIn(Schema):
+    months: int = Field(description="The new term, 1 to 72 months")
+
+
 def pledge_out(sponsorship: Sponsorship, *, for_sponsor: bool) -> dict | None:
     """The monthly pledge that pays the later months: its state, the next charge date, and
     (for the sponsor, until they have done it) where to authorise the payments once."""

@@ -241,14 +241,16 @@ def sponsorship_create(*, beneficiary, donor, amount: Money, months: int, client
     return sponsorship, donation, token
 
 
-def sponsorship_renew(*, sponsorship, actor, months: int, client) -> tuple[Sponsorship, Donation, str]:
-    """The donor renews a completed term for the same student, at the same monthly amount."""
+def sponsorship_renew(*, sponsorship, actor, months: int, client, within=None) -> tuple[Sponsorship, Donation, str]:
+    """The donor renews a completed term for the same student, at the same monthly amount
+    (a new sponsorship with its own pledge). Only the sponsor, only a completed term, only
+    for a student still in school with a place (`_place_take` holds that under its lock)."""
     if actor is None or sponsorship.donor_id != actor.pk:
         raise Forbidden(_("Only the sponsor renews a sponsorship."), code="not_sponsor")
     if sponsorship.status != Sponsorship.Status.COMPLETED or sponsorship.outcome == Sponsorship.Outcome.GRADUATED:
         raise Conflict(_("Only a completed term of a student still in school can be renewed."), code="not_renewable")
     return sponsorship_create(beneficiary=sponsorship.beneficiary, donor=actor, amount=sponsorship.monthly, months=months,
-                              client=client, purpose=sponsorship.purpose, renewed_from=sponsorship)
+                              client=client, purpose=sponsorship.purpose, renewed_from=sponsorship, within=within)
 
 
 def _month_open(sponsorship: Sponsorship, *, client, within=None, on: date | None = None) -> tuple[Donation, str]:
