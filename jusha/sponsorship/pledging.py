@@ -25,6 +25,9 @@ from django.utils import timezone
 from jusha.core.errors import Conflict, DomainError, NotFound
 from jusha.core.money import Money
 from jusha.giving.models import Donation
+from jusha.pledges.follow import target_pledges
+from jusha.pledges.services import pledge_create
+from jusha.pledges.targets import SkipPeriod
 from jusha.sponsorship import rules
 from jusha.sponsorship.models import Beneficiary, FollowUpCase, Payment, Sponsorship
 
@@ -103,8 +106,6 @@ def target_label(ref: str) -> str:
 
 def target_context(ref: str) -> dict:
     """The gift's context for this period, or SkipPeriod with charge_terms' refusal."""
-    from jusha.pledges.targets import SkipPeriod
-
     try:
         return charge_terms(_uuid(ref)).context
     except DomainError as exc:
@@ -124,8 +125,6 @@ def pledge_open(sponsorship: Sponsorship, *, return_url: str = ""):
     the day the term started (at most the 28th). None, logged, when it cannot be set up
     (a provider without saved agreements, an amount outside the pledge limits): the months
     are then opened on the donor's page by `sponsorships_charge_due`."""
-    from jusha.pledges.services import pledge_create
-
     try:
         return pledge_create(donor=sponsorship.donor, amount=sponsorship.monthly, day=min(sponsorship.starts_on.day, 28),
                              kind=KIND, ref=str(sponsorship.pk), return_url=lambda p: return_url)
@@ -136,6 +135,4 @@ def pledge_open(sponsorship: Sponsorship, *, return_url: str = ""):
 
 def pledge_of(sponsorship: Sponsorship):
     """The sponsorship's pledge that is not cancelled, if any."""
-    from jusha.pledges.follow import target_pledges
-
     return target_pledges(KIND, sponsorship.pk).first()
