@@ -123,13 +123,16 @@ def pledge_open(sponsorship: Sponsorship, *, return_url: str = ""):
     """The monthly pledge that pays this sponsorship's later months (the donor's consent is
     the sponsorship itself; they authorise the payments once at the provider). Its day is
     the day the term started (at most the 28th). None, logged, when it cannot be set up
-    (a provider without saved agreements, an amount outside the pledge limits): the months
-    are then opened on the donor's page by `sponsorships_charge_due`."""
+    (a provider without saved agreements or not reached, an amount outside the pledge
+    limits): the months are then opened on the donor's page by `sponsorships_charge_due`."""
     try:
         return pledge_create(donor=sponsorship.donor, amount=sponsorship.monthly, day=min(sponsorship.starts_on.day, 28),
                              kind=KIND, ref=str(sponsorship.pk), return_url=lambda p: return_url)
     except DomainError as exc:
         logger.warning("sponsorship %s: no monthly pledge (%s); months are opened on the donor's page", sponsorship.pk, exc.code)
+        return None
+    except Exception:  # noqa: BLE001 - the provider could not be reached: the sponsorship goes on without a pledge
+        logger.exception("sponsorship %s: no monthly pledge; months are opened on the donor's page", sponsorship.pk)
         return None
 
 
