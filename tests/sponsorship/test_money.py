@@ -212,3 +212,39 @@ def test_a_refund_the_provider_refuses_is_shown_honestly_as_owed_and_nothing_is_
 
     assert sponsorship_problems() == []
     assert ledger_problems() and all(str(refund.pk) in p or str(donation.pk) in p for p in ledger_problems())
+
+
+def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_again(client, beneficiary, sponsor, owner):
+    """The provider kept a fee on the month, so giving will not refund the whole gift out of
+    the fund: the release is compensated, the month holds its money again, nothing is
+    stranded, and the donor chooses again (here: to give it to the programme)."""
+    from django.test import TestCase
+
+    from jusha.core.client import ClientContext
+    from jusha.giving.models import Refund
+    from jusha.giving.services import donation_payment_succeeded
+    from jusha.sponsorship.checks import sponsorship_problems
+
+    sponsorship, donation, _token = services.sponsorship_create(
+        beneficiary=beneficiary, donor=sponsor, amount=Money(30000, "CNY"), months=12, client=ClientContext())
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the provider's notification, with the fee it kept
+        donation_payment_succeeded(provider=donation.provider, intent_id=donation.intent_id, amount=30000, currency="CNY", fee=180)
+    casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.ENDED and not Refund.objects.exists()
+    assert services.sponsorship_figures(sponsorship).held == 30000  # back in the sponsorship, not left in the fund
+    assert Outflow.objects.get(sponsorship=sponsorship).kind == Outflow.Kind.RETURNED
+    assert JournalEntry.objects.filter(kind="commitment", reference__startswith="sponsorship-return:").count() == 1
+    assert sponsorship_problems() == []
+    # Known, and apart from the refund: the month is earmarked whole, so the fee the provider
+    # kept comes out of the programme's general money, which has none here (docs/sponsorship.md).
+    assert [p for p in ledger_problems() if "overdrawn: available -180," not in p] == []
+    client.force_login(sponsor)
+    page = client.get(f"/sponsorship/s/{sponsorship.pk}/").content.decode()
+    assert 'value="redirect"' in page and 'value="resume"' not in page  # the donor chooses again
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="redirect")
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "disbursed": 0, "redirected": 30000, "held": 0}
+    with pytest.raises(Conflict):
+        casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")  # nothing left to choose about
+    assert sponsorship_problems() == [] and ledger_problems() == []
