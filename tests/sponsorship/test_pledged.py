@@ -50,13 +50,17 @@ def next_month(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, min(day.day, 28))
 
 
-def test_sponsoring_opens_the_monthly_pledge_whose_target_is_the_sponsorship(beneficiary, sponsor):
+def test_sponsoring_opens_the_monthly_pledge_whose_target_is_the_sponsorship(client, beneficiary, sponsor):
     sponsorship, first = sponsor_and_pay(beneficiary, sponsor, fen=30000, months=12)
     pledge = pledging.pledge_of(sponsorship)
     assert (pledge.target_kind, pledge.target_ref, pledge.amount, pledge.donor) == ("sponsorship", str(sponsorship.pk), 30000, sponsor)
     assert pledge.project == beneficiary.programme.project and pledge.status == "active" and pledge.agreement_status == "pending"
     assert pledge.day == min(sponsorship.starts_on.day, 28)
     assert first.status == Donation.Status.PAID and sponsorship.paid_through == 1  # the first month, on the pay page as before
+    client.force_login(sponsor)
+    mine = client.get("/donations/mine/").content.decode()  # "my giving" lists it with its label and buttons
+    section = mine[mine.index('data-testid="my-pledges"'):]
+    assert "小红" in section and f"/pledges/{pledge.pk}/action/" in section
 
 
 def test_one_month_is_charged_once_when_both_schedules_run(beneficiary, sponsor, clock):
