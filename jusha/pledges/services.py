@@ -274,11 +274,11 @@ def _charge_pledge(pledge_id, today) -> str:
                 # The same checks as any gift (giving refuses a project not taking gifts): one read of its figures.
                 charge.donation = giving.donation_open_authorised(
                     project=project, amount=Money(pledge.amount, pledge.currency), donor=pledge.donor, provider=pledge.provider,
-                    context={"pledge": str(pledge.pk)},
+                    context={"pledge": str(pledge.pk), **targets.target_context(pledge.target_kind, pledge.target_ref)},
                 )
-        except IntegrityError:
+        except (IntegrityError, targets.SkipPeriod):
             pledge.save(update_fields=["next_charge_on"])
-            return "skipped"  # this period is charged already (or being charged): never twice
+            return "skipped"  # this period is charged already (or being charged), or its target skips it: never twice
         except (Conflict, NotFound, Invalid):
             # Never moved without the donor's word: paused, and asked (email + a banner on "my giving").
             pledge.save(update_fields=["next_charge_on"])
@@ -407,7 +407,7 @@ def _retry(charge_id, today) -> str:
             project = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
             donation = giving.donation_open_authorised(
                 project=project, amount=Money(charge.amount, charge.currency), donor=pledge.donor, provider=pledge.provider,
-                context={"pledge": str(pledge.pk)},
+                context={"pledge": str(pledge.pk), **targets.target_context(pledge.target_kind, pledge.target_ref)},
             )
         except (Conflict, NotFound, Invalid):
             CHARGE.check(charge.status, PledgeCharge.Status.ABANDONED, SYSTEM)

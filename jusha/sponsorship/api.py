@@ -13,7 +13,7 @@ from jusha.core.openapi import errors
 from jusha.core.pagination import Page
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.sponsorship import permissions, schemas, selectors, services
-from jusha.sponsorship.schemas import BeneficiaryListOut, SponsorshipIn
+from jusha.sponsorship.schemas import BeneficiaryListOut, RenewIn, SponsorshipIn
 
 router = Router(tags=["sponsorship"])
 
@@ -62,3 +62,33 @@ def sponsorship_detail(request, sponsorship_id: uuid.UUID):
     late); the latest follow-up; for the sponsor, the pay page of a month waiting."""
     sponsorship = permissions.access_sponsorship(user=request.auth, pk=sponsorship_id)
     return schemas.sponsorship_out(sponsorship, for_sponsor=sponsorship.viewer_is_sponsor)
+
+
+@router.post("/sponsorships/{sponsorship_id}/renew", auth=member, response={201: dict},
+             openapi_extra=errors(401, 403, 404, 409, 429, idempotent=True), summary="Renew a completed term")
+def sponsorship_renew(request, sponsorship_id: uuid.UUID, payload: RenewIn):
+    """The sponsor renews a completed term for the same student, at the same monthly amount,
+    for `months` more: a new sponsorship linked to the last, with its monthly pledge, and
+    its first month opened as a gift (`first_month.payment_url`). Requires
+    `Idempotency-Key`. 403 `not_sponsor` for anyone but the sponsor; 409 `not_renewable`
+    unless the term is completed with the student still in school, 409 `no_place_left`
+    when another donor sponsors the student meanwhile."""
+    key = require_key(request.headers)
+    data = payload.dict()
+    user = request.auth
+    client = ClientContext.of(request)
+
+    def work(done):
+        rate_limit("donation_create", client_ip(request))
+        sponsorship = permissions.access_sponsorship(user=user, pk=sponsorship_id)
+        renewed, donation, token = services.sponsorship_renew(
+            sponsorship=sponsorship, actor=user, months=data["months"], client=client,
+            within=lambda s, d, t: done(201, schemas.created_out(s, d, t)),
+        )
+        return 201, schemas.created_out(renewed, donation, token)
+
+    status, body, _replayed = run_idempotent(
+        scope=caller_scope(user), key=key, fingerprint=request_fingerprint("POST", request.path, data), work=work,
+        own_transaction=True,
+    )
+    return status, body

@@ -10,7 +10,12 @@ class SponsorshipConfig(AppConfig):
     def ready(self):
         from jusha.core import events
         from jusha.ledger.checks import ledger_checks
-        from jusha.sponsorship import checks, services
+        from jusha.pledges import targets
+        from jusha.sponsorship import checks, pledging, services
+
+        # Months after the first are charged by a monthly pledge whose target is the sponsorship.
+        targets.target_register(pledging.KIND, resolve=pledging.target_resolve, label=pledging.target_label,
+                                context=pledging.target_context)
 
         # The gift path (docs/architecture.md gives the order of every subscriber): a gift
         # opened for a sponsorship is one of its months; paid, it is earmarked to the

@@ -26,7 +26,7 @@ from jusha.organisations.permissions import roles_for
 from jusha.sponsorship import rules, states
 from jusha.sponsorship.models import Beneficiary, CaseStep, FollowUpCase, Message, Report, Sponsorship
 from jusha.sponsorship.services import (
-    _beneficiary_follows, _require, _set_beneficiary, _set_sponsorship, held_redirect, held_refund, today,
+    _beneficiary_follows, _require, _set_beneficiary, _set_sponsorship, held_redirect, held_refund, sponsorship_figures, today,
 )
 from jusha.transparency.services import fact_queue
 
@@ -273,16 +273,21 @@ def case_close(*, case, actor, outcome: str, note: str = "") -> FollowUpCase:
 
 
 def _resume(sponsorship: Sponsorship) -> None:
-    """Payments resume; the months paused are not charged (the term moves on by them), and
-    the next report is due an interval from today."""
+    """Payments resume (the pledge too); the months paused, and any months not paid before
+    the pause, are not charged (the term moves on by them: the next month is due now at the
+    latest), and the next report is due an interval from today."""
     paused_since = sponsorship.status_changed_at.date() if sponsorship.status_changed_at else today()
     skipped = max(0, (today().year - paused_since.year) * 12 + today().month - paused_since.month)
+    starts_on = max(rules.add_months(sponsorship.starts_on, skipped), rules.add_months(today(), -sponsorship.paid_through))
     _set_sponsorship(
         sponsorship, Sponsorship.Status.ACTIVE, {SYSTEM},
-        starts_on=rules.add_months(sponsorship.starts_on, skipped),
+        starts_on=starts_on,
         next_report_due=rules.next_report_due(today(), sponsorship.programme.report_every_days),
     )
     _beneficiary_follows(Beneficiary.objects.select_for_update().get(pk=sponsorship.beneficiary_id))
+
+
+REFUND_REASON = gettext_lazy("Sponsorship ended: what it held is refunded by the donor's choice.")
 
 
 def sponsorship_choose(*, sponsorship, actor, choice: str) -> Sponsorship:
@@ -295,6 +300,26 @@ def sponsorship_choose(*, sponsorship, actor, choice: str) -> Sponsorship:
         locked = _locked(sponsorship)
         if actor is None or locked.donor_id != actor.pk:
             raise Forbidden(_("Only the sponsor makes this choice."), code="not_sponsor")
+        if locked.status == Sponsorship.Status.ENDED and choice != FollowUpCase.Choice.RESUME and sponsorship_figures(locked).held > 0:
+            # A refund that could not be made left money held after the end: the donor chooses again.
+            audit_record(actor=actor, action="sponsorship.choose", target=locked, data={"choice": choice, "again": True})
+            if choice == FollowUpCase.Choice.REDIRECT:
+                held_redirect(sponsorship=locked, actor=actor)
+            again = True
+        elif locked.status != Sponsorship.Status.PAUSED:
+            raise Conflict(_("There is nothing to choose: the sponsorship is not paused."), code="not_paused")
+        else:
+            again = False
+    if not again:
+        return _choose_while_paused(sponsorship, actor, choice)
+    if choice == FollowUpCase.Choice.REFUND:
+        held_refund(sponsorship=locked, actor=actor, reason=str(REFUND_REASON))
+    return locked
+
+
+def _choose_while_paused(sponsorship, actor, choice) -> Sponsorship:
+    with transaction.atomic():
+        locked = _locked(sponsorship)
         if locked.status != Sponsorship.Status.PAUSED:
             raise Conflict(_("There is nothing to choose: the sponsorship is not paused."), code="not_paused")
         case = FollowUpCase.objects.select_for_update().filter(sponsorship=locked).order_by("-opened_at").first()
@@ -319,7 +344,7 @@ def sponsorship_choose(*, sponsorship, actor, choice: str) -> Sponsorship:
         if choice == FollowUpCase.Choice.REDIRECT:
             held_redirect(sponsorship=locked, actor=actor)
     if choice == FollowUpCase.Choice.REFUND:
-        held_refund(sponsorship=locked, actor=actor, reason=_("Sponsorship ended: what it held is refunded by the donor's choice."))
+        held_refund(sponsorship=locked, actor=actor, reason=str(REFUND_REASON))
     return locked
 
 

@@ -189,6 +189,7 @@ class Outflow(models.Model):
         GUARDIAN = "guardian", _("Paid to the guardian")
         REDIRECTED = "redirected", _("Redirected to the programme")
         REFUNDED = "refunded", _("Refunded to the donor")
+        RETURNED = "returned", _("Refund not made: held for the student again")  # giving refused it; the donor chooses again
 
     sponsorship = models.ForeignKey(Sponsorship, on_delete=models.PROTECT, related_name="outflows")
     kind = models.CharField(max_length=10, choices=Kind.choices)

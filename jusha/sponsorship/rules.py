@@ -136,6 +136,11 @@ def add_months(start: date, months: int) -> date:
     raise ValueError("no such date")
 
 
+def months_between(start: date, on: date) -> int:
+    """Calendar months from `start`'s month to `on`'s (0 in the same month)."""
+    return (on.year - start.year) * 12 + on.month - start.month
+
+
 def month_due_on(start: date, period: int) -> date:
     """Month `period` (1 = the first, charged at once) is due on this date."""
     return add_months(start, period - 1)
@@ -144,6 +149,16 @@ def month_due_on(start: date, period: int) -> date:
 def months_due(*, start: date, months: int, paid_through: int, today: date) -> list[int]:
     """The months not yet paid whose due date has come, oldest first (never past the term)."""
     return [p for p in range(paid_through + 1, months + 1) if month_due_on(start, p) <= today]
+
+
+UNPAID_GRACE_DAYS = 8  # a monthly charge is retried for a week (+1, +3, +7 days) before it counts as not paid
+UNPAID_MONTHS_PAUSE = 3  # months in a row not paid before the sponsorship pauses and the donor is asked
+
+
+def months_unpaid(*, start: date, months: int, paid_through: int, today: date) -> int:
+    """Months due (past the retry days) and not paid, in a row from the last one paid."""
+    return len(months_due(start=start, months=months, paid_through=paid_through,
+                          today=today - timedelta(days=UNPAID_GRACE_DAYS)))
 
 
 def term_end(start: date, months: int) -> date:

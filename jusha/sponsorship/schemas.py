@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from jusha.core.money import Money
-from jusha.sponsorship import selectors
+from jusha.sponsorship import pledging, selectors
 from jusha.sponsorship.models import Sponsorship
 
 
@@ -33,6 +33,23 @@ class SponsorshipIn(Schema):
     purpose: str = Sponsorship.Purpose.BOTH
 
 
+class RenewIn(Schema):
+    months: int = Field(description="The new term, 1 to 72 months")
+
+
+def pledge_out(sponsorship: Sponsorship, *, for_sponsor: bool) -> dict | None:
+    """The monthly pledge that pays the later months: its state, the next charge date, and
+    (for the sponsor, until they have done it) where to authorise the payments once."""
+    pledge = pledging.pledge_of(sponsorship)
+    if pledge is None:
+        return None
+    return {
+        "id": str(pledge.pk), "status": pledge.status, "agreement": pledge.agreement_status,
+        "next_charge_on": pledge.next_charge_on.isoformat() if pledge.next_charge_on else None,
+        "signing_url": pledge.signing_url if for_sponsor and pledge.agreement_status == "pending" else None,
+    }
+
+
 def sponsorship_out(sponsorship: Sponsorship, *, for_sponsor: bool) -> dict:
     figures = selectors.sponsorship_figures(sponsorship)
     flag = selectors.report_flag(sponsorship)
@@ -52,6 +69,9 @@ def sponsorship_out(sponsorship: Sponsorship, *, for_sponsor: bool) -> dict:
             "donor_choice": case.donor_choice or None,
         },
         "payment_url": pending.donation.payment_url if pending and for_sponsor else None,
+        "pledge": pledge_out(sponsorship, for_sponsor=for_sponsor),
+        "months_unpaid": selectors.failed_months_in_a_row(sponsorship),
+        "refunds_owed": selectors.refunds_owed(sponsorship),
         "outcome": sponsorship.outcome or None,
         "created_at": sponsorship.created_at.isoformat(),
     }
@@ -63,4 +83,5 @@ def created_out(sponsorship: Sponsorship, donation, token: str) -> dict:
         "amount": sponsorship.amount, "currency": sponsorship.currency, "months": sponsorship.months,
         "first_month": {"donation": str(donation.pk), "payment_url": donation.payment_url, "access_token": token,
                         "amount": Money(donation.amount, donation.currency).amount},
+        "pledge": pledge_out(sponsorship, for_sponsor=True),
     }

@@ -10,13 +10,14 @@ from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jusha.pledges.models import PledgeCharge
 from jusha.projects.regions import PROVINCES, REGIONS
 from jusha.sponsorship import rules
 from jusha.sponsorship.models import Beneficiary, FollowUpCase, Message, Outflow, Payment, Report, Sponsorship
 from jusha.sponsorship.permissions import public_beneficiaries
-from jusha.sponsorship.services import failed_months_in_a_row, sponsorship_figures, today
+from jusha.sponsorship.services import failed_months_in_a_row, refunds_owed, sponsorship_figures, today
 
-__all__ = ["sponsorship_figures", "failed_months_in_a_row"]
+__all__ = ["sponsorship_figures", "failed_months_in_a_row", "refunds_owed"]
 
 
 def beneficiaries_public(*, region: str = "", stage: str = ""):
@@ -90,9 +91,11 @@ def timeline(sponsorship: Sponsorship, *, for_sponsor: bool) -> list[Moment]:
     message, payments out, follow-ups and their outcome, the end of the term."""
     moments = [Moment(sponsorship.created_at, "start", _("Sponsorship started"),
                       _("%(months)d months for %(alias)s") % {"months": sponsorship.months, "alias": sponsorship.beneficiary.alias})]
-    for payment in Payment.objects.filter(sponsorship=sponsorship, status__in=[Payment.Status.PAID, Payment.Status.REFUNDED]):
+    months = list(Payment.objects.filter(sponsorship=sponsorship, status__in=[Payment.Status.PAID, Payment.Status.REFUNDED]))
+    by_pledge = set(PledgeCharge.objects.filter(donation_id__in=[p.donation_id for p in months]).values_list("donation_id", flat=True))
+    for payment in months:
         moments.append(Moment(payment.paid_at or payment.created_at, "month", _("Month %(n)d paid") % {"n": payment.period or 0},
-                              obj=payment))
+                              _("Charged by the monthly pledge") if payment.donation_id in by_pledge else "", obj=payment))
     for report in Report.objects.filter(sponsorship=sponsorship):
         title = _("Outcome report") if report.kind == Report.Kind.OUTCOME else _("Progress report")
         moments.append(Moment(report.created_at, "report", title, report.grades, obj=report))

@@ -22,21 +22,24 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.audit import audit_record
 from jusha.core.client import ClientContext
-from jusha.core.errors import Conflict, Forbidden, Invalid
+from jusha.core.errors import Conflict, DomainError, Forbidden, Invalid
 from jusha.core.money import Money, require_money, require_positive
 from jusha.core.statemachine import SYSTEM
-from jusha.giving.models import Donation
+from jusha.giving.models import Donation, Refund
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
 from jusha.organisations.permissions import roles_for
+from jusha.pledges import follow as pledge_follow
+from jusha.pledges.models import Pledge
 from jusha.projects.regions import COUNTIES
-from jusha.sponsorship import rules, states
+from jusha.sponsorship import pledging, rules, states
 from jusha.sponsorship.models import Beneficiary, Outflow, Payment, Programme, Sponsorship
 from jusha.transparency.services import fact_queue
 
@@ -129,11 +132,25 @@ def _set_beneficiary(beneficiary: Beneficiary, target: str, roles) -> None:
 
 def _set_sponsorship(sponsorship: Sponsorship, target: str, roles, **fields) -> None:
     states.check(states.SPONSORSHIP, sponsorship.status, target, roles)
+    source = sponsorship.status
     sponsorship.status = target
     sponsorship.status_changed_at = timezone.now()
     for name, value in fields.items():
         setattr(sponsorship, name, value)
     sponsorship.save(update_fields=["status", "status_changed_at", *fields])
+    _pledge_follows(sponsorship, source, target)
+
+
+def _pledge_follows(sponsorship: Sponsorship, source: str, target: str) -> None:
+    """The monthly pledge follows its sponsorship, in the same transaction: paused while it
+    is paused, resumed when the donor carries on, cancelled when it ends."""
+    ref = str(sponsorship.pk)
+    if target == Sponsorship.Status.PAUSED:
+        pledge_follow.target_pledges_pause(kind=pledging.KIND, ref=ref, reason="the sponsorship is paused")
+    elif target == Sponsorship.Status.ACTIVE and source == Sponsorship.Status.PAUSED:
+        pledge_follow.target_pledges_resume(kind=pledging.KIND, ref=ref)
+    elif target in (Sponsorship.Status.ENDED, Sponsorship.Status.COMPLETED, Sponsorship.Status.CANCELLED):
+        pledge_follow.target_pledges_cancel(kind=pledging.KIND, ref=ref, reason=f"the sponsorship is {target}")
 
 
 def _holding(beneficiary) -> int:
@@ -203,17 +220,20 @@ def _place_take(*, beneficiary, donor, amount: Money, months: int, purpose: str,
 
 def sponsorship_create(*, beneficiary, donor, amount: Money, months: int, client, purpose: str = Sponsorship.Purpose.BOTH,
                        renewed_from=None, within=None) -> tuple[Sponsorship, Donation, str]:
-    """A member sponsors a waiting beneficiary: the place is taken at once (pending), and
-    the first month is opened as an ordinary gift to the programme project (the donor is
-    sent to pay it). A place whose first month is never paid is given back
-    (`sponsorships_settle_pending`). `within(sponsorship, donation, token)` runs in the
-    transaction that saves the gift (the API stores its idempotent answer there)."""
+    """A member sponsors a waiting beneficiary: the place is taken at once (pending), the
+    monthly pledge that pays the later months is set up (the donor authorises it once at
+    the provider: `pledging.pledge_open`), and the first month is opened as an ordinary
+    gift to the programme project (the donor is sent to pay it). A place whose first month
+    is never paid is given back (`sponsorships_settle_pending`), its pledge cancelled.
+    `within(sponsorship, donation, token)` runs in the transaction that saves the gift
+    (the API stores its idempotent answer there)."""
     if not getattr(donor, "is_authenticated", False):
         raise Forbidden(_("Sign in to sponsor a student."), code="sign_in")
     _checked_terms(beneficiary=beneficiary, amount=amount, months=months, purpose=purpose)
     sponsorship = _place_take(beneficiary=beneficiary, donor=donor, amount=amount, months=months, purpose=purpose,
                               renewed_from=renewed_from)
     try:
+        pledging.pledge_open(sponsorship, return_url=reverse("sponsorship:mine", args=[sponsorship.pk]))
         donation, token = _month_open(sponsorship, client=client, within=within)
     except Exception:
         _cancel_pending(sponsorship.pk, reason="the first month could not be opened")
@@ -221,20 +241,20 @@ def sponsorship_create(*, beneficiary, donor, amount: Money, months: int, client
     return sponsorship, donation, token
 
 
-def sponsorship_renew(*, sponsorship, actor, months: int, client) -> tuple[Sponsorship, Donation, str]:
-    """The donor renews a completed term for the same student, at the same monthly amount."""
+def sponsorship_renew(*, sponsorship, actor, months: int, client, within=None) -> tuple[Sponsorship, Donation, str]:
+    """The donor renews a completed term for the same student, at the same monthly amount
+    (a new sponsorship with its own pledge). Only the sponsor, only a completed term, only
+    for a student still in school with a place (`_place_take` holds that under its lock)."""
     if actor is None or sponsorship.donor_id != actor.pk:
         raise Forbidden(_("Only the sponsor renews a sponsorship."), code="not_sponsor")
     if sponsorship.status != Sponsorship.Status.COMPLETED or sponsorship.outcome == Sponsorship.Outcome.GRADUATED:
         raise Conflict(_("Only a completed term of a student still in school can be renewed."), code="not_renewable")
     return sponsorship_create(beneficiary=sponsorship.beneficiary, donor=actor, amount=sponsorship.monthly, months=months,
-                              client=client, purpose=sponsorship.purpose, renewed_from=sponsorship)
+                              client=client, purpose=sponsorship.purpose, renewed_from=sponsorship, within=within)
 
 
-def _month_open(sponsorship: Sponsorship, *, client, within=None) -> tuple[Donation, str]:
-    from jusha.sponsorship.pledging import charge_terms
-
-    terms = charge_terms(sponsorship.pk)
+def _month_open(sponsorship: Sponsorship, *, client, within=None, on: date | None = None) -> tuple[Donation, str]:
+    terms = pledging.charge_terms(sponsorship.pk, on=on)
     return donation_open(
         project=terms.project, amount=terms.amount, client=client, donor=terms.donor, context=terms.context,
         message="", within=(lambda d, t: within(sponsorship, d, t)) if within else None,
@@ -328,6 +348,8 @@ def on_gift_paid(paid) -> None:
     else:
         sponsorship.paid_through = period
         sponsorship.save(update_fields=["paid_through"])
+    if period >= sponsorship.months:  # the term is paid up: its pledge has nothing more to charge
+        pledge_follow.target_pledges_cancel(kind=pledging.KIND, ref=str(sponsorship.pk), reason="every month of the term is paid")
     fact_queue(kind="sponsorship_month", public=_public(
         sponsorship, id=f"{sponsorship.pk}:{period}", sponsorship=str(sponsorship.pk), month=period, months=sponsorship.months,
         amount=amount.amount, currency=amount.currency, donation=str(donation.pk),
@@ -435,9 +457,10 @@ def held_refund(*, sponsorship, actor, reason: str) -> int:
                     .select_related("donation").order_by("-period"))
         plan = rules.refund_plan([(str(p.pk), p.earmarked - p.refunded) for p in paid], held) if held else []
         by_id = {str(p.pk): p for p in paid}
+        outflows = {}
         for payment_id, fen in plan:
             payment = by_id[payment_id]
-            outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=fen,
+            outflows[payment_id] = outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=fen,
                                              currency=sponsorship.currency, note=reason[:280], created_by=actor)
             _release(sponsorship, Money(fen, sponsorship.currency), reference=f"sponsorship-refund-held:{outflow.pk}",
                      memo="refunded by the donor's choice")
@@ -445,11 +468,50 @@ def held_refund(*, sponsorship, actor, reason: str) -> int:
             payment.save(update_fields=["refunded"])
     # The refunds themselves: recorded and sent to the provider by giving, one per gift,
     # outside our transaction (the provider is never called inside one). The money is
-    # already back in the fund, so each passes giving's "available" check.
+    # already back in the fund, so each normally passes giving's "available" check. One
+    # that giving refuses before any refund is recorded (the fund was spent meanwhile, the
+    # gift changed) is put back into the sponsorship, so nothing is left without a purpose
+    # and the donor chooses again. One the provider refuses after it was recorded stays a
+    # failed refund in giving: the organisation owes it to the donor (`refunds_owed`).
+    refunded = 0
     for payment_id, fen in plan:
         donation = by_id[payment_id].donation
-        donation_refund(donation=donation, amount=Money(fen, donation.currency), reason=reason, actor=None)
-    return sum(fen for _pid, fen in plan)
+        try:
+            donation_refund(donation=donation, amount=Money(fen, donation.currency), reason=reason, actor=None)
+        except DomainError as exc:
+            logger.warning("refund of %s on gift %s refused (%s): put back into sponsorship %s", fen, donation.pk, exc.code, sponsorship.pk)
+            _refund_not_made(sponsorship, payment_id, outflows[payment_id].pk, fen)
+            continue
+        refunded += fen
+    return refunded
+
+
+@transaction.atomic
+def _refund_not_made(sponsorship: Sponsorship, payment_id: str, outflow_id, fen: int) -> None:
+    """A refund giving refused to record: the release is compensated by an earmark back into
+    the sponsorship's account, its month holds the money again, and the outflow says so."""
+    project = sponsorship.programme.project
+    project_funds_lock(project)
+    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    outflow = Outflow.objects.select_for_update().get(pk=outflow_id)
+    amount = Money(fen, sponsorship.currency)
+    entry_post(
+        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-return:{outflow.pk}", project=project,
+        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
+        memo="refund not made: back to the sponsorship",
+    )
+    payment.refunded -= fen
+    payment.save(update_fields=["refunded"])
+    outflow.kind = Outflow.Kind.RETURNED
+    outflow.save(update_fields=["kind"])
+
+
+def refunds_owed(sponsorship: Sponsorship) -> int:
+    """Refunds of this sponsorship's months that the payment provider refused after they
+    were recorded: the organisation owes the donor this money, to be paid another way."""
+    return Refund.objects.filter(donation__sponsorship_payment__sponsorship=sponsorship,
+                                 status=Refund.Status.FAILED).aggregate(t=Sum("amount"))["t"] or 0
 
 
 @transaction.atomic
@@ -472,18 +534,27 @@ def held_redirect(*, sponsorship, actor) -> int:
 # --- the worker: months due, first months never paid --------------------------------------------
 
 def sponsorships_charge_due(*, on: date | None = None) -> int:
-    """Open the gift of every month now due (one per sponsorship per run), until monthly
-    pledges charge them: the donor is told and pays on their page. Returns how many."""
+    """Open the gift of every month now due (one per sponsorship per run) of the active
+    sponsorships that no authorised monthly pledge pays (the provider offers no saved
+    agreements, or the donor has not authorised or has cancelled theirs): the donor is
+    told and pays on their page. A pledge-paid sponsorship is never charged here too.
+    Returns how many."""
     from jusha.sponsorship import tasks
 
     on = on or today()
     opened = 0
+    paid_by_pledge = set(Pledge.objects.filter(
+        target_kind=pledging.KIND, status__in=[Pledge.Status.ACTIVE, Pledge.Status.PAUSED],
+        agreement_status=Pledge.AgreementStatus.ACTIVE,
+    ).values_list("target_ref", flat=True))
     for sponsorship in Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE).select_related("programme"):
+        if str(sponsorship.pk) in paid_by_pledge:
+            continue
         due = rules.months_due(start=sponsorship.starts_on, months=sponsorship.months, paid_through=sponsorship.paid_through, today=on)
         if not due or Payment.objects.filter(sponsorship=sponsorship, status=Payment.Status.PENDING).exists():
             continue
         try:
-            donation, _token = _month_open(sponsorship, client=ClientContext())
+            donation, _token = _month_open(sponsorship, client=ClientContext(), on=on)
         except Conflict as exc:
             logger.info("sponsorship %s not charged: %s", sponsorship.pk, exc.code)
             continue
@@ -509,12 +580,36 @@ def sponsorships_settle_pending() -> int:
     return freed
 
 
-def failed_months_in_a_row(sponsorship) -> int:
-    """How many of the latest month gifts failed one after another (the donor is asked to
-    check their payment; the organisation sees it)."""
-    count = 0
-    for status in Payment.objects.filter(sponsorship=sponsorship).order_by("-created_at").values_list("status", flat=True):
-        if status != Payment.Status.FAILED:
-            break
-        count += 1
-    return count
+def failed_months_in_a_row(sponsorship, on: date | None = None) -> int:
+    """How many months in a row are due and still not paid, past the days a charge is
+    retried (the donor is asked to check their payment after the first; the sponsorship
+    pauses after `rules.UNPAID_MONTHS_PAUSE`)."""
+    if sponsorship.status != Sponsorship.Status.ACTIVE:
+        return 0
+    return rules.months_unpaid(start=sponsorship.starts_on, months=sponsorship.months,
+                               paid_through=sponsorship.paid_through, today=on or today())
+
+
+def sponsorships_check_payments(*, on: date | None = None) -> int:
+    """Periodic: a sponsorship whose payments have failed for three months in a row pauses
+    (its pledge too), and the donor is told kindly and chooses: carry on (payments resume;
+    the months missed are not charged) or end, with what is held refunded or given to the
+    programme. Nothing is earmarked for a month not paid, so nothing is lost meanwhile.
+    Returns how many paused."""
+    on = on or today()
+    paused = 0
+    for sponsorship_id in list(Sponsorship.objects.filter(status=Sponsorship.Status.ACTIVE).values_list("pk", flat=True)):
+        with transaction.atomic():
+            sponsorship = (Sponsorship.objects.select_for_update().select_related("programme", "beneficiary")
+                           .filter(pk=sponsorship_id, status=Sponsorship.Status.ACTIVE).first())
+            if sponsorship is None or failed_months_in_a_row(sponsorship, on) < rules.UNPAID_MONTHS_PAUSE:
+                continue
+            _set_sponsorship(sponsorship, Sponsorship.Status.PAUSED, {SYSTEM})
+            _beneficiary_follows(Beneficiary.objects.select_for_update().get(pk=sponsorship.beneficiary_id))
+            audit_record(actor=None, action="sponsorship.payments_failed", target=sponsorship,
+                         data={"unpaid_months": rules.UNPAID_MONTHS_PAUSE})
+            from jusha.sponsorship import tasks
+
+            transaction.on_commit(lambda s=str(sponsorship.pk): tasks.tell_donor.enqueue(s, "payments_failed"))
+            paused += 1
+    return paused

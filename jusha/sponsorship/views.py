@@ -18,7 +18,8 @@ from jusha.core.errors import DomainError, Forbidden
 from jusha.core.pages import domain_errors
 from jusha.organisations.permissions import access_organisation
 from jusha.projects.regions import province_choices
-from jusha.sponsorship import casework, forms, permissions, selectors, services, states
+from jusha.pledges import services as pledge_services
+from jusha.sponsorship import casework, forms, permissions, pledging, selectors, services, states
 from jusha.sponsorship.models import Beneficiary, FollowUpCase
 from jusha.sponsorship.words import BODIES
 
@@ -85,21 +86,37 @@ def my_list(request):
     })
 
 
+def _pledge(sponsorship):
+    """The monthly pledge paying the later months; back from the provider's page, the
+    sponsor's authorisation is confirmed here (as the pledge's own page does)."""
+    pledge = pledging.pledge_of(sponsorship)
+    if pledge is not None and sponsorship.viewer_is_sponsor and pledge.agreement_status == "pending":
+        try:
+            pledge = pledge_services.pledge_agreement_confirm(pledge=pledge)
+        except DomainError:  # the provider could not be asked now: shown as waiting, asked again next time
+            pass
+    return pledge
+
+
 def _page(request, sponsorship, *, status=200, **bound):
     org = bool(sponsorship.viewer_roles & permissions.MEMBER_ROLES)
     carer = bool(sponsorship.viewer_roles & states.CARERS)
     payer = bool(sponsorship.viewer_roles & states.PAYERS)
     case = selectors.latest_case(sponsorship)
     currency = sponsorship.currency
+    figures = selectors.sponsorship_figures(sponsorship)
     context = {
         "s": sponsorship, "beneficiary": sponsorship.beneficiary, "profile": selectors.public_profile(sponsorship.beneficiary),
-        "figures": selectors.sponsorship_figures(sponsorship), "flag": selectors.report_flag(sponsorship),
+        "figures": figures, "flag": selectors.report_flag(sponsorship),
         "timeline": selectors.timeline(sponsorship, for_sponsor=sponsorship.viewer_is_sponsor and not org),
         "case": case, "case_words": BODIES["case_opened"], "withdrawn_words": BODIES["withdrawn"],
         "pending": selectors.pending_month(sponsorship) if sponsorship.viewer_is_sponsor else None,
         "failed_in_a_row": selectors.failed_months_in_a_row(sponsorship),
+        "pledge": _pledge(sponsorship), "payments_words": BODIES["payments_failed"],
         "is_sponsor": sponsorship.viewer_is_sponsor, "is_org": org, "is_carer": carer, "is_payer": payer,
-        "can_choose": sponsorship.viewer_is_sponsor and sponsorship.status == "paused",
+        "can_choose": sponsorship.viewer_is_sponsor and (
+            sponsorship.status == "paused" or (sponsorship.status == "ended" and figures.held > 0)),
+        "refunds_owed": selectors.refunds_owed(sponsorship),
         "message_form": bound.pop("message_form", None) or forms.MessageForm(),
         "renew_form": bound.pop("renew_form", None) or forms.RenewForm(),
         "can_renew": sponsorship.viewer_is_sponsor and sponsorship.status == "completed"

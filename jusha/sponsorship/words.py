@@ -11,6 +11,7 @@ SUBJECTS = {
     "withdrawn": _("The student you sponsor has left the programme"),
     "term_completed": _("The term of your sponsorship has ended"),
     "month_due": _("The next month of your sponsorship is due"),
+    "payments_failed": _("Your sponsorship is paused: the monthly payments did not go through"),
 }
 
 BODIES = {
@@ -28,4 +29,11 @@ BODIES = {
     ),
     "term_completed": _("The term has ended and the organisation has posted how it went. Thank you for these months."),
     "month_due": _("The next month of your sponsorship is due. You can pay it on your sponsorship page."),
+    "payments_failed": _(
+        "The monthly payments for your sponsorship have not gone through for three months. This happens: a card "
+        "expires, a limit is reached. Nothing is lost: nothing was taken for those months, and what you gave before "
+        "is still held for the student. The student is not told. On your sponsorship page you can carry on (the "
+        "payments resume; the months missed are not charged), or end the sponsorship and choose whether what is "
+        "held is refunded to you or goes to other students."
+    ),
 }

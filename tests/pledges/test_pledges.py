@@ -207,15 +207,22 @@ def test_api_bad_input_changes_nothing(donor, project, client, body, status, cod
     assert Pledge.objects.count() == 0
 
 
-def test_api_closed_project_offers_the_fund_and_sponsorship_is_unavailable(donor, client, platform_fund):
+def test_api_closed_project_offers_the_fund_and_an_unknown_target_is_refused(donor, client, platform_fund):
     client.login(email=donor.email, password=PASSWORD)
     full = make_project(goal=1_000)
     give(full, 1_000)
     refused = _post(client, {"amount": 2_000, "day": 5, "project": full.slug})
     assert refused.status_code == 409 and refused.json()["fund"] == {"cause": "elders", "project": platform_fund.project.slug}
     assert "alternatives" in refused.json()
-    unavailable = _post(client, {"amount": 2_000, "day": 5, "sponsorship": "child-1"}, key="k2")
-    assert unavailable.status_code == 422 and unavailable.json()["code"] == "target_unavailable"
+    # "sponsorship" is a kind the sponsorship app registers (issue 18): an unknown one is 404.
+    unknown = _post(client, {"amount": 2_000, "day": 5, "sponsorship": "child-1"}, key="k2")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "sponsorship_unknown"
+    from jusha.core.errors import Invalid
+    from jusha.pledges import targets
+
+    with pytest.raises(Invalid) as unavailable:  # a kind nobody registered
+        targets.target_kind("volunteering")
+    assert unavailable.value.code == "target_unavailable"
     assert _post(client, {"amount": 2_000, "day": 5}, key="k3").status_code == 422
     assert Pledge.objects.count() == 0
 

@@ -76,3 +76,42 @@ def test_a_sponsorship_is_seen_by_its_sponsor_and_organisation_only(client, bene
     assert client.get(f"/api/v1/sponsorships/{body['id']}", **bearer(make_user())).status_code == 404
     assert client.get(f"/api/v1/sponsorships/{body['id']}", **bearer(make_member(make_org(), "owner"))).status_code == 404
     assert client.get(f"/api/v1/sponsorships/{body['id']}").status_code == 401
+
+
+def test_sponsoring_answers_with_the_monthly_pledge_to_authorise(client, beneficiary):
+    donor = make_user()
+    body = client.post("/api/v1/sponsorships", {"beneficiary": beneficiary.pk, "amount": 30000, "currency": "CNY", "months": 12},
+                       content_type="application/json", HTTP_IDEMPOTENCY_KEY="p", **bearer(donor)).json()
+    pledge = body["pledge"]
+    assert pledge["status"] == "active" and pledge["agreement"] == "pending" and pledge["signing_url"]
+    mine = client.get("/api/v1/pledges", **bearer(donor)).json()["items"]
+    assert [(p["target"]["kind"], p["target"]["ref"], p["amount"]) for p in mine] == [("sponsorship", body["id"], 30000)]
+
+
+def test_the_sponsor_renews_a_completed_term_by_api(client, beneficiary, owner):
+    from jusha.sponsorship import casework
+
+    donor = make_user()
+    body = client.post("/api/v1/sponsorships", {"beneficiary": beneficiary.pk, "amount": 30000, "currency": "CNY", "months": 1},
+                       content_type="application/json", HTTP_IDEMPOTENCY_KEY="a", **bearer(donor)).json()
+    pay_month(Payment.objects.get().donation)
+    sponsorship = Sponsorship.objects.get(pk=body["id"])
+
+    def renew(user, key="r", months=12):
+        return client.post(f"/api/v1/sponsorships/{body['id']}/renew", {"months": months}, content_type="application/json",
+                           HTTP_IDEMPOTENCY_KEY=key, **bearer(user))
+
+    assert renew(donor).status_code == 409  # not completed yet
+    casework.report_post(sponsorship=sponsorship, actor=owner, kind="outcome", letter="这学期结束了，我想继续读下去。")
+    casework.term_complete(sponsorship=sponsorship, actor=owner, outcome="renewed", note="Continuing at school")
+    assert renew(make_user(), key="x").status_code == 404
+    before = Sponsorship.objects.count()
+    first = renew(donor, key="r2")
+    assert first.status_code == 201
+    again = renew(donor, key="r2")
+    assert again.status_code == 201 and again.json() == first.json()  # a replay: one renewal
+    assert Sponsorship.objects.count() == before + 1
+    renewed = Sponsorship.objects.get(pk=first.json()["id"])
+    assert renewed.renewed_from_id == sponsorship.pk and renewed.months == 12 and renewed.amount == 30000
+    assert first.json()["pledge"]["agreement"] == "pending" and first.json()["first_month"]["payment_url"]
+    assert renew(donor, key="r3").status_code == 409  # the donor already sponsors the student again

@@ -78,9 +78,12 @@ def test_a_capped_group_takes_as_many_sponsors_as_the_organisation_chose(sponsor
     assert Sponsorship.objects.filter(beneficiary=beneficiary, status="active").count() == 2
 
 
-def test_later_months_are_charged_through_the_pledge_target_function(beneficiary, sponsor):
-    sponsorship, _first = sponsor_and_pay(beneficiary, sponsor, fen=20000, months=3)
-    terms = pledging.charge_terms(sponsorship.pk)
+def test_without_an_authorised_pledge_later_months_are_opened_on_the_donors_page(beneficiary, sponsor):
+    sponsorship, _first = sponsor_and_pay(beneficiary, sponsor, fen=20000, months=3)  # the pledge is never authorised
+    with pytest.raises(Conflict) as early:
+        pledging.charge_terms(sponsorship.pk)
+    assert early.value.code == "month_not_due"
+    terms = pledging.charge_terms(sponsorship.pk, on=date.today() + timedelta(days=32))
     assert (terms.amount, terms.context, terms.month, terms.project) == (
         Money(20000, "CNY"), {"sponsorship": str(sponsorship.pk)}, 2, beneficiary.programme.project)
     assert services.sponsorships_charge_due(on=date.today()) == 0  # month 2 is not due yet
@@ -181,3 +184,67 @@ def test_a_month_arriving_while_paused_is_not_earmarked_and_goes_back(beneficiar
     assert waiting.status == Donation.Status.REFUNDED
     assert services.sponsorship_figures(sponsorship).held == 30000
     assert ledger_problems() == []
+
+
+def test_a_refund_the_provider_refuses_is_shown_honestly_as_owed_and_nothing_is_held_twice(client, beneficiary, sponsor, owner):
+    from jusha.giving.models import Refund
+    from jusha.payments.models import SandboxCharge
+
+    sponsorship, donation = sponsor_and_pay(beneficiary, sponsor, fen=30000)
+    casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
+    # The provider will refuse: at its side the payment can no longer be refunded.
+    SandboxCharge.objects.filter(intent_id=donation.intent_id).update(refunded=30000)
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
+    sponsorship.refresh_from_db()
+    refund = Refund.objects.get(donation=donation)
+    assert refund.status == Refund.Status.FAILED and sponsorship.status == Sponsorship.Status.ENDED
+    # The sponsorship no longer holds it (it is the donor's), and says plainly that it is owed.
+    assert services.sponsorship_figures(sponsorship).held == 0
+    assert services.refunds_owed(sponsorship) == 30000
+    client.force_login(sponsor)
+    page = client.get(f"/sponsorship/s/{sponsorship.pk}/")
+    assert page.status_code == 200 and 'data-testid="refund-owed"' in page.content.decode()
+    api = client.get(f"/api/v1/sponsorships/{sponsorship.pk}")
+    assert api.json()["refunds_owed"] == 30000
+    # The sponsorship's books are right; what is left is giving's refund for the organisation
+    # to settle (its ledger check names it until then), nothing of the sponsorship's.
+    from jusha.sponsorship.checks import sponsorship_problems
+
+    assert sponsorship_problems() == []
+    assert ledger_problems() and all(str(refund.pk) in p or str(donation.pk) in p for p in ledger_problems())
+
+
+def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_again(client, beneficiary, sponsor, owner):
+    """The provider kept a fee on the month, so giving will not refund the whole gift out of
+    the fund: the release is compensated, the month holds its money again, nothing is
+    stranded, and the donor chooses again (here: to give it to the programme)."""
+    from django.test import TestCase
+
+    from jusha.core.client import ClientContext
+    from jusha.giving.models import Refund
+    from jusha.giving.services import donation_payment_succeeded
+    from jusha.sponsorship.checks import sponsorship_problems
+
+    sponsorship, donation, _token = services.sponsorship_create(
+        beneficiary=beneficiary, donor=sponsor, amount=Money(30000, "CNY"), months=12, client=ClientContext())
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the provider's notification, with the fee it kept
+        donation_payment_succeeded(provider=donation.provider, intent_id=donation.intent_id, amount=30000, currency="CNY", fee=180)
+    casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == Sponsorship.Status.ENDED and not Refund.objects.exists()
+    assert services.sponsorship_figures(sponsorship).held == 30000  # back in the sponsorship, not left in the fund
+    assert Outflow.objects.get(sponsorship=sponsorship).kind == Outflow.Kind.RETURNED
+    assert JournalEntry.objects.filter(kind="commitment", reference__startswith="sponsorship-return:").count() == 1
+    assert sponsorship_problems() == []
+    # Known, and apart from the refund: the month is earmarked whole, so the fee the provider
+    # kept comes out of the programme's general money, which has none here (docs/sponsorship.md).
+    assert [p for p in ledger_problems() if "overdrawn: available -180," not in p] == []
+    client.force_login(sponsor)
+    page = client.get(f"/sponsorship/s/{sponsorship.pk}/").content.decode()
+    assert 'value="redirect"' in page and 'value="resume"' not in page  # the donor chooses again
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="redirect")
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "disbursed": 0, "redirected": 30000, "held": 0}
+    with pytest.raises(Conflict):
+        casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")  # nothing left to choose about
+    assert sponsorship_problems() == [] and ledger_problems() == []
