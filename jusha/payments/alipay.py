@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from jusha.payments import config as provider_config
 from jusha.payments import rules
 from jusha.payments.orders import HostedOrders
-from jusha.payments.providers import Event, ProviderError
+from jusha.payments.providers import Event, ProviderError, Refunded
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments.alipay")
@@ -133,7 +133,7 @@ class AlipayProvider(HostedOrders):
                 _("The payment provider refused the refund: %(why)s") % {"why": answer.get("sub_msg") or answer.get("msg", "")},
                 code="provider_refund_refused",
             )
-        return f"{answer.get('trade_no', '')}:{reference}"[:64]
+        return Refunded(refund_id=f"{answer.get('trade_no', '')}:{reference}"[:64], fee_returned=_returned_fee(answer))
 
     # --- notifications --------------------------------------------------------------
     def parse_request(self, body: bytes, headers) -> Event:
@@ -184,6 +184,21 @@ class AlipayProvider(HostedOrders):
             kind = "payment.ignored"  # WAIT_BUYER_PAY: nothing to do
         return Event(event_id=notify_id, type=kind, intent_id=number, amount=amount, currency="CNY", payload=data,
                      fee=self.fee_for(amount) if kind == "payment.succeeded" else None)
+
+
+def _returned_fee(answer: dict) -> int | None:
+    """The 服务费 Alipay gave back with this refund: `refund_charge_amount` (yuan), else the
+    sum of `refund_charge_info_list[].refund_charge_fee`; None when the answer says neither
+    (the statement's refund line does, and reconciliation journals it)."""
+    try:
+        if answer.get("refund_charge_amount") not in (None, ""):
+            return abs(rules.fen(answer["refund_charge_amount"]))
+        charges = answer.get("refund_charge_info_list")
+        if isinstance(charges, list) and charges:
+            return sum(abs(rules.fen(item.get("refund_charge_fee") or "0")) for item in charges)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("Alipay's refund answer has an unreadable returned fee: %r", answer.get("refund_charge_amount"))
+    return None
 
 
 def _notify_time(text: str) -> datetime | None:

@@ -20,7 +20,7 @@ from wechatpayv3.core import Core
 from jusha.payments import config as provider_config
 from jusha.payments import rules
 from jusha.payments.orders import HostedOrders
-from jusha.payments.providers import Event, ProviderError
+from jusha.payments.providers import Event, ProviderError, Refunded
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments.wechatpay")
@@ -107,7 +107,9 @@ class WeChatPayProvider(HostedOrders):
                 _("The payment provider refused the refund: %(why)s") % {"why": body.get("message", code)},
                 code="provider_refund_refused",
             )
-        return str(body.get("refund_id") or reference)[:64]
+        returned = (body.get("amount") or {}).get("refund_fee")  # 手续费退款金额, fen
+        return Refunded(refund_id=str(body.get("refund_id") or reference)[:64],
+                        fee_returned=abs(int(returned)) if isinstance(returned, int) and not isinstance(returned, bool) else None)
 
     # --- notifications --------------------------------------------------------------
     def parse_request(self, body: bytes, headers) -> Event:
