@@ -89,6 +89,7 @@ class Gateway:
         self.bills: dict[tuple[str, str], bytes] = {}  # (provider, "YYYY-MM-DD") -> the statement file
         self.balance_transactions: list[dict] = []  # Stripe's, for the list endpoint
         self.delay = 0.0  # seconds to wait before answering a refund (a timeout on our side)
+        self.answer_fee = True  # say in a refund's answer what of the fee comes back (else only the statement says)
         self.lock = threading.Lock()
         self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -200,7 +201,8 @@ class Gateway:
                 inner = self._refund(number, biz.get("out_request_no", ""), _fen(biz.get("refund_amount", "0")))
                 if inner.get("ok"):
                     inner = {"code": "10000", "msg": "Success", "out_trade_no": number, "trade_no": order["trade_no"],
-                             "refund_fee": biz["refund_amount"], "fund_change": inner["fund_change"]}
+                             "refund_fee": biz["refund_amount"], "fund_change": inner["fund_change"],
+                             **({"refund_charge_amount": _yuan(inner["refund"]["fee_returned"])} if self.answer_fee else {})}
                 else:
                     inner = {"code": "40004", "msg": "Business Failed", "sub_code": inner["sub_code"],
                              "sub_msg": inner["sub_code"]}
@@ -224,8 +226,14 @@ class Gateway:
             return {"ok": True, "fund_change": "N", "refund": done}
         if order["refunded"] + amount > order["total"]:
             return {"ok": False, "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"}
+        # The fee comes back in proportion to what is refunded, all of it with the last fen
+        # (Alipay and WeChat Pay; the fee here is the 60 bps both are configured with).
+        fee = (order["total"] * 60 + 5000) // 10000
+        before = fee * order["refunded"] // order["total"]
         order["refunded"] += amount
-        done = self.refunds[reference] = {"id": "50" + secrets.token_hex(10), "amount": amount, "order": number}
+        returned = fee * order["refunded"] // order["total"] - before
+        done = self.refunds[reference] = {"id": "50" + secrets.token_hex(10), "amount": amount, "order": number,
+                                          "fee_returned": returned}
         return {"ok": True, "fund_change": "Y", "refund": done}
 
     # --- WeChat Pay -----------------------------------------------------------------
@@ -317,7 +325,9 @@ class Gateway:
                 if not result["ok"]:
                     return self._wechat_answer(400, {"code": "INVALID_REQUEST", "message": result["sub_code"]})
                 answer = {"refund_id": result["refund"]["id"], "out_refund_no": payload["out_refund_no"],
-                          "status": "PROCESSING", "amount": payload["amount"]}
+                          "status": "PROCESSING",
+                          "amount": {**payload["amount"],
+                                     **({"refund_fee": result["refund"]["fee_returned"]} if self.answer_fee else {})}}
         if url.path == "/v3/refund/domestic/refunds":
             if self.delay:
                 time.sleep(self.delay)
@@ -420,6 +430,10 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         pass  # a client that timed out and hung up before a slow answer (the point of `delay`)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _fen(text: str) -> int:
