@@ -7,7 +7,7 @@ matching: pools and matches) by registering a check in `ledger_checks` from thei
 `AppConfig.ready()`. The `order` numbers set the order of the report:
 
     100 entries balance              (ledger)
-    200 gifts, 300 refunds           (giving)
+    200 gifts, 300 refunds, 310 fees given back with refunds (giving)
     400 expenditures                 (ledger)
     500 running totals, 510 project balances (ledger)
     600 delivery batches             (fulfilment)

@@ -187,3 +187,19 @@ def test_reconciliation_journals_a_fee_given_back_that_only_the_statement_says_a
     lines[3] = alipay_line("2026002", other.pk.hex, "退款", "-25.00", "0.16", refund_no=str(second.pk))
     run = statement_read(provider="alipay", data=alipay_statement(lines, today), source="a.csv", day=today)
     assert [(f.kind, f.ours, f.theirs) for f in run.findings.filter(resolved=False)] == [(Finding.Kind.FEE_MISMATCH, 15, 16)]
+
+
+def test_ledger_check_finds_a_fee_given_back_without_a_refund_or_beyond_the_fee(client, project, providers, org_finance):
+    import uuid
+
+    from jusha.core.money import Money
+    from jusha.ledger.services import _accounts, _cash, _fund, entry_post
+
+    gift = paid(client, project, providers, "alipay")
+    done = refund(gift, 5000, actor=org_finance)
+    assert ledger_problems() == []
+    cash, fund = _accounts(_cash(project.organisation_id, "CNY"), _fund(project))
+    stray = str(uuid.uuid4())
+    entry_post(kind="fee_return", reference=stray, project=project, lines=[(cash, Money(5, "CNY")), (fund, Money(-5, "CNY"))])
+    assert f"fee return entry {stray} has no refund the provider made" in ledger_problems()
+    assert done.status == "succeeded"
