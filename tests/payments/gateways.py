@@ -213,12 +213,19 @@ class Gateway:
                 else:
                     inner = {"code": "40004", "msg": "Business Failed", "sub_code": "isp.bill_not_exist",
                              "sub_msg": "账单不存在"}
+            elif method == "alipay.trade.fastpay.refund.query":  # the refund, with the 服务费 it gave back
+                done = self.refunds.get(biz.get("out_request_no", ""))
+                if done is None or done["order"] != number:
+                    inner = {"code": "10000", "msg": "Success"}  # Alipay's answer for a refund it does not know
+                else:
+                    inner = {"code": "10000", "msg": "Success", "out_trade_no": number, "out_request_no": biz["out_request_no"],
+                             "refund_amount": _yuan(done["amount"]), "refund_status": "REFUND_SUCCESS",
+                             **({"refund_charge_amount": _yuan(done["fee_returned"])} if self.answer_fee else {})}
             elif method == "alipay.trade.refund":
                 inner = self._refund(number, biz.get("out_request_no", ""), _fen(biz.get("refund_amount", "0")))
                 if inner.get("ok"):
                     inner = {"code": "10000", "msg": "Success", "out_trade_no": number, "trade_no": order["trade_no"],
-                             "refund_fee": biz["refund_amount"], "fund_change": inner["fund_change"],
-                             **({"refund_charge_amount": _yuan(inner["refund"]["fee_returned"])} if self.answer_fee else {})}
+                             "refund_fee": biz["refund_amount"], "fund_change": inner["fund_change"]}
                 else:
                     inner = {"code": "40004", "msg": "Business Failed", "sub_code": inner["sub_code"],
                              "sub_msg": inner["sub_code"]}
