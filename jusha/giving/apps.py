@@ -8,17 +8,19 @@ class GivingConfig(AppConfig):
     verbose_name = _("Gifts")
 
     def ready(self):
-        from jusha.giving import checks, services
+        from jusha.giving import checks, fees, services
         from jusha.ledger.checks import ledger_checks
         from jusha.payments.services import PaymentHandler, payment_handler_register
 
         # Payments below hand every verified provider event to giving, never importing it.
         payment_handler_register(
             PaymentHandler(succeeded=services.donation_payment_succeeded, failed=services.donation_payment_failed,
-                           records=services.payment_records, fee=services.donation_fee_record)
+                           records=services.payment_records, fee=services.donation_fee_record,
+                           fee_return=fees.refund_fee_return_record)
         )
         ledger_checks.register(checks.gift_problems, order=200)
         ledger_checks.register(checks.refund_problems, order=300)
+        ledger_checks.register(checks.fee_return_problems, order=310)
         _subscribe_project_cancelled()
         _contribute_to_project_pages()
 

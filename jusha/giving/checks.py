@@ -46,3 +46,28 @@ def refund_problems() -> list[str]:
         if refunded_by_donation.get(str(d["id"]), 0) != d["refunded_amount"]:
             problems.append(f"donation {d['id']} refunded_amount differs from its refunds")
     return problems
+
+
+def fee_return_problems() -> list[str]:
+    """Every fee a provider gave back is for a refund it made, and no gift gets back more of
+    its fee than was journalled for it."""
+    from jusha.giving.selectors import donation_fees
+
+    problems: list[str] = []
+    returns = dict(JournalEntry.objects.filter(kind="fee_return").values_list("reference", "amount"))
+    if not returns:
+        return problems
+    refunds = {str(pk): (str(gift), status) for pk, gift, status in
+               Refund.objects.filter(pk__in=list(returns)).values_list("pk", "donation_id", "status")}
+    by_gift: dict[str, int] = defaultdict(int)
+    for reference, amount in returns.items():
+        found = refunds.get(reference)
+        if found is None or found[1] != "succeeded":
+            problems.append(f"fee return entry {reference} has no refund the provider made")
+            continue
+        by_gift[found[0]] += amount
+    kept = donation_fees(list(by_gift))
+    for gift, returned in sorted(by_gift.items()):
+        if returned > kept.get(gift, 0):
+            problems.append(f"donation {gift} got back {returned} of its fee, more than the {kept.get(gift, 0)} journalled")
+    return problems

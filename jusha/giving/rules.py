@@ -9,10 +9,12 @@ import secrets
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def refundable(*, amount: int, refunded: int, project_available: int) -> int:
-    """What may still be refunded of a gift: never more than what is left of it, nor more
-    than the project still holds uncommitted (spent money cannot be handed back)."""
-    return max(0, min(amount - refunded, project_available))
+def refundable(*, amount: int, refunded: int, project_available: int, fee_recoverable: int = 0) -> int:
+    """What may still be refunded of a gift: the gross the donor paid less what was refunded
+    already, never more than the project still holds uncommitted (spent money cannot be
+    handed back) plus what the provider will still give back of this gift's fee (that fee
+    was taken from the project's funds; it comes back with the refund)."""
+    return max(0, min(amount - refunded, project_available + max(fee_recoverable, 0)))
 
 
 def far_above_gap(*, amount: int, gap: int) -> bool:

@@ -74,3 +74,23 @@ def donation_fees(donation_ids) -> dict[str, int]:
         gift = reference.split(":", 1)[0]
         fees[gift] = fees.get(gift, 0) + amount
     return fees
+
+
+def refund_fee_returns(refund_ids) -> dict[str, int]:
+    """{refund id: what its provider gave back of the gift's fee with it} (journalled)."""
+    ids = [str(pk) for pk in refund_ids]
+    return dict(JournalEntry.objects.filter(kind=JournalEntry.Kind.FEE_RETURN, reference__in=ids)
+                .values_list("reference", "amount"))
+
+
+def donation_fee_returns(donation_ids) -> dict[str, int]:
+    """{gift id: what its provider gave back of its fee with refunds} for gifts with any."""
+    from jusha.giving.models import Refund
+
+    by_refund = {str(pk): str(gift) for pk, gift in
+                 Refund.objects.filter(donation_id__in=list(donation_ids)).values_list("pk", "donation_id")}
+    returned: dict[str, int] = {}
+    for refund_id, amount in refund_fee_returns(by_refund).items():
+        gift = by_refund[refund_id]
+        returned[gift] = returned.get(gift, 0) + amount
+    return returned

@@ -21,15 +21,15 @@ from jusha.core.money import Money, require_currency, require_money, require_pos
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
-from jusha.giving import permissions, receipt_links, rules, tasks
-from jusha.giving.selectors import donation_fees
+from jusha.giving import fees, permissions, receipt_links, rules, tasks
+from jusha.giving.selectors import donation_fees, refund_fee_returns
 from jusha.giving.contributions import gift_context_checks
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
 from jusha.ledger.services import fee_journal, gift_journal, project_funds_lock, refund_journal
 from jusha.organisations.permissions import roles_for
-from jusha.payments.providers import ProviderError, get_provider, provider_choose
+from jusha.payments.providers import ProviderError, get_provider, provider_choose, refund_answer
 from jusha.payments.rules import channel_for
 from jusha.payments.services import PaymentRecord
 from jusha.projects.models import Project
@@ -320,12 +320,14 @@ def payment_records(*, provider: str, day, intent_ids) -> list[PaymentRecord]:
         | Q(refunds__created_at__gte=start, refunds__created_at__lt=end)
     ).distinct().prefetch_related("refunds"))
     fees = donation_fees([g.pk for g in gifts])
+    returned = refund_fee_returns([r.pk for g in gifts for r in g.refunds.all()])
     return [
         PaymentRecord(
             intent_id=g.intent_id, amount=g.amount, currency=g.currency, paid=g.status in paid,
             paid_on=g.paid_at.astimezone(beijing).date() if g.paid_at else None,
             fee=fees.get(str(g.pk)),
             refunds=[(str(r.pk), r.amount, r.status, r.created_at.astimezone(beijing).date()) for r in g.refunds.all()],
+            fee_returns={str(r.pk): returned[str(r.pk)] for r in g.refunds.all() if str(r.pk) in returned},
         )
         for g in gifts
     ]
@@ -422,11 +424,7 @@ def _refund_record(*, donation: Donation, amount: Money, reason: str, actor, aut
         raise Conflict(_("This gift has already been refunded."), code="already_refunded")
     if donation.status not in (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED):
         raise Conflict(_("Only a paid gift can be refunded."), code="not_paid")
-    limit = rules.refundable(
-        amount=donation.amount,
-        refunded=donation.refunded_amount,
-        project_available=project_sums([donation.project_id])[donation.project_id].available,
-    )
+    limit = fees.donation_refundable(donation)
     if amount.amount > limit:
         raise Conflict(
             _("At most %(limit)s of this gift can be refunded: the rest is refunded or already spent.")
@@ -469,20 +467,22 @@ def refund_settle(*, refund: Refund) -> Refund:
         return refund
     donation = refund.donation
     try:
-        provider_refund_id = get_provider(donation.provider).refund(
+        answer = refund_answer(get_provider(donation.provider).refund(
             intent_id=donation.intent_id, amount=refund.amount, reason=refund.reason, reference=str(refund.pk)
-        )
+        ))
     except ProviderError as exc:
         logger.error("provider refused refund %s of donation %s: %s", refund.pk, donation.pk, exc.detail)
         return _refund_conclude(refund, Refund.Status.FAILED, reason=str(exc.detail))
     except Exception:  # noqa: BLE001 - the outcome is unknown: ask again later, with the same key
         logger.exception("refund %s of donation %s: provider not reached, will retry", refund.pk, donation.pk)
         return refund
-    return _refund_conclude(refund, Refund.Status.SUCCEEDED, provider_refund_id=provider_refund_id)
+    return _refund_conclude(refund, Refund.Status.SUCCEEDED, provider_refund_id=answer.refund_id,
+                            fee_returned=answer.fee_returned)
 
 
 @transaction.atomic
-def _refund_conclude(refund: Refund, target: str, *, provider_refund_id: str = "", reason: str = "") -> Refund:
+def _refund_conclude(refund: Refund, target: str, *, provider_refund_id: str = "", reason: str = "",
+                     fee_returned: int | None = None) -> Refund:
     refund = Refund.objects.select_for_update().select_related("donation__project").get(pk=refund.pk)
     if refund.status != Refund.Status.PENDING:
         return refund  # settled meanwhile by another try
@@ -491,6 +491,8 @@ def _refund_conclude(refund: Refund, target: str, *, provider_refund_id: str = "
     refund.provider_refund_id = provider_refund_id[:64]
     refund.settled_at = timezone.now()
     refund.save(update_fields=["status", "provider_refund_id", "settled_at"])
+    if target == Refund.Status.SUCCEEDED and fee_returned:
+        fees.refund_fee_return(refund=refund, fee=fee_returned)  # what the provider gave back of its fee
     return refund
 
 
@@ -509,11 +511,7 @@ def donations_refund_all(*, project: Project, reason: str) -> int:
     ids = Donation.objects.filter(project=project, status__in=(Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED)).values_list("pk", flat=True)
     for pk in list(ids):
         donation = Donation.objects.select_related("project").get(pk=pk)
-        limit = rules.refundable(
-            amount=donation.amount,
-            refunded=donation.refunded_amount,
-            project_available=project_sums([project.pk])[project.pk].available,
-        )
+        limit = fees.donation_refundable(donation)
         if limit > 0:
             donation_refund(donation=donation, amount=Money(limit, donation.currency), reason=reason, actor=None, automatic=True)
             count += 1

@@ -39,15 +39,22 @@ def send_receipt(donation_id: str) -> None:
 def refund_overflow(donation_id: str) -> None:
     """A gift that arrived after its project was full (or its intent expired), for a
     project whose rule is to refund such gifts."""
+    from jusha.giving.fees import donation_refundable
     from jusha.giving.models import Donation
     from jusha.giving.services import donation_refund
 
     donation = Donation.objects.select_related("project").get(pk=donation_id)
     if donation.status != Donation.Status.PAID:
         return
+    # The gross the donor paid (the fee comes back from the provider or is the project's
+    # cost); less only where the project no longer holds it (fees.donation_refundable).
+    amount = min(donation.amount - donation.refunded_amount, donation_refundable(donation))
+    if amount <= 0:
+        logger.error("overflow gift %s cannot be refunded: its project holds nothing to refund it from", donation.pk)
+        return
     donation_refund(
         donation=donation,
-        amount=Money(donation.amount - donation.refunded_amount, donation.currency),
+        amount=Money(amount, donation.currency),
         reason="Arrived after the project was full or the payment window closed",
         actor=None,
         automatic=True,

@@ -183,8 +183,9 @@ def _fee_lines(donation) -> dict:
     fee = selectors.donation_fees([donation.pk]).get(str(donation.pk), 0)
     if not fee:
         return {}
-    return {"fee": Money(fee, donation.currency),
-            "reached": Money(max(donation.amount - donation.refunded_amount - fee, 0), donation.currency)}
+    returned = selectors.donation_fee_returns([donation.pk]).get(str(donation.pk), 0)
+    return {"fee": Money(fee, donation.currency), "fee_returned": Money(returned, donation.currency) if returned else None,
+            "reached": Money(max(donation.amount - donation.refunded_amount - fee + returned, 0), donation.currency)}
 
 
 def _trade(request, donation):

@@ -7,7 +7,7 @@ matching: pools and matches) by registering a check in `ledger_checks` from thei
 `AppConfig.ready()`. The `order` numbers set the order of the report:
 
     100 entries balance              (ledger)
-    200 gifts, 300 refunds           (giving)
+    200 gifts, 300 refunds, 310 fees given back with refunds (giving)
     400 expenditures                 (ledger)
     500 running totals, 510 project balances (ledger)
     600 delivery batches             (fulfilment)
@@ -93,7 +93,7 @@ def running_total_problems() -> list[str]:
 
 def project_balance_problems() -> list[str]:
     """Each project's fund account balance equals gifts - refunds + matches - returned
-    matches - expenditures - payment providers' fees - what is held for delivery batches (commitments - releases),
+    matches - expenditures - payment providers' fees + the fees they gave back with refunds - what is held for delivery batches (commitments - releases),
     which its committed account holds; neither is ever overdrawn."""
     problems: list[str] = []
     by_kind: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -108,7 +108,7 @@ def project_balance_problems() -> list[str]:
     for project_id, kinds in by_kind.items():
         held = kinds["commitment"] - kinds["release"]
         expected = -(kinds["gift"] - kinds["refund"] + kinds["match"] - kinds["match_return"] + kinds["grant"]
-                     - kinds["grant_out"] - kinds["expenditure"] - kinds["fee"] - held)
+                     - kinds["grant_out"] - kinds["expenditure"] - kinds["fee"] + kinds["fee_return"] - held)
         if funds.get(project_id, 0) != expected:
             problems.append(f"project {project_id} fund balance {funds.get(project_id, 0)} != journal {expected}")
         if committed.get(project_id, 0) != -held:

@@ -8,7 +8,7 @@ HELD = "held"  # moves inside the project: money set aside for a delivery batch,
 SETTLED = "settled"  # cash moves between organisations for what the fund already counts (a match)
 
 # How each kind of entry reads on a project's public ledger.
-DIRECTIONS = {"gift": IN, "refund": OUT, "expenditure": OUT, "fee": OUT, "match": IN, "match_return": OUT,
+DIRECTIONS = {"gift": IN, "refund": OUT, "expenditure": OUT, "fee": OUT, "fee_return": IN, "match": IN, "match_return": OUT,
               "commitment": HELD, "release": HELD, "settlement": SETTLED}
 
 

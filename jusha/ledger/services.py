@@ -364,3 +364,21 @@ def fee_journal(*, donation, fee: Money, reference: str = "") -> JournalEntry:
         lines=[(fund, fee), (cash, -fee)],
         memo=f"{donation.provider} fee {donation.receipt_number or ''}".strip(),
     )
+
+
+def fee_return_journal(*, refund, fee: Money) -> JournalEntry:
+    """The part of its fee a payment provider gave back with a refund (Alipay and WeChat Pay
+    return the fee in proportion to what is refunded; Stripe keeps it): the reverse of a
+    fee entry, once per refund (`reference`: the refund's id). The organisation's cash is
+    that much more and the fund owes the project that much again."""
+    donation = refund.donation
+    project = donation.project
+    require_positive(fee, currency=donation.currency)
+    cash, fund = _accounts(_cash(project.organisation_id, donation.currency), _fund(project))
+    return entry_post(
+        kind=JournalEntry.Kind.FEE_RETURN,
+        reference=str(refund.pk),
+        project=project,
+        lines=[(cash, fee), (fund, -fee)],
+        memo=f"{donation.provider} fee returned {donation.receipt_number or ''}".strip(),
+    )

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from jusha.payments import config as provider_config
 from jusha.payments import rules
 from jusha.payments.orders import HostedOrders
-from jusha.payments.providers import Event, ProviderError
+from jusha.payments.providers import Event, ProviderError, Refunded
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments.alipay")
@@ -133,7 +133,22 @@ class AlipayProvider(HostedOrders):
                 _("The payment provider refused the refund: %(why)s") % {"why": answer.get("sub_msg") or answer.get("msg", "")},
                 code="provider_refund_refused",
             )
-        return f"{answer.get('trade_no', '')}:{reference}"[:64]
+        returned = _returned_fee(answer)
+        if returned is None:
+            returned = self._refund_fee(intent_id, reference)
+        return Refunded(refund_id=f"{answer.get('trade_no', '')}:{reference}"[:64], fee_returned=returned)
+
+    def _refund_fee(self, out_trade_no: str, reference: str) -> int | None:
+        """The 服务费 Alipay gave back with a refund, from alipay.trade.fastpay.refund.query
+        (`refund_charge_amount`): the refund's own answer does not carry it. None when
+        Alipay does not say now (the refund is made either way: the statement tells it)."""
+        try:
+            answer = self._call("alipay.trade.fastpay.refund.query",
+                                {"out_trade_no": out_trade_no, "out_request_no": reference})
+        except Exception:  # noqa: BLE001 - the refund is made; only its fee is unknown for now
+            logger.warning("could not ask Alipay what fee came back with refund %s", reference)
+            return None
+        return _returned_fee(answer) if answer.get("code") == "10000" else None
 
     # --- notifications --------------------------------------------------------------
     def parse_request(self, body: bytes, headers) -> Event:
@@ -184,6 +199,22 @@ class AlipayProvider(HostedOrders):
             kind = "payment.ignored"  # WAIT_BUYER_PAY: nothing to do
         return Event(event_id=notify_id, type=kind, intent_id=number, amount=amount, currency="CNY", payload=data,
                      fee=self.fee_for(amount) if kind == "payment.succeeded" else None)
+
+
+def _returned_fee(answer: dict) -> int | None:
+    """The 服务费 Alipay gave back with a refund: `refund_charge_amount` (yuan: the refund
+    query's answer), else the sum of `refund_charge_info_list[].refund_charge_fee`; None
+    when the answer says neither (the statement's refund line does, and reconciliation
+    journals it)."""
+    try:
+        if answer.get("refund_charge_amount") not in (None, ""):
+            return abs(rules.fen(answer["refund_charge_amount"]))
+        charges = answer.get("refund_charge_info_list")
+        if isinstance(charges, list) and charges:
+            return sum(abs(rules.fen(item.get("refund_charge_fee") or "0")) for item in charges)
+    except (ValueError, TypeError, AttributeError):
+        logger.warning("Alipay's refund answer has an unreadable returned fee: %r", answer.get("refund_charge_amount"))
+    return None
 
 
 def _notify_time(text: str) -> datetime | None:

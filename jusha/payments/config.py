@@ -10,7 +10,7 @@ keys of Alipay and WeChat Pay are PEM files; their variables end in `_FILE` alre
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -110,6 +110,7 @@ class WeChatPayConfig:
     gateway: str
     fee_bps: int
     notify_url: str
+    ca_certs: str = ""  # PEM: WeChat Pay's CA root(s), to which every platform certificate must chain
 
 
 @dataclass(frozen=True)
@@ -202,7 +203,24 @@ def wechatpay() -> WeChatPayConfig:
             load_pem_public_key(config.public_key.encode())
         except (ValueError, TypeError) as exc:
             raise ConfigError("JUSHA_WECHATPAY_PUBLIC_KEY_FILE", "is not WeChat Pay's public key (PEM)") from exc
-    return config
+        return config
+    # Platform certificates (downloaded, or pinned in a folder) are trusted only when they
+    # chain to WeChat Pay's CA: its root certificate, in the file this names.
+    ca = _pem("JUSHA_WECHATPAY_CA_FILE", "-----BEGIN CERTIFICATE-----")
+    try:
+        roots = ca_roots(ca)
+    except ValueError as exc:
+        raise ConfigError("JUSHA_WECHATPAY_CA_FILE", f"is not a PEM certificate of WeChat Pay's CA ({exc})") from exc
+    if not roots:
+        raise ConfigError("JUSHA_WECHATPAY_CA_FILE", "holds no certificate")
+    return replace(config, ca_certs=ca)
+
+
+def ca_roots(pem: str) -> list:
+    """The CA certificates in a PEM text (ValueError when one does not load)."""
+    from cryptography import x509
+
+    return x509.load_pem_x509_certificates(pem.encode())
 
 
 def stripe() -> StripeConfig:

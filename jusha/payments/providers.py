@@ -31,6 +31,26 @@ class Event:
     fee: int | None = None  # what the provider kept, in minor units, when it says (or its rate does)
 
 
+@dataclass(frozen=True)
+class Refunded:
+    """A provider's answer to a refund: its refund id, and the part of the payment's fee it
+    gave back with this refund (None when it does not say: the statement's refund line does)."""
+
+    refund_id: str
+    fee_returned: int | None = None
+
+
+# Providers that give back (part of) their fee with a refund: Alipay returns the 服务费 and
+# WeChat Pay the 手续费 in proportion to what is refunded (all of it on a full refund).
+# Stripe keeps its fee; the sandbox charges none.
+RETURNS_FEES = frozenset({"alipay", "wechatpay"})
+
+
+def refund_answer(answer) -> Refunded:
+    """A provider's refund answer in one shape (the sandbox answers with the id alone)."""
+    return answer if isinstance(answer, Refunded) else Refunded(refund_id=str(answer))
+
+
 class ProviderError(Conflict):
     code = "provider_error"
 
@@ -66,8 +86,9 @@ class PaymentProvider(Protocol):
     def cancel(self, intent_id: str) -> bool:
         """Cancel a still-pending intent; False if it has already succeeded or failed."""
 
-    def refund(self, *, intent_id: str, amount: int, reason: str, reference: str) -> str:
-        """Refund to the original payment method; returns the provider's refund id. The
+    def refund(self, *, intent_id: str, amount: int, reason: str, reference: str) -> "str | Refunded":
+        """Refund to the original payment method; returns the provider's refund id (or a
+        Refunded with the fee it gave back, when it says). The
         same `reference` (the merchant's refund id) never refunds twice: a retry answers
         with the first refund's id."""
 

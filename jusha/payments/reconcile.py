@@ -77,7 +77,7 @@ def reconcile(*, provider: str, statement: rules.Statement, day, source: str) ->
         if line.kind == rules.PAYMENT:
             findings += _payment(handler, provider, line, order, record)
         else:
-            findings += _refund(line, order, record)
+            findings += _refund(handler, provider, line, order, record)
         if not any(f.out_trade_no == line.out_trade_no and not f.resolved for f in findings):
             matched += 1
 
@@ -143,14 +143,32 @@ def _payment(handler, provider: str, line: rules.Line, order: ProviderOrder, rec
     return found
 
 
-def _refund(line: rules.Line, order: ProviderOrder, record) -> list[Finding]:
+def _refund(handler, provider: str, line: rules.Line, order: ProviderOrder, record) -> list[Finding]:
     number, key = line.out_trade_no[:64], _refund_key(line.refund_reference)
-    ours = {refund_id: amount for refund_id, amount, status, _on in (record.refunds if record else [])
-            if status != "failed"}
+    refunds = [(refund_id, amount, status) for refund_id, amount, status, _on in (record.refunds if record else [])
+               if status != "failed"]
+    ours = {refund_id: amount for refund_id, amount, _status in refunds}
     if key not in ours:
         return [Finding(kind=K.REFUND_MISSING_HERE, out_trade_no=number, reference=key[:64], theirs=line.amount)]
     if ours[key] != line.amount:
         return [Finding(kind=K.AMOUNT_MISMATCH, out_trade_no=number, reference=key[:64], ours=ours[key], theirs=line.amount)]
+    # The fee the provider gave back with this refund (the statement's refund line says it).
+    returned = record.fee_returns.get(key) if record else None
+    settled = any(refund_id == key and status == "succeeded" for refund_id, _amount, status in refunds)
+    if line.fee and returned is None and settled and handler.fee_return is not None:
+        try:
+            journalled = handler.fee_return(provider=provider, intent_id=order.intent_id, refund_id=key, fee=line.fee)
+        except DomainError as exc:
+            return [Finding(kind=K.FEE_MISMATCH, out_trade_no=number, reference=key[:64], ours=0, theirs=line.fee,
+                            note=str(exc.detail)[:300])]
+        if journalled == line.fee:
+            return [Finding(kind=K.FEE_RECORDED, out_trade_no=number, reference=key[:64], theirs=line.fee, resolved=True,
+                            note=_("fee given back with the refund"))]
+        return [Finding(kind=K.FEE_MISMATCH, out_trade_no=number, reference=key[:64], ours=journalled, theirs=line.fee,
+                        note=_("fee given back with the refund"))]
+    if (returned or 0) != line.fee and (returned is not None or line.fee):
+        return [Finding(kind=K.FEE_MISMATCH, out_trade_no=number, reference=key[:64], ours=returned or 0, theirs=line.fee,
+                        note=_("fee given back with the refund"))]
     return []
 
 

@@ -101,12 +101,40 @@ class Statement:
 def decode(data: bytes) -> str:
     """A statement's text: UTF-8 (with or without a BOM), else GB18030 (Alipay's download
     and any file saved by a spreadsheet on a Chinese Windows)."""
+    return decode_cut(data)[0]
+
+
+def decode_cut(data: bytes) -> tuple[str, bool]:
+    """The text, and whether the file ends in the middle of a character (a download or a
+    copy cut short): then the bytes of that last character are dropped, and the caller
+    does not read the line they end (it is cut too). Without this, a UTF-8 file cut in
+    the middle of a Chinese character would not be UTF-8 and would be read as GB18030."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+            return data.decode(encoding), False
+        except UnicodeDecodeError as exc:
+            if exc.end >= len(data) and exc.start >= len(data) - 3:  # only the last character is incomplete
+                try:
+                    return data[:exc.start].decode(encoding), True
+                except UnicodeDecodeError:
+                    pass
             continue
     raise StatementError("the file is neither UTF-8 nor GB18030 text")
+
+
+CUT = "the file ends in the middle of this line (cut off): not read"
+
+
+def _drop_cut_line(lines: list, bad: list, last_row: int | None) -> None:
+    """The last row of a file that ends mid-line is not read: flagged instead."""
+    if last_row is None:
+        return
+    for i, line in enumerate(lines):
+        if line.number == last_row:
+            del lines[i]
+            break
+    if not any(item.number == last_row for item in bad):
+        bad.append(BadLine(last_row, CUT))
 
 
 def _cell(value: str) -> str:
@@ -159,7 +187,7 @@ ALIPAY_DAY = re.compile(r"起始日期[：:]\s*\[?(\d{4})年(\d{2})月(\d{2})日
 
 def parse_alipay(data: bytes) -> Statement:
     """Alipay's 账单 (业务明细, CSV as downloaded: GB18030, `#` comment lines around it)."""
-    text = decode(data)
+    text, cut = decode_cut(data)
     header, rows = _rows(text, "支付宝交易号")
     col = {
         "trade_no": _column(header, "支付宝交易号"), "out_trade_no": _column(header, "商户订单号"),
@@ -189,6 +217,11 @@ def parse_alipay(data: bytes) -> Statement:
             provider_id=cells[col["trade_no"]], refund_reference=cells[col["refund_no"]] if kind == REFUND else "",
             when=_datetime(cells[col["finished"]]),
         ))
+    if "业务明细列表结束" not in text:  # Alipay closes every 业务明细 with this line: the file is cut off
+        last = rows[-1][0] if rows else None
+        if cut or not text.endswith(("\n", "\r")):
+            _drop_cut_line(lines, bad, last)
+        bad.append(BadLine((last or 0) + 1, "the statement ends before its closing line (cut off)"))
     found = ALIPAY_DAY.search(text)
     day = date(int(found[1]), int(found[2]), int(found[3])) if found else None
     return Statement("alipay", lines, bad, day)
@@ -197,7 +230,7 @@ def parse_alipay(data: bytes) -> Statement:
 def parse_wechatpay(data: bytes) -> Statement:
     """WeChat Pay's 交易账单 (v3 tradebill, bill_type ALL: every cell prefixed with a backtick,
     a summary block after the rows)."""
-    text = decode(data)
+    text, cut = decode_cut(data)
     header, rows = _rows(text, "交易时间")
     col = {
         "time": _column(header, "交易时间"), "transaction_id": _column(header, "微信订单号"),
@@ -207,9 +240,13 @@ def parse_wechatpay(data: bytes) -> Statement:
         "refunded": _column(header, "退款金额"), "fee": _column(header, "手续费"),
     }
     lines, bad = [], []
-    for number, cells in rows:
+    summary: list[str] | None = None
+    read = 0  # rows before the summary
+    for i, (number, cells) in enumerate(rows):
         if cells[0].startswith("总交易单数"):
+            summary = rows[i + 1][1] if i + 1 < len(rows) else []
             break  # the summary block
+        read += 1
         if len(cells) < len(header):
             bad.append(BadLine(number, "truncated line"))
             continue
@@ -232,6 +269,20 @@ def parse_wechatpay(data: bytes) -> Statement:
             refund_reference=cells[col["out_refund_no"]] if kind == REFUND else "",
             when=_datetime(cells[col["time"]]),
         ))
+    last = rows[read - 1][0] if read else None
+    if summary is None:
+        if cut or (not text.endswith(("\n", "\r")) and last is not None):
+            _drop_cut_line(lines, bad, last)
+        bad.append(BadLine((last or 0) + 1, "the statement ends before its summary (总交易单数): cut off"))
+    else:
+        try:
+            expected = int(summary[0]) if summary else None
+        except ValueError:
+            expected = None
+        if expected is None:
+            bad.append(BadLine((last or 0) + 2, "the summary's 总交易单数 cannot be read (cut off)"))
+        elif expected != read:
+            bad.append(BadLine((last or 0) + 2, f"the summary counts {expected} lines, the statement has {read}"))
     days = {line.when.date() for line in lines if line.when}
     return Statement("wechatpay", lines, bad, days.pop() if len(days) == 1 else None)
 
@@ -240,7 +291,7 @@ def parse_stripe(data: bytes) -> Statement:
     """Stripe's balance transactions (Dashboard → Balances → Export, or the balance report):
     `id, Type, Source, Amount, Fee, Net, Currency, Created (UTC), …, Description` and, when
     exported, `payment_metadata[jusha_donation]`."""
-    text = decode(data)
+    text, cut = decode_cut(data)
     reader = csv.reader(io.StringIO(text))
     try:
         header = [c.strip() for c in next(reader)]
@@ -256,9 +307,11 @@ def parse_stripe(data: bytes) -> Statement:
     meta = next((i for i, h in enumerate(lower) if h.endswith("[jusha_donation]")), None)
     refund_meta = next((i for i, h in enumerate(lower) if h.endswith("[jusha_refund]")), None)
     lines, bad = [], []
+    last = None
     for number, row in enumerate(reader, start=2):
         if not any(c.strip() for c in row):
             continue
+        last = number
         if len(row) < len(header):
             bad.append(BadLine(number, "truncated line"))
             continue
@@ -278,6 +331,8 @@ def parse_stripe(data: bytes) -> Statement:
             refund_reference=(row[refund_meta].strip() if refund_meta is not None else "") if kind == REFUND else "",
             when=_datetime(row[created]) if created is not None else None,
         ))
+    if cut or (last is not None and not text.endswith(("\n", "\r"))):
+        _drop_cut_line(lines, bad, last)  # an export ends each line, the last too
     days = {line.when.date() for line in lines if line.when}
     return Statement("stripe", lines, bad, days.pop() if len(days) == 1 else None)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.db import IntegrityError, transaction
@@ -38,6 +38,7 @@ class PaymentRecord:
     paid_on: object  # date (Beijing) or None
     fee: int | None
     refunds: list  # [(refund id, amount, status, date)]
+    fee_returns: dict = field(default_factory=dict)  # {refund id: fee the provider gave back with it}
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class PaymentHandler:
     # fee a statement says the provider kept (payments.reconcile).
     records: Callable[..., list] | None = None  # (provider, day, intent_ids) -> [PaymentRecord]
     fee: Callable[..., int] | None = None  # (provider, intent_id, fee) -> the fee now journalled
+    # (provider, intent_id, refund_id, fee) -> the fee given back with that refund, now journalled
+    fee_return: Callable[..., int] | None = None
 
 
 _handler: PaymentHandler | None = None

@@ -20,7 +20,7 @@ from wechatpayv3.core import Core
 from jusha.payments import config as provider_config
 from jusha.payments import rules
 from jusha.payments.orders import HostedOrders
-from jusha.payments.providers import Event, ProviderError
+from jusha.payments.providers import Event, ProviderError, Refunded
 from jusha.payments.signing import SignatureError
 
 logger = logging.getLogger("jusha.payments.wechatpay")
@@ -107,7 +107,9 @@ class WeChatPayProvider(HostedOrders):
                 _("The payment provider refused the refund: %(why)s") % {"why": body.get("message", code)},
                 code="provider_refund_refused",
             )
-        return str(body.get("refund_id") or reference)[:64]
+        returned = (body.get("amount") or {}).get("refund_fee")  # 手续费退款金额, fen
+        return Refunded(refund_id=str(body.get("refund_id") or reference)[:64],
+                        fee_returned=abs(int(returned)) if isinstance(returned, int) and not isinstance(returned, bool) else None)
 
     # --- notifications --------------------------------------------------------------
     def parse_request(self, body: bytes, headers) -> Event:
@@ -129,6 +131,9 @@ class WeChatPayProvider(HostedOrders):
         except Exception as exc:  # noqa: BLE001 - the SDK raises bare Exception on bad input
             raise SignatureError("malformed notification", "signature_malformed") from exc
         if not event:
+            if _serial(found["Wechatpay-Serial"]) in getattr(self.client._core, "untrusted", ()):
+                raise SignatureError("signed with a platform certificate that does not chain to WeChat Pay's CA",
+                                     "certificate_untrusted")
             raise SignatureError("signature does not match the platform certificate", "signature_mismatch")
         resource = event.get("resource") or {}
         if not isinstance(resource, dict) or not event.get("id"):
@@ -153,13 +158,70 @@ class WeChatPayProvider(HostedOrders):
 
 class _Core(Core):
     """The SDK's core, at our gateway from the start (it downloads the platform
-    certificates in its constructor, from a gateway it hard-codes)."""
+    certificates in its constructor, from a gateway it hard-codes), trusting only the
+    platform certificates that chain to WeChat Pay's CA.
+
+    wechatpayv3 itself trusts any certificate it finds in the certificate folder or that
+    /v3/certificates serves decrypted with the API v3 key (the download is not verified
+    against anything else). Here each is checked against the CA roots of
+    JUSHA_WECHATPAY_CA_FILE: issued and signed by one of them and within its validity;
+    the others are dropped (their serials kept in `untrusted`, so a notification signed
+    with one is refused as such)."""
 
     gateway = ""
+    roots: tuple = ()
 
     def _init_certificates(self):
         self._gate_way = self.gateway
-        super()._init_certificates()
+        self.untrusted: set[int] = set()
+        try:
+            super()._init_certificates()
+        finally:
+            self._keep_chained()
+        if not self._certificates and not self._public_key:
+            self._update_certificates()  # the pinned folder held none that chains: ask the gateway
+        if not self._certificates and not self._public_key:
+            raise Exception("no WeChat Pay platform certificate chains to WeChat Pay's CA (JUSHA_WECHATPAY_CA_FILE)")
+
+    def _update_certificates(self):
+        super()._update_certificates()
+        self._keep_chained()
+
+    def _keep_chained(self):
+        if self._public_key:  # WeChat Pay's public key mode: no platform certificates at all
+            return
+        kept = []
+        for certificate in self._certificates:
+            if chains_to(certificate, self.roots):
+                kept.append(certificate)
+            else:
+                self.untrusted.add(certificate.serial_number)
+                logger.error("WeChat Pay platform certificate %X does not chain to WeChat Pay's CA: not trusted",
+                             certificate.serial_number)
+        self._certificates[:] = kept
+
+
+def chains_to(certificate, roots) -> bool:
+    """Whether `certificate` was issued and signed by one of the CA `roots`, and both are
+    valid now (a root is not its own platform certificate)."""
+    from datetime import timezone as tz
+
+    from cryptography.exceptions import InvalidSignature
+
+    now = datetime.now(tz.utc)
+    if not certificate.not_valid_before_utc <= now <= certificate.not_valid_after_utc:
+        return False
+    for root in roots:
+        if certificate.issuer != root.subject or certificate == root:
+            continue
+        if not root.not_valid_before_utc <= now <= root.not_valid_after_utc:
+            continue
+        try:
+            certificate.verify_directly_issued_by(root)
+        except (InvalidSignature, ValueError, TypeError):
+            continue
+        return True
+    return False
 
 
 class _Client(WeChatPay):
@@ -172,13 +234,21 @@ class _Client(WeChatPay):
         self._appid = cfg.appid
         self._notify_url = cfg.notify_url
         self._partner_mode = False
-        core = type("_GatewayCore", (_Core,), {"gateway": cfg.gateway})
+        roots = tuple(provider_config.ca_roots(cfg.ca_certs)) if cfg.ca_certs else ()
+        core = type("_GatewayCore", (_Core,), {"gateway": cfg.gateway, "roots": roots})
         self._core = core(
             mchid=cfg.mchid, cert_serial_no=cfg.cert_serial_no, private_key=cfg.private_key, apiv3_key=cfg.apiv3_key,
             cert_dir=cfg.platform_cert_dir or None, logger=None, proxy=None, timeout=(5, cfg.timeout),
             public_key=cfg.public_key or None, public_key_id=cfg.public_key_id or None,
         )
         self._core._gate_way = cfg.gateway
+
+
+def _serial(text: str) -> int | None:
+    try:
+        return int(text, 16)
+    except (TypeError, ValueError):
+        return None
 
 
 def beijing(moment: datetime) -> datetime:

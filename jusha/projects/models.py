@@ -186,6 +186,7 @@ class ProjectTotal(models.Model):
         REFUND = "refund", _("Refund")
         EXPENDITURE = "expenditure", _("Expenditure")
         FEE = "fee", _("Fee")
+        FEE_RETURN = "fee_return", _("Fee returned by the payment provider")
         POOL_DEPOSIT = "pool_deposit", _("Matching pool deposit")
         MATCH = "match", _("Matched by a sponsor")
         MATCH_RETURN = "match_return", _("Match returned to its pool")

@@ -30,7 +30,7 @@ class ProjectSums:
     committed: int = 0  # set aside for delivery batches
     released: int = 0  # taken back from them as each batch's purchase is recorded
     matched: int = 0  # matched from sponsors' pools, net of matches returned to them
-    fees: int = 0  # payment fees charged to the project
+    fees: int = 0  # payment fees charged to the project, net of what providers gave back with refunds
     granted: int = 0  # granted to this project from a cause fund (jusha.funds), reported apart
     granted_out: int = 0  # granted out of this project (a cause fund's own project) to others
 
@@ -99,7 +99,7 @@ def project_sums(project_ids) -> dict[int, ProjectSums]:
         pid: ProjectSums(
             gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
             committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
-            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0), fees=totals[pid].get("fee", 0),
+            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0), fees=totals[pid].get("fee", 0) - totals[pid].get("fee_return", 0),
             granted=totals[pid].get("grant", 0), granted_out=totals[pid].get("grant_out", 0),
         )
         for pid in project_ids

@@ -51,7 +51,7 @@ def books(project):
 
 def test_the_checks_run_in_a_set_order_each_registered_by_the_app_that_owns_the_rows():
     assert checks.ledger_checks.providers() == [
-        checks.entry_problems, giving_checks.gift_problems, giving_checks.refund_problems,
+        checks.entry_problems, giving_checks.gift_problems, giving_checks.refund_problems, giving_checks.fee_return_problems,
         checks.expenditure_problems, checks.running_total_problems, checks.project_balance_problems,
         checks.organisation_cash_problems, fulfilment_checks.batch_problems, matching_checks.match_problems,
         sponsorship_checks.sponsorship_problems, reconcile.reconciliation_problems,

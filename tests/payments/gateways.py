@@ -68,6 +68,15 @@ def self_signed(key, *, name: str, serial: int | None = None, days: int = 365):
             .not_valid_after(now + dt.timedelta(days=days)).sign(key, hashes.SHA256()))
 
 
+def issued(key, *, name: str, ca_key, ca_cert, days: int = 365):
+    """A certificate for `key` issued and signed by a CA."""
+    now = dt.datetime.now(dt.timezone.utc)
+    return (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=days))
+            .sign(ca_key, hashes.SHA256()))
+
+
 class Gateway:
     """One loopback server for all three providers (paths tell them apart)."""
 
@@ -77,7 +86,12 @@ class Gateway:
         self.app_id = "2021000000000001"
         # WeChat Pay: the merchant's API key, the platform certificate, the API v3 key.
         self.mch_key, self.platform_key = rsa_key(), rsa_key()
-        self.platform_cert = self_signed(self.platform_key, name="Tenpay.com Root CA")
+        # The platform certificate is issued by WeChat Pay's CA (here one made for the test,
+        # named as the real one is); the site trusts only what chains to it.
+        self.ca_key = rsa_key()
+        self.ca_cert = self_signed(self.ca_key, name="Tenpay.com Root CA", days=3650)
+        self.platform_cert = issued(self.platform_key, name="Tenpay.com sign", ca_key=self.ca_key, ca_cert=self.ca_cert)
+        self.extra_certs: list = []  # more certificates /v3/certificates serves (a rogue one, in tests)
         self.platform_serial = format(self.platform_cert.serial_number, "X")
         self.apiv3_key = secrets.token_hex(16)
         self.mchid, self.appid = "1900000109", "wxd678efh567hg6787"
@@ -89,6 +103,7 @@ class Gateway:
         self.bills: dict[tuple[str, str], bytes] = {}  # (provider, "YYYY-MM-DD") -> the statement file
         self.balance_transactions: list[dict] = []  # Stripe's, for the list endpoint
         self.delay = 0.0  # seconds to wait before answering a refund (a timeout on our side)
+        self.answer_fee = True  # say in a refund's answer what of the fee comes back (else only the statement says)
         self.lock = threading.Lock()
         self.server = _Server(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -110,6 +125,7 @@ class Gateway:
         files = {
             "alipay_app": (private_pem(self.app_key)), "alipay_public": public_pem(self.alipay_key),
             "wechat_key": private_pem(self.mch_key),
+            "wechat_ca": self.ca_cert.public_bytes(serialization.Encoding.PEM).decode(),
         }
         paths = {}
         for name, text in files.items():
@@ -125,6 +141,7 @@ class Gateway:
             "JUSHA_WECHATPAY_CERT_SERIAL_NO": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
             "JUSHA_WECHATPAY_PRIVATE_KEY_FILE": paths["wechat_key"], "JUSHA_WECHATPAY_APIV3_KEY": self.apiv3_key,
             "JUSHA_WECHATPAY_GATEWAY": self.url, "JUSHA_WECHATPAY_FEE_BPS": "60",
+            "JUSHA_WECHATPAY_CA_FILE": paths["wechat_ca"],
             "JUSHA_STRIPE_SECRET_KEY": self.stripe_secret, "JUSHA_STRIPE_WEBHOOK_SECRET": self.webhook_secret,
             "JUSHA_STRIPE_API_BASE": self.url,
         }
@@ -196,6 +213,14 @@ class Gateway:
                 else:
                     inner = {"code": "40004", "msg": "Business Failed", "sub_code": "isp.bill_not_exist",
                              "sub_msg": "账单不存在"}
+            elif method == "alipay.trade.fastpay.refund.query":  # the refund, with the 服务费 it gave back
+                done = self.refunds.get(biz.get("out_request_no", ""))
+                if done is None or done["order"] != number:
+                    inner = {"code": "10000", "msg": "Success"}  # Alipay's answer for a refund it does not know
+                else:
+                    inner = {"code": "10000", "msg": "Success", "out_trade_no": number, "out_request_no": biz["out_request_no"],
+                             "refund_amount": _yuan(done["amount"]), "refund_status": "REFUND_SUCCESS",
+                             **({"refund_charge_amount": _yuan(done["fee_returned"])} if self.answer_fee else {})}
             elif method == "alipay.trade.refund":
                 inner = self._refund(number, biz.get("out_request_no", ""), _fen(biz.get("refund_amount", "0")))
                 if inner.get("ok"):
@@ -224,8 +249,14 @@ class Gateway:
             return {"ok": True, "fund_change": "N", "refund": done}
         if order["refunded"] + amount > order["total"]:
             return {"ok": False, "sub_code": "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL"}
+        # The fee comes back in proportion to what is refunded, all of it with the last fen
+        # (Alipay and WeChat Pay; the fee here is the 60 bps both are configured with).
+        fee = (order["total"] * 60 + 5000) // 10000
+        before = fee * order["refunded"] // order["total"]
         order["refunded"] += amount
-        done = self.refunds[reference] = {"id": "50" + secrets.token_hex(10), "amount": amount, "order": number}
+        returned = fee * order["refunded"] // order["total"] - before
+        done = self.refunds[reference] = {"id": "50" + secrets.token_hex(10), "amount": amount, "order": number,
+                                          "fee_returned": returned}
         return {"ok": True, "fund_change": "Y", "refund": done}
 
     # --- WeChat Pay -----------------------------------------------------------------
@@ -274,9 +305,10 @@ class Gateway:
             return self._wechat_answer(401, {"code": "SIGN_ERROR", "message": "签名错误"})
         url = urlsplit(path)
         if url.path == "/v3/certificates":
-            cert = self.platform_cert.public_bytes(serialization.Encoding.PEM).decode()
-            data = [{"serial_no": self.platform_serial, "effective_time": "2020-01-01T00:00:00+08:00",
-                     "expire_time": "2099-01-01T00:00:00+08:00", "encrypt_certificate": self.encrypt(cert, "certificate")}]
+            data = [{"serial_no": format(cert.serial_number, "X"), "effective_time": "2020-01-01T00:00:00+08:00",
+                     "expire_time": "2099-01-01T00:00:00+08:00",
+                     "encrypt_certificate": self.encrypt(cert.public_bytes(serialization.Encoding.PEM).decode(), "certificate")}
+                    for cert in [self.platform_cert, *self.extra_certs]]
             return self._wechat_answer(200, {"data": data})
         if url.path == "/v3/bill/tradebill":
             day = dict(parse_qsl(url.query))["bill_date"]
@@ -317,7 +349,9 @@ class Gateway:
                 if not result["ok"]:
                     return self._wechat_answer(400, {"code": "INVALID_REQUEST", "message": result["sub_code"]})
                 answer = {"refund_id": result["refund"]["id"], "out_refund_no": payload["out_refund_no"],
-                          "status": "PROCESSING", "amount": payload["amount"]}
+                          "status": "PROCESSING",
+                          "amount": {**payload["amount"],
+                                     **({"refund_fee": result["refund"]["fee_returned"]} if self.answer_fee else {})}}
         if url.path == "/v3/refund/domestic/refunds":
             if self.delay:
                 time.sleep(self.delay)
@@ -420,6 +454,10 @@ class _Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address):
         pass  # a client that timed out and hung up before a slow answer (the point of `delay`)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def _fen(text: str) -> int:

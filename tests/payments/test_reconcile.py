@@ -67,7 +67,7 @@ def test_alipay_statement_in_gb18030_recovers_a_lost_payment_and_flags_every_dif
     data = alipay_statement([
         alipay_line("2026120622001", recorded.pk.hex, "交易", "50.00", "-0.35"),  # Alipay kept 0.35, we have 0.30
         alipay_line("2026120622002", lost.pk.hex, "交易", "20.00", "-0.12"),
-        alipay_line("2026120622001", recorded.pk.hex, "退款", "-10.00", "0.00", refund_no=str(refunded.pk)),
+        alipay_line("2026120622001", recorded.pk.hex, "退款", "-10.00", "0.06", refund_no=str(refunded.pk)),  # fee given back
         alipay_line("2026120622009", uuid.uuid4().hex, "交易", "8.00", "-0.05"),  # an order we never placed
         "2026120622003\t,truncated",
     ], today)
@@ -111,6 +111,12 @@ def wechat_row(when, number, state, amount, fee, refund_no="", refunded="0.00"):
              "CNY", amount, "0.00", "5000001" if refund_no else "0", refund_no or "0", refunded, "0.00", "", "", "捐赠", "",
              fee, "0.60%", amount, refunded, ""]
     return ",".join("`" + c for c in cells)
+
+
+def wechat_bill(rows: list[str]) -> bytes:
+    """A 交易账单 as WeChat Pay sends it: the rows, then the summary block that counts them."""
+    return "\n".join([WECHAT_HEADER, *rows, "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额",
+                      f"`{len(rows)},`0.00,`0.00,`0.00,`0.00,`0.00,`0.00", ""]).encode()
 
 
 def test_wechat_trade_bill_and_the_management_command(client, project, providers):
@@ -196,8 +202,8 @@ def test_the_daily_run_downloads_each_providers_statement_once_when_ready(client
     lost = Donation.objects.get(pk=wechat_create(client, project).json()["id"])
     providers.wechat_pay(lost.pk.hex)
     when = f"{yesterday} 10:00:00"
-    providers.bills[("wechatpay", str(yesterday))] = "\n".join(
-        [WECHAT_HEADER, wechat_row(when, lost.pk.hex, "SUCCESS", "50.00", "0.30000")]).encode()
+    providers.bills[("wechatpay", str(yesterday))] = wechat_bill(
+        [wechat_row(when, lost.pk.hex, "SUCCESS", "50.00", "0.30000")])
     paid = paid_by_alipay(client, project, providers)
     providers.bills[("alipay", str(yesterday))] = alipay_statement(
         [alipay_line("2026120522001", paid.pk.hex, "交易", "50.00", "-0.30", when=when)], yesterday)
@@ -232,8 +238,8 @@ def test_the_command_downloads_a_days_statement(client, project, providers):
     providers.wechat_pay(gift.pk.hex)
     notify(client, *providers.wechat_notification(gift.pk.hex, 5000))
     day = timezone.localdate()
-    providers.bills[("wechatpay", str(day))] = "\n".join(
-        [WECHAT_HEADER, wechat_row(f"{day} 09:00:00", gift.pk.hex, "SUCCESS", "50.00", "0.30000")]).encode()
+    providers.bills[("wechatpay", str(day))] = wechat_bill(
+        [wechat_row(f"{day} 09:00:00", gift.pk.hex, "SUCCESS", "50.00", "0.30000")])
     out = StringIO()
     call_command("payments_reconcile", "--provider", "wechatpay", "--download", "--day", str(day), stdout=out)
     assert "1 matched" in out.getvalue()

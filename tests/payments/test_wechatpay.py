@@ -133,3 +133,68 @@ def test_a_refund_retried_after_a_timeout_refunds_once(client, gift, providers, 
     assert refunds_settle_pending() == 1
     first.refresh_from_db()
     assert first.status == "succeeded" and providers.orders[number]["refunded"] == 2000
+
+
+# --- platform certificates must chain to WeChat Pay's CA (JUSHA_WECHATPAY_CA_FILE) -------
+
+def _rogue(gateway, *, same_name: bool):
+    """A certificate an attacker made: self-signed, or issued by a CA of their own that
+    bears WeChat Pay's CA's name. Served by /v3/certificates beside the genuine one (as if
+    the download were tampered with, the API v3 key known)."""
+    from tests.payments.gateways import issued
+
+    key = rsa_key()
+    if same_name:
+        fake_ca_key = rsa_key()
+        fake_ca = self_signed(fake_ca_key, name="Tenpay.com Root CA")
+        cert = issued(key, name="Tenpay.com sign", ca_key=fake_ca_key, ca_cert=fake_ca)
+    else:
+        cert = self_signed(key, name="Tenpay.com sign")
+    gateway.extra_certs.append(cert)
+    return key, format(cert.serial_number, "X")
+
+
+@pytest.mark.parametrize("same_name", [False, True], ids=["self-signed", "another CA with WeChat's CA's name"])
+def test_a_notification_signed_with_a_certificate_that_does_not_chain_is_refused(client, gift, providers, same_name):
+    key, serial = _rogue(providers, same_name=same_name)
+    body, headers = providers.wechat_notification(gift.pk.hex, 5000, key=key, serial=serial)
+    before, events = snapshot(), PaymentEvent.objects.count()
+    answer = notify(client, body, headers)
+    assert answer.status_code == 400 and answer.json()["code"] == "certificate_untrusted"
+    assert snapshot() == before and PaymentEvent.objects.count() == events
+    gift.refresh_from_db()
+    assert gift.status == "pending"
+    providers.wechat_pay(gift.pk.hex)  # the genuine notification still goes through
+    assert notify(client, *providers.wechat_notification(gift.pk.hex, 5000)).status_code == 204
+
+
+def test_a_pinned_certificate_folder_with_a_rogue_certificate_trusts_only_what_chains(client, project, providers, settings,
+                                                                                       tmp_path):
+    from cryptography.hazmat.primitives import serialization
+
+    key = rsa_key()
+    rogue = self_signed(key, name="Tenpay.com Root CA")
+    folder = tmp_path / "wechat-certs"
+    folder.mkdir()
+    (folder / "rogue.pem").write_bytes(rogue.public_bytes(serialization.Encoding.PEM))
+    settings.JUSHA_WECHATPAY_PLATFORM_CERT_DIR = str(folder)
+    response = create(client, project)
+    assert response.status_code == 201, response.content  # the genuine certificate was fetched instead
+    gift = Donation.objects.get(pk=response.json()["id"])
+    answer = notify(client, *providers.wechat_notification(gift.pk.hex, 5000, key=key, serial=format(rogue.serial_number, "X")))
+    assert answer.status_code == 400 and answer.json()["code"] == "certificate_untrusted"
+    gift.refresh_from_db()
+    assert gift.status == "pending"
+
+
+def test_no_certificate_that_chains_leaves_wechat_pay_unavailable_and_nothing_recorded(client, project, providers, settings,
+                                                                                        tmp_path):
+    from cryptography.hazmat.primitives import serialization
+
+    other_ca = tmp_path / "other-ca.pem"
+    other_ca.write_bytes(self_signed(rsa_key(), name="Tenpay.com Root CA").public_bytes(serialization.Encoding.PEM))
+    settings.JUSHA_WECHATPAY_CA_FILE = str(other_ca)  # the genuine platform certificate does not chain to this
+    before = snapshot()
+    response = create(client, project)
+    assert response.status_code in (409, 422) and response.json()["code"] == "provider_unavailable"
+    assert snapshot() == before
