@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -36,6 +37,10 @@ from jusha.pledges.models import Pledge, PledgeChange, PledgeCharge
 from jusha.pledges.states import CHARGE, PLEDGE, PLEDGER
 
 logger = logging.getLogger("jusha.pledges")
+
+# An attempt still pending this long after it was opened was left by a run that stopped
+# before hearing the provider (whose calls time out within seconds): it is asked about.
+STALE_PENDING = timedelta(minutes=30)
 
 
 # --- pledges ------------------------------------------------------------------------------
@@ -419,6 +424,13 @@ def charges_follow_up(*, today=None, batch: int = 200) -> dict[str, int]:
     for charge_id in list(PledgeCharge.objects.filter(status=PledgeCharge.Status.UNKNOWN).values_list("pk", flat=True)[:batch]):
         outcome = _ask(charge_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+    # A run that stopped (a crash, a deploy) between opening an attempt and hearing its
+    # outcome leaves it pending: long after, it is asked about like a time-out, by its reference.
+    stale = PledgeCharge.objects.filter(status=PledgeCharge.Status.PENDING,
+                                        donation__created_at__lt=timezone.now() - STALE_PENDING)
+    for charge_id in list(stale.values_list("pk", flat=True)[:batch]):
+        outcome = _ask(charge_id)
+        counts[outcome] = counts.get(outcome, 0) + 1
     due = PledgeCharge.objects.filter(status=PledgeCharge.Status.FAILED, next_retry_on__lte=today)
     for charge_id in list(due.values_list("pk", flat=True)[:batch]):
         outcome = _retry(charge_id, today)
@@ -434,14 +446,16 @@ def _ask(charge_id) -> str:
         logger.exception("asking about charge %s failed", charge.reference)
         return "unknown"
     if answer is None:
-        # The provider never received it: the same attempt (the same reference) may be made now.
+        # The provider never received it: the same attempt (the same reference) may be made
+        # now (were it received meanwhile, the provider answers with that one charge).
         with transaction.atomic():
             locked = PledgeCharge.objects.select_for_update().get(pk=charge_id)
-            if locked.status != PledgeCharge.Status.UNKNOWN:
+            if locked.status == PledgeCharge.Status.UNKNOWN:
+                CHARGE.check(locked.status, PledgeCharge.Status.PENDING, SYSTEM)
+                locked.status = PledgeCharge.Status.PENDING
+                locked.save(update_fields=["status"])
+            elif locked.status != PledgeCharge.Status.PENDING:
                 return "skipped"
-            CHARGE.check(locked.status, PledgeCharge.Status.PENDING, SYSTEM)
-            locked.status = PledgeCharge.Status.PENDING
-            locked.save(update_fields=["status"])
         return _attempt(locked, charge.pledge)
     return _record(charge, answer)
 
