@@ -69,6 +69,7 @@ emit({"seeded": total})
 
 RUN = """
 import resource, time
+from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 from jusha.core.client import ClientContext
@@ -128,7 +129,7 @@ if Pledge.objects.filter(next_charge_on__lte=today).exists():
     problems.append("pledges still due")
 problems += ledger_problems()[:5]
 emit({"seconds": seconds, "second_seconds": second_seconds, "baseline_seconds": baseline_seconds,
-      "cpu": run_cpu, "baseline_cpu": baseline_cpu,
+      "cpu": run_cpu, "baseline_cpu": baseline_cpu, "outbox": len(getattr(mail, "outbox", [])),
       "rss_before_kb": rss_before, "rss_after_kb": rss_after, "first": first, "second": second, "problems": problems})
 """
 
@@ -168,7 +169,8 @@ def main(argv=None) -> int:
           f"ratio {rate / base:.2f}x")
     print(f"    CPU (worker)    {1000 * r['cpu'] / pledges:.1f} ms per pledge; baseline {1000 * r['baseline_cpu'] / baseline:.1f} ms "
           f"per gift (this process only, not the database's; steadier than the rates on a shared machine)")
-    print(f"    peak RSS        {r['rss_before_kb'] / 1024:.0f} MiB before the run, {r['rss_after_kb'] / 1024:.0f} MiB after")
+    print(f"    peak RSS        {r['rss_before_kb'] / 1024:.0f} MiB before the run, {r['rss_after_kb'] / 1024:.0f} MiB after "
+          f"(with the {r['outbox']:,} receipt e-mails the bench's in-memory mail backend keeps)")
     print(f"    second run      {r['second'].get('succeeded', 0)} charged, in {r['second_seconds']:.2f} s (same period: none)")
     for problem in r["problems"]:
         print(f"    PROBLEM: {problem}")
