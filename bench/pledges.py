@@ -69,6 +69,7 @@ emit({"seeded": total})
 
 RUN = """
 import resource, time
+from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 from jusha.core.client import ClientContext
@@ -84,17 +85,29 @@ from jusha.projects.models import Project
 
 today = timezone.localdate()
 project = Project.objects.get(pk=data["baseline_project"])
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
 # Baseline: one-off gifts through the ordinary path (open, the payer pays at the sandbox, its signed notification).
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), cpu()
 for i in range(data["baseline"]):
     donation, _token = donation_open(project=project, amount=Money(1_000 + i, "CNY"), client=ClientContext())
     SandboxProvider().complete(donation.intent_id, "succeeded")
-baseline_seconds = time.perf_counter() - started
+baseline_seconds, baseline_cpu = time.perf_counter() - started, cpu() - cpu_started
 
 rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-started = time.perf_counter()
+profiler = None
+if data["profile"]:
+    import cProfile
+    profiler = cProfile.Profile()
+    profiler.enable()
+started, cpu_started = time.perf_counter(), cpu()
 first = pledges_charge_due(today=today)
-seconds = time.perf_counter() - started
+seconds, run_cpu = time.perf_counter() - started, cpu() - cpu_started
+if profiler is not None:
+    profiler.disable()
+    profiler.dump_stats(data["profile"])
 rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
 second = pledges_charge_due(today=today)
@@ -116,6 +129,7 @@ if Pledge.objects.filter(next_charge_on__lte=today).exists():
     problems.append("pledges still due")
 problems += ledger_problems()[:5]
 emit({"seconds": seconds, "second_seconds": second_seconds, "baseline_seconds": baseline_seconds,
+      "cpu": run_cpu, "baseline_cpu": baseline_cpu, "outbox": len(getattr(mail, "outbox", [])),
       "rss_before_kb": rss_before, "rss_after_kb": rss_after, "first": first, "second": second, "problems": problems})
 """
 
@@ -125,6 +139,8 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="5,000 pledges, a baseline of 200 gifts (CI)")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     parser.add_argument("--pledges", type=int, default=None, help="due pledges to charge (100,000; quick 5,000)")
+    parser.add_argument("--profile", metavar="FILE", default="",
+                        help="profile the first charge run with cProfile into FILE (slower; figures not comparable)")
     args = parser.parse_args(argv)
     pledges = args.pledges or (5_000 if args.quick else 100_000)
     baseline = 200 if args.quick else 1_000
@@ -136,7 +152,8 @@ def main(argv=None) -> int:
         server.say(f"{server.database}: seeding {pledges:,} authorised pledges due today (bulk, outside the measurement)")
         server.run_django(SEED, {"pledges": pledges, "project_ids": ids[:10]}, timeout=1800)
         server.say(f"charging them (and a baseline of {baseline:,} one-off gifts)")
-        r = server.run_django(RUN, {"pledges": pledges, "baseline": baseline, "baseline_project": ids[10]},
+        r = server.run_django(RUN, {"pledges": pledges, "baseline": baseline, "baseline_project": ids[10],
+                                   "profile": str(Path(args.profile).resolve()) if args.profile else ""},
                               timeout=1800 if args.quick else 10800)
         label = server.database_label
     except BenchError as exc:
@@ -150,7 +167,10 @@ def main(argv=None) -> int:
     print(f"    charged         {r['first'].get('succeeded', 0):>9,} pledges in {r['seconds']:.1f} s = {rate:,.0f} pledges/s")
     print(f"    baseline        {baseline:,} one-off gifts (open + sandbox pay + signed notification) = {base:,.0f} gifts/s; "
           f"ratio {rate / base:.2f}x")
-    print(f"    peak RSS        {r['rss_before_kb'] / 1024:.0f} MiB before the run, {r['rss_after_kb'] / 1024:.0f} MiB after")
+    print(f"    CPU (worker)    {1000 * r['cpu'] / pledges:.1f} ms per pledge; baseline {1000 * r['baseline_cpu'] / baseline:.1f} ms "
+          f"per gift (this process only, not the database's; steadier than the rates on a shared machine)")
+    print(f"    peak RSS        {r['rss_before_kb'] / 1024:.0f} MiB before the run, {r['rss_after_kb'] / 1024:.0f} MiB after "
+          f"(with the {r['outbox']:,} receipt e-mails the bench's in-memory mail backend keeps)")
     print(f"    second run      {r['second'].get('succeeded', 0)} charged, in {r['second_seconds']:.2f} s (same period: none)")
     for problem in r["problems"]:
         print(f"    PROBLEM: {problem}")
@@ -158,7 +178,8 @@ def main(argv=None) -> int:
         print("    checks          each pledge charged once; one paid gift each; nothing due; ledger_check clean")
     if args.json:
         print(json.dumps({"benchmark": "pledges", "pledges": pledges, "rate": rate, "baseline_rate": base,
-                          "rss_after_kb": r["rss_after_kb"], "second_run_charged": r["second"].get("succeeded", 0),
+                          "rss_after_kb": r["rss_after_kb"],
+                          "cpu_ms_per_pledge": 1000 * r["cpu"] / pledges, "baseline_cpu_ms_per_gift": 1000 * r["baseline_cpu"] / baseline, "second_run_charged": r["second"].get("succeeded", 0),
                           "problems": len(r["problems"])}))
     return 1 if r["problems"] else 0
 

@@ -15,6 +15,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import Money
 from jusha.funds import rules
 from jusha.funds.models import CauseFund, Grant
+from jusha.funds.sql import gift_totals_lock
 from jusha.ledger.services import grant_post, project_funds_lock
 from jusha.projects import tasks as project_tasks
 from jusha.projects.models import Cause, Project
@@ -68,7 +69,8 @@ def fund_open(*, cause: str, organisation, actor, region_code: str = "") -> Caus
 
 def fund_grant(*, fund: CauseFund, actor=None, now=None) -> list[Grant]:
     """Grant what the fund holds by the rule (rules.allocate), in one transaction under the
-    fund project's lock: each grant a row, two journal entries and a public fact. Staff may
+    fund project's lock (one grant run per fund at a time) and with the gift totals of the
+    projects it grants to locked: each grant a row, two journal entries and a public fact. Staff may
     run it by hand (audit-logged); the worker runs it for every fund once a day."""
     if actor is not None and not getattr(actor, "is_staff", False):
         raise Forbidden(_("Only platform staff can run a fund's grants."), code="not_staff")
@@ -76,10 +78,21 @@ def fund_grant(*, fund: CauseFund, actor=None, now=None) -> list[Grant]:
         source = Project.objects.select_related("organisation").get(pk=fund.project_id)
         project_funds_lock(source)
         available = project_sums([source.pk])[source.pk].available
-        plan = rules.allocate(
-            available=available, needs=unmet_needs(cause=fund.cause, currency=source.currency, now=now),
-            minimum=settings.JUSHA_FUND_MIN_GRANT,
-        )
+        # Exact under concurrency: every project the rule chooses has its gift totals locked
+        # (sql.gift_totals_lock waits for gifts being paid to it) BEFORE its need is read, so
+        # no grant takes a project past its goal. Gifts to the others never wait: the rule is
+        # run again after each lock, and only on the last reading are grants made.
+        locked: set[int] = set()
+        while True:
+            plan = rules.allocate(
+                available=available, needs=unmet_needs(cause=fund.cause, currency=source.currency, now=now),
+                minimum=settings.JUSHA_FUND_MIN_GRANT,
+            )
+            unlocked = {project_id for project_id, _amount, _need in plan} - locked
+            if not unlocked:
+                break
+            gift_totals_lock(unlocked)
+            locked |= unlocked
         targets = Project.objects.in_bulk([pid for pid, _amount, _need in plan])
         grants = []
         for project_id, amount, need in plan:

@@ -17,9 +17,11 @@ The charge path, once per pledge and month:
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +37,10 @@ from jusha.pledges.models import Pledge, PledgeChange, PledgeCharge
 from jusha.pledges.states import CHARGE, PLEDGE, PLEDGER
 
 logger = logging.getLogger("jusha.pledges")
+
+# An attempt still pending this long after it was opened was left by a run that stopped
+# before hearing the provider (whose calls time out within seconds): it is asked about.
+STALE_PENDING = timedelta(minutes=30)
 
 
 # --- pledges ------------------------------------------------------------------------------
@@ -217,7 +223,7 @@ def _move_to_fund(pledge: Pledge, *, actor) -> None:
 
 # --- the monthly charge run ------------------------------------------------------------------
 
-def pledges_charge_due(*, today=None, batch: int = 500, limit: int | None = None) -> dict[str, int]:
+def pledges_charge_due(*, today=None, batch: int = 100, limit: int | None = None) -> dict[str, int]:
     """Periodic: follow up earlier charges (time-outs to ask about, retries due), then charge
     every active pledge due by `today` (once per period, whatever runs at the same time).
     Returns counts by outcome."""
@@ -230,67 +236,115 @@ def pledges_charge_due(*, today=None, batch: int = 500, limit: int | None = None
     while limit is None or done < limit:
         # Keyset pages over the due pledges: each is tried once per run, even one another
         # worker holds (it is skipped here) or one whose charge failed before its provider call.
-        due = Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
-        if last is not None:
-            due = due.filter(pk__gt=last)
-        ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch])
-        if not ids:
+        size = batch if limit is None else min(batch, limit - done)
+        try:
+            last, opened, outcomes = _open_charges(today=today, after=last, size=size)
+        except Exception:  # noqa: BLE001 - one pledge broke the page's transaction: each alone
+            logger.exception("opening a page of charges failed; charging its pledges one by one")
+            last, opened, outcomes = _open_charges_one_by_one(today=today, after=last, size=size)
+        if last is None:
             break
-        last = ids[-1]
-        for pledge_id in ids:
+        for charge in opened:
             try:
-                outcome = _charge_pledge(pledge_id, today)
-            except Exception:  # noqa: BLE001 - one pledge's failure must not stop the run
-                logger.exception("charging pledge %s failed", pledge_id)
+                outcome = _attempt(charge, charge.pledge)
+            except Exception:  # noqa: BLE001 - one pledge's failure must not stop the run (it is asked about later)
+                logger.exception("charging pledge %s failed", charge.pledge_id)
                 outcome = "skipped"
+            outcomes.append(outcome)
+        for outcome in outcomes:
             counts[outcome] = counts.get(outcome, 0) + 1
-            done += 1
-        if len(ids) < batch:
-            break
+        done += len(outcomes)
     return counts
 
 
-def _charge_pledge(pledge_id, today) -> str:
+def _open_charges(*, today, after=None, size: int = 1, only=None) -> tuple:
+    """Step 1 of the charge path for a page of due pledges (the next `size` after the
+    primary key `after`, or the one pledge `only`), in ONE transaction: each pledge locked
+    (others' are skipped), its PledgeCharge row and pending gift, its next date. Returns
+    (the page's last primary key or None when no pledge was due, the charges opened, the
+    outcomes of the pledges that need no provider call)."""
     with transaction.atomic():
-        pledge = (
-            Pledge.objects.select_for_update(skip_locked=True, of=("self",)).select_related("project", "donor")
-            .filter(pk=pledge_id, status=Pledge.Status.ACTIVE, next_charge_on__lte=today).first()
+        due = (
+            Pledge.objects.select_for_update(no_key=True, skip_locked=True, of=("self",)).select_related("project", "donor")
+            .filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
         )
-        if pledge is None:
-            return "skipped"  # another worker has it, or it changed meanwhile
-        scheduled = rules.catch_up(scheduled=pledge.next_charge_on, day=pledge.day, today=today)
-        if scheduled > today:  # missed months are not charged; this month's day has not come yet
-            pledge.next_charge_on = scheduled
-            pledge.save(update_fields=["next_charge_on"])
-            return "skipped"
-        pledge.next_charge_on = rules.next_charge_date(scheduled=scheduled, day=pledge.day)
-        try:
-            project = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
-            with transaction.atomic():
-                charge = PledgeCharge.objects.create(
-                    pledge=pledge, period=rules.period_of(scheduled), scheduled_on=scheduled, amount=pledge.amount,
-                    currency=pledge.currency,
-                )
+        if only is not None:
+            due = due.filter(pk=only)
+        elif after is not None:
+            due = due.filter(pk__gt=after)
+        page = list(due.order_by("pk")[:size])
+        if not page:
+            return (only if only is not None else None), [], []
+        periods = {rules.period_of(today)}
+        charged = set(PledgeCharge.objects.filter(pledge__in=page, period__in=periods).values_list("pledge_id", flat=True))
+        opened, outcomes, moved, projects = [], [], defaultdict(list), {}
+        for pledge in page:
+            scheduled = rules.catch_up(scheduled=pledge.next_charge_on, day=pledge.day, today=today)
+            if scheduled > today:  # missed months are not charged; this month's day has not come yet
+                pledge.next_charge_on = scheduled
+                moved[(scheduled, pledge.project_id)].append(pledge.pk)
+                outcomes.append("skipped")
+                continue
+            pledge.next_charge_on = rules.next_charge_date(scheduled=scheduled, day=pledge.day)
+            period = rules.period_of(scheduled)
+            if period not in periods:  # (never: a charge due by today is in today's month)
+                periods.add(period)
+                charged |= set(PledgeCharge.objects.filter(pledge=pledge, period=period).values_list("pledge_id", flat=True))
+            if pledge.pk in charged:
+                moved[(pledge.next_charge_on, pledge.project_id)].append(pledge.pk)
+                outcomes.append("skipped")  # this period is charged already: never twice
+                continue
+            target = (pledge.target_kind, pledge.target_ref)
+            try:
+                if target not in projects:  # one read per target and page
+                    projects[target] = targets.target_kind(pledge.target_kind).resolve(pledge.target_ref)
+                project = projects[target]
                 # The same checks as any gift (giving refuses a project not taking gifts): one read of its figures.
-                charge.donation = giving.donation_open_authorised(
+                donation = giving.donation_open_authorised(
                     project=project, amount=Money(pledge.amount, pledge.currency), donor=pledge.donor, provider=pledge.provider,
                     context={"pledge": str(pledge.pk), **targets.target_context(pledge.target_kind, pledge.target_ref)},
                 )
-        except (IntegrityError, targets.SkipPeriod):
-            pledge.save(update_fields=["next_charge_on"])
-            return "skipped"  # this period is charged already (or being charged), or its target skips it: never twice
-        except (Conflict, NotFound, Invalid):
-            # Never moved without the donor's word: paused, and asked (email + a banner on "my giving").
-            pledge.save(update_fields=["next_charge_on"])
-            _move(pledge, Pledge.Status.PAUSED, roles={SYSTEM}, reason="the project no longer takes gifts",
-                  pause_reason=Pledge.PauseReason.PROJECT_CLOSED)
-            _mail(pledge, "project_closed", {})
-            return "paused"
-        charge.save(update_fields=["donation"])
-        if project.pk != pledge.project_id:
+            except targets.SkipPeriod:
+                # Its target skips this period (a sponsorship paused, its month not due): not a failure.
+                moved[(pledge.next_charge_on, pledge.project_id)].append(pledge.pk)
+                outcomes.append("skipped")
+                continue
+            except (Conflict, NotFound, Invalid):
+                # Never moved without the donor's word: paused, and asked (email + a banner on "my giving").
+                moved[(pledge.next_charge_on, pledge.project_id)].append(pledge.pk)
+                _move(pledge, Pledge.Status.PAUSED, roles={SYSTEM}, reason="the project no longer takes gifts",
+                      pause_reason=Pledge.PauseReason.PROJECT_CLOSED)
+                _mail(pledge, "project_closed", {})
+                outcomes.append("paused")
+                continue
+            opened.append(PledgeCharge(pledge=pledge, period=period, scheduled_on=scheduled, amount=pledge.amount,
+                                       currency=pledge.currency, donation=donation))
             pledge.project = project
-        pledge.save(update_fields=["next_charge_on", "project"])
-    return _attempt(charge, pledge)
+            moved[(pledge.next_charge_on, project.pk)].append(pledge.pk)
+        # The rows unique per pledge and period: a second worker's insert for the same month fails here, and
+        # this whole page rolls back (nothing was charged yet); its pledges are then tried one by one.
+        PledgeCharge.objects.bulk_create(opened)
+        for (next_on, project_id), ids in moved.items():
+            Pledge.objects.filter(pk__in=ids).update(next_charge_on=next_on, project_id=project_id)
+    return page[-1].pk, opened, outcomes
+
+
+def _open_charges_one_by_one(*, today, after, size: int) -> tuple:
+    """The page again, each pledge in its own transaction (after a page failed as a whole)."""
+    due = Pledge.objects.filter(status=Pledge.Status.ACTIVE, next_charge_on__lte=today)
+    if after is not None:
+        due = due.filter(pk__gt=after)
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:size])
+    opened, outcomes = [], []
+    for pledge_id in ids:
+        try:
+            _last, one, settled = _open_charges(today=today, only=pledge_id)
+        except Exception:  # noqa: BLE001 - one pledge's failure must not stop the run
+            logger.exception("charging pledge %s failed", pledge_id)
+            one, settled = [], ["skipped"]
+        opened += one
+        outcomes += settled if (one or settled) else ["skipped"]  # locked by another worker, or changed meanwhile
+    return (ids[-1] if ids else None), opened, outcomes
 
 
 def _attempt(charge: PledgeCharge, pledge: Pledge) -> str:
@@ -324,7 +378,20 @@ def _record(charge: PledgeCharge, result: AgreementCharge) -> str:
     return "unknown"
 
 
+_PAID_FROM = [source for source, target in CHARGE.pairs() if target == PledgeCharge.Status.SUCCEEDED]
+
+
 def _settle(charge: PledgeCharge, target: str, *, intent_id: str = "", failure: str = "") -> str:
+    if target == PledgeCharge.Status.SUCCEEDED:
+        # The common outcome in one statement: the row moves (by the table) only from a state
+        # the table allows, and stays locked until the gift is paid in the same transaction.
+        with transaction.atomic():
+            if PledgeCharge.objects.filter(pk=charge.pk, status__in=_PAID_FROM).update(
+                status=target, failure="", settled_at=timezone.now(),
+            ):
+                giving.donation_authorised_charged(donation=charge.donation, intent_id=intent_id)
+                return "succeeded"
+        # Settled already (another worker asked about it), or in a state the table refuses: below says which.
     with transaction.atomic():
         charge = PledgeCharge.objects.select_for_update(of=("self",)).select_related("pledge", "donation").get(pk=charge.pk)
         if charge.status in (PledgeCharge.Status.SUCCEEDED, PledgeCharge.Status.ABANDONED) or charge.status == target:
@@ -362,6 +429,13 @@ def charges_follow_up(*, today=None, batch: int = 200) -> dict[str, int]:
     for charge_id in list(PledgeCharge.objects.filter(status=PledgeCharge.Status.UNKNOWN).values_list("pk", flat=True)[:batch]):
         outcome = _ask(charge_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+    # A run that stopped (a crash, a deploy) between opening an attempt and hearing its
+    # outcome leaves it pending: long after, it is asked about like a time-out, by its reference.
+    stale = PledgeCharge.objects.filter(status=PledgeCharge.Status.PENDING,
+                                        donation__created_at__lt=timezone.now() - STALE_PENDING)
+    for charge_id in list(stale.values_list("pk", flat=True)[:batch]):
+        outcome = _ask(charge_id)
+        counts[outcome] = counts.get(outcome, 0) + 1
     due = PledgeCharge.objects.filter(status=PledgeCharge.Status.FAILED, next_retry_on__lte=today)
     for charge_id in list(due.values_list("pk", flat=True)[:batch]):
         outcome = _retry(charge_id, today)
@@ -377,14 +451,16 @@ def _ask(charge_id) -> str:
         logger.exception("asking about charge %s failed", charge.reference)
         return "unknown"
     if answer is None:
-        # The provider never received it: the same attempt (the same reference) may be made now.
+        # The provider never received it: the same attempt (the same reference) may be made
+        # now (were it received meanwhile, the provider answers with that one charge).
         with transaction.atomic():
             locked = PledgeCharge.objects.select_for_update().get(pk=charge_id)
-            if locked.status != PledgeCharge.Status.UNKNOWN:
+            if locked.status == PledgeCharge.Status.UNKNOWN:
+                CHARGE.check(locked.status, PledgeCharge.Status.PENDING, SYSTEM)
+                locked.status = PledgeCharge.Status.PENDING
+                locked.save(update_fields=["status"])
+            elif locked.status != PledgeCharge.Status.PENDING:
                 return "skipped"
-            CHARGE.check(locked.status, PledgeCharge.Status.PENDING, SYSTEM)
-            locked.status = PledgeCharge.Status.PENDING
-            locked.save(update_fields=["status"])
         return _attempt(locked, charge.pledge)
     return _record(charge, answer)
 

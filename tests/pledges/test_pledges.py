@@ -122,6 +122,33 @@ def test_a_timed_out_charge_is_asked_about_never_repeated(donor, project):
     assert Donation.objects.filter(status="paid").count() == 1
 
 
+def test_an_attempt_a_stopped_run_left_pending_is_asked_about_later_never_charged_twice(donor, project):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jusha.payments.sandbox import SandboxProvider
+    from jusha.pledges import services
+
+    never_sent = signed_pledge(donor, project)
+    answer_lost = signed_pledge(make_user("lost@example.org"), project)
+    # The run stopped after opening both attempts; the provider took the second one's charge.
+    for pledge in (never_sent, answer_lost):
+        services._open_charges(today=DEC6, only=pledge.pk)
+    lost = PledgeCharge.objects.get(pledge=answer_lost)
+    SandboxProvider().agreement_charge(agreement_id=answer_lost.agreement_id, amount=lost.amount, currency="CNY",
+                                       reference=lost.reference, description="Monthly gift")
+    assert run(DEC6)["succeeded"] == 0  # fresh attempts may still be in flight: left alone
+    assert set(PledgeCharge.objects.values_list("status", flat=True)) == {"pending"}
+    Donation.objects.update(created_at=timezone.now() - services.STALE_PENDING - timedelta(minutes=1))
+    assert run(DEC6)["succeeded"] == 2  # asked by reference: one never received (made now), one taken (recorded)
+    assert SandboxAgreementCharge.objects.count() == 2 and SandboxCharge.objects.filter(status="succeeded").count() == 2
+    assert list(PledgeCharge.objects.values_list("status", "attempts")) == [("succeeded", 1)] * 2
+    assert Donation.objects.filter(status="paid").count() == 2
+    assert run(DEC6)["succeeded"] == 0
+    assert ledger_problems() == []
+
+
 def test_closed_project_pauses_and_asks_never_moves_without_consent(donor, project, client, platform_fund):
     pledge = signed_pledge(donor, project)
     from jusha.projects.services import project_transition
