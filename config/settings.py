@@ -489,6 +489,8 @@ JUSHA_RATE_LIMITS = {
     "community_team_create": (5, 3600),
     "community_post": (int(os.environ.get("JUSHA_RATE_COMMUNITY_POST", "20")), 600),  # posts, updates, comments
     "community_follow": (60, 600),
+    "community_join": (30, 600),  # joining teams and circles (each tells a captain, friends' feeds)
+    "community_gathering": (5, 3600),  # gatherings announced (each tells every member of the circle)
     "receipt_link": (3, 3600),  # per gift: new receipt links sent to its donor's address
     "receipt_link_network": (20, 3600),  # per address asking, across gifts
 }

@@ -117,7 +117,8 @@ def feed(request, page: Query[FeedPage]):
     """The caller's feed, newest first: followed organisations' progress, followed circles'
     posts and gatherings, their teams' news, followed members' public posts, and friends'
     gifts they chose to show; `friends_supported`: projects that at least 3 friends gave to
-    without showing it (never fewer than 3)."""
+    without showing it (never fewer than 3). The feed reaches back its newest 1,000 items:
+    `count` is at most 1000, and an `offset` past them gives no items."""
     sources = selectors.feed_sources(request.auth)
     items, count = selectors.feed_items(request.auth, limit=page.limit, offset=page.offset, count=True, sources=sources)
     return {

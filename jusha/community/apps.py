@@ -26,3 +26,8 @@ class CommunityConfig(AppConfig):
         from jusha.projects import contributions as project
 
         project.detail_sections.register(sections.project_page, order=35)
+
+        from jusha.community import reporting
+
+        # Team pages, team updates, circle posts and comments in the platform's one reports model.
+        reporting.register_kinds()

@@ -68,6 +68,7 @@ def circle_create(*, kind: str, cause: str = "", region: str = "", name: str = "
 @transaction.atomic
 def circle_join(*, circle, actor) -> CircleMember:
     _require_member(actor)
+    rate_limit("community_join", f"user:{actor.pk}")
     try:
         with transaction.atomic():
             return CircleMember.objects.create(circle=circle, user=actor)
@@ -144,6 +145,7 @@ def gathering_create(*, circle, title, place, starts_at: datetime, capacity, des
         raise Invalid(_("The capacity is a number of people from 1 to 10,000."), code="invalid_capacity")
     if starts_at is None or starts_at <= timezone.now():
         raise Invalid(_("A gathering starts in the future."), code="starts_in_past")
+    rate_limit("community_gathering", f"user:{actor.pk}")  # each one tells every member of the circle
     gathering = Gathering.objects.create(
         circle=circle, organiser=actor, title=title, place=place, region=region, starts_at=starts_at, capacity=capacity,
         description=plain_text(description)[:2000],

@@ -273,7 +273,9 @@ class FeedItem(models.Model):
         indexes = [
             models.Index(fields=["source", "-created_at"], name="feed_source_recent"),
             models.Index(fields=["actor", "kind", "-created_at"], name="feed_actor_recent"),
-            models.Index(fields=["kind", "public", "source", "project"], name="feed_gifts_by_source"),
+            # "N friends supported this": friends' hidden gifts, looked up by the friends' keys.
+            models.Index(fields=["source", "project"], condition=models.Q(kind="gift", public=False),
+                         name="feed_hidden_gifts"),
         ]
 
 

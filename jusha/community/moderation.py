@@ -1,5 +1,6 @@
-"""What the platform's one reports model (jusha/reports, a higher app) calls to hide a
-reported piece of community content pending review, and to restore or remove it after.
+"""How community content is hidden pending review, restored or removed. The platform's one
+reports model (jusha/reports, below community) calls these through the kinds community
+registers with it (reporting.py): a member's report hides, staff's decision settles.
 
     content_hide(kind="circle_post", pk=12, actor=None, reason="report #4")  # on a report
     content_restore(kind="circle_post", pk=12, actor=staff)                  # the report did not hold
@@ -62,6 +63,13 @@ def content_restore(*, kind: str, pk, actor, reason: str = ""):
 @transaction.atomic
 def content_remove(*, kind: str, pk, actor, reason: str = ""):
     return _move(kind, pk, Visibility.REMOVED, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def visibility_of(kind: str, pk) -> str:
+    """The content's visibility now, read under a row lock (a report and a decision arriving
+    together move it once)."""
+    return _load(kind, pk).visibility
 
 
 def content_summary(*, kind: str, pk) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from jusha.community.models import Circle, CirclePost, Gathering, Team, Visibility
+from jusha.community.models import Circle, CirclePost, Comment, Gathering, Team, TeamUpdate, Visibility
 from jusha.core.errors import NotFound
 from jusha.projects.models import Project
 from jusha.projects.permissions import access_project
@@ -42,10 +42,36 @@ def access_circle(*, slug: str) -> Circle:
 
 
 def access_post(*, post_id: int, user=None) -> CirclePost:
-    post = CirclePost.objects.select_related("circle").filter(pk=post_id).first()
+    post = CirclePost.objects.select_related("circle").filter(pk=_id(post_id)).first()
     if post is None or (post.visibility != Visibility.VISIBLE and not _sees_hidden(user, post.author_id)):
         raise NotFound(_("There is no such post."))
     return post
+
+
+def _id(value) -> int:
+    """A database id from a path or a report's key; anything else is no id (0)."""
+    text = str(value)
+    return int(text) if text.isdigit() and 0 < len(text) < 19 else 0
+
+
+def access_comment(*, comment_id, user=None) -> Comment:
+    comment = Comment.objects.select_related("post__circle").filter(pk=_id(comment_id)).first()
+    if comment is None or not (
+        comment.visibility == Visibility.VISIBLE and comment.post.visibility == Visibility.VISIBLE
+        or _sees_hidden(user, comment.author_id)
+    ):
+        raise NotFound(_("There is no such comment."))
+    return comment
+
+
+def access_team_update(*, update_id, user=None) -> TeamUpdate:
+    update = TeamUpdate.objects.select_related("team").filter(pk=_id(update_id)).first()
+    if update is None or not (
+        update.visibility == Visibility.VISIBLE and update.team.visibility == Visibility.VISIBLE
+        or _sees_hidden(user, update.author_id)
+    ):
+        raise NotFound(_("There is no such update."))
+    return update
 
 
 def access_gathering(*, gathering_id: int) -> Gathering:

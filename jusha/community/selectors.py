@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import BigIntegerField, CharField, Count, Exists, Q, Sum, Value
-from django.db.models.functions import Cast, Concat, Substr
+from django.db.models import (
+    BigIntegerField, BooleanField, CharField, Count, Exists, OuterRef, Q, Subquery, Sum, Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Substr
 
 from jusha.community import rules
 from jusha.community.models import (
@@ -39,56 +41,111 @@ def friend_keys(user):
     return Follow.objects.filter(follower=user, source__in=followers).values("source")
 
 
-def friend_count(user) -> int:
+def friend_count(user, *, sources: FeedSources | None = None) -> int:
+    if sources is not None:
+        return len(sources.friends)
     return Follow.objects.filter(follower=user, source__in=Follow.objects.filter(
         source=rules.key(rules.PERSON, user.pk)).annotate(k=_person_key("follower_id")).values("k")).count()
 
 
+# How far back the feed reaches: its newest FEED_DEPTH items (the API's `count` is at most this).
+FEED_DEPTH = 1000
+
+
 @dataclass(frozen=True)
 class FeedSources:
-    """What a member's feed reads, as subqueries (the database, not Python, handles the
-    hundreds of keys): every item under the keys of `whole` (followed organisations and
-    circles, and their teams' keys in `teams`); what the members `people` (followed) write
-    in public, wherever they write it; and, under the keys of `friends` (followed members
-    who follow back), the gifts they chose to show and the teams they joined."""
+    """What a member's feed reads, as plain lists (read in one query, so that the database
+    plans the feed knowing how many keys there are): every item under the keys of `whole`
+    (followed organisations and circles, and the keys of their teams); what the members
+    `people` (followed) write in public, wherever they write it; under the keys of `friends`
+    (followed members who follow back), the gifts they chose to show and the teams they
+    joined; and nothing by the members in `blocked`."""
 
-    whole: object
-    teams: object
-    people: object
-    friends: object
+    whole: tuple[str, ...]
+    people: tuple[int, ...]
+    friends: tuple[str, ...]
+    blocked: tuple[int, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.whole or self.people or self.friends)
 
 
 def feed_sources(user) -> FeedSources:
-    """No query: subqueries the feed's queries embed."""
+    """One query (a UNION of four small indexed reads): the member's follows, teams, friends
+    and blocks."""
+    me = rules.key(rules.PERSON, user.pk)
     mine = Follow.objects.filter(follower=user)
-    return FeedSources(
-        whole=mine.exclude(source__startswith="u:").values("source"),
-        teams=TeamMember.objects.filter(user=user).annotate(
-            k=Concat(Value("t:"), Cast("team_id", CharField()), output_field=CharField())).values("k"),
-        people=mine.filter(source__startswith="u:").annotate(
-            pk_=Cast(Substr("source", 3), BigIntegerField())).values("pk_"),
-        friends=friend_keys(user),
+    rows = (
+        mine.annotate(t=Value("f")).values_list("t", "source")
+        .union(
+            TeamMember.objects.filter(user=user).annotate(
+                t=Value("f"), k=Concat(Value("t:"), Cast("team_id", CharField()), output_field=CharField()),
+            ).values_list("t", "k"),
+            # followers of mine that I follow: friends
+            Follow.objects.filter(source=me, follower_id__in=mine.filter(source__startswith="u:").annotate(
+                pk_=Cast(Substr("source", 3), BigIntegerField())).values("pk_")).annotate(
+                t=Value("x"), k=_person_key("follower_id")).values_list("t", "k"),
+            Block.objects.filter(blocker=user).annotate(
+                t=Value("b"), k=Cast("blocked_id", CharField())).values_list("t", "k"),
+            all=True,
+        )
     )
+    whole, people, friends, blocked = [], [], [], []
+    for tag, value in rows:
+        if tag == "f":
+            (people.append(int(value[2:])) if value.startswith("u:") else whole.append(value))
+        elif tag == "x":
+            friends.append(value)
+        else:
+            blocked.append(int(value))
+    return FeedSources(tuple(sorted(whole)), tuple(sorted(people)), tuple(sorted(friends)), tuple(sorted(blocked)))
+
+
+# Up to this many keys, the feed names them in its query: the database then plans with the
+# real numbers and reads a sparse feed (a few quiet sources) through the source and actor
+# indexes. Past it, the keys stay subqueries: a member following hundreds of sources has a
+# dense feed, read fastest by walking the time index from the newest item until the page is
+# full (bench/feed.py measures both, and a member following nothing reads nothing).
+LISTED_KEYS = 100
+
+
+def _wanted(user, sources: FeedSources) -> Q:
+    if len(sources.whole) + len(sources.people) + len(sources.friends) > LISTED_KEYS:
+        mine = Follow.objects.filter(follower=user)
+        return (
+            Q(source__in=mine.exclude(source__startswith="u:").values("source"))
+            | Q(source__in=TeamMember.objects.filter(user=user).annotate(
+                k=Concat(Value("t:"), Cast("team_id", CharField()), output_field=CharField())).values("k"))
+            | Q(actor_id__in=mine.filter(source__startswith="u:").annotate(
+                pk_=Cast(Substr("source", 3), BigIntegerField())).values("pk_"), kind__in=PUBLIC_KINDS)
+            | Q(source__in=friend_keys(user), kind__in=FRIEND_KINDS, public=True)
+        )
+    wanted = Q()
+    if sources.whole:
+        wanted |= Q(source__in=sources.whole)
+    if sources.people:
+        wanted |= Q(actor_id__in=sources.people, kind__in=PUBLIC_KINDS)
+    if sources.friends:
+        wanted |= Q(source__in=sources.friends, kind__in=FRIEND_KINDS, public=True)
+    return wanted
 
 
 def feed_items(user, *, limit: int = FEED_PAGE, offset: int = 0, count: bool = False, sources: FeedSources | None = None):
     """`user`'s feed, newest first: followed organisations' progress, followed circles' posts
     and gatherings, the teams they are in, what followed members write in public, and their
     friends' gifts they chose to show. Nothing by a member they blocked; nothing hidden.
-    Fan-out on read: one query (two with `count`), whatever the number of sources."""
+    Fan-out on read: one query (two with `count`, which counts up to FEED_DEPTH), whatever
+    the number of sources; none when the member follows nothing."""
     sources = sources or feed_sources(user)
-    wanted = (
-        Q(source__in=sources.whole) | Q(source__in=sources.teams)
-        | Q(actor_id__in=sources.people, kind__in=PUBLIC_KINDS)
-        | Q(source__in=sources.friends, kind__in=FRIEND_KINDS, public=True)
-    )
-    items = (
-        FeedItem.objects.filter(wanted, visibility=VISIBLE)
-        .exclude(actor_id__in=blocked_ids(user))
-        .select_related("actor").order_by("-created_at", "-id")
-    )
-    page = list(items[offset: offset + limit])
-    return (page, items.count()) if count else page
+    if sources.empty or offset >= FEED_DEPTH:
+        return ([], 0) if count else []
+    items = FeedItem.objects.filter(_wanted(user, sources), visibility=VISIBLE)
+    if sources.blocked:
+        items = items.exclude(actor_id__in=sources.blocked)
+    items = items.select_related("actor").order_by("-created_at", "-id")
+    page = list(items[offset: min(offset + limit, FEED_DEPTH)])
+    return (page, items[:FEED_DEPTH].count()) if count else page
 
 
 @dataclass(frozen=True)
@@ -103,6 +160,8 @@ def friends_supported(user, *, limit: int = 5, sources: FeedSources | None = Non
     """"N friends supported this": projects that at least FRIENDS_SUPPORTED_MIN friends gave
     to without showing their gifts, never naming them. One query (with `sources` known)."""
     friends = (sources or feed_sources(user)).friends
+    if not friends:
+        return []
     rows = (
         FeedItem.objects.filter(kind=FeedItem.Kind.GIFT, public=False, source__in=friends, project__isnull=False)
         .values("project_id", "project__title", "project__slug")
@@ -193,21 +252,50 @@ def circle_projects(circle, *, limit: int = 12):
     return found
 
 
-def circle_totals(circle) -> dict:
-    """Circle-wide figures: what its projects have raised, its members, posts and gatherings."""
-    ids = list(circle_projects(circle).values_list("pk", flat=True)[:500])
-    sums = project_sums(ids)
-    return {
-        "raised": sum(s.raised for s in sums.values()),
-        "projects": len(ids),
-        "members": CircleMember.objects.filter(circle=circle).count(),
-        "posts": CirclePost.objects.filter(circle=circle, visibility=VISIBLE).count(),
-    }
+def circle_totals(circle, *, cards=None, head=None) -> dict:
+    """Circle-wide figures: what its projects have raised, its members, posts and gatherings.
+    With `cards` (all of the circle's projects, already summed) and `head` (circle_head's
+    counts), no query."""
+    if cards is None:
+        ids = list(circle_projects(circle).values_list("pk", flat=True)[:500])
+        sums = project_sums(ids)
+        raised, count = sum(s.raised for s in sums.values()), len(ids)
+    else:
+        raised, count = sum(p.raised for p in cards), len(cards)
+    if head is None:
+        head = circle_head(circle)
+    return {"raised": raised, "projects": count, "members": head["members"], "posts": head["posts"]}
+
+
+def circle_head(circle, viewer=None) -> dict:
+    """One query: the circle's members and visible posts, and the viewer's role in it (or
+    None) and whether they follow it."""
+    member = getattr(viewer, "is_authenticated", False)
+    row = Circle.objects.filter(pk=circle.pk).annotate(
+        n_members=_count(CircleMember.objects.filter(circle=OuterRef("pk"))),
+        n_posts=_count(CirclePost.objects.filter(circle=OuterRef("pk"), visibility=VISIBLE)),
+        my_role=Subquery(CircleMember.objects.filter(circle=OuterRef("pk"), user=viewer).values("role")[:1])
+        if member else Value(None, output_field=CharField()),
+        following=Exists(Follow.objects.filter(follower=viewer, source=rules.key(rules.CIRCLE, circle.pk)))
+        if member else Value(False, output_field=BooleanField()),
+    ).values("n_members", "n_posts", "my_role", "following").get()
+    return {"members": row["n_members"], "posts": row["n_posts"], "role": row["my_role"], "following": row["following"]}
+
+
+def _count(rows):
+    """The number of `rows` (filtered on OuterRef("pk") of a circle), as a subquery."""
+    return Coalesce(Subquery(rows.order_by().values("circle").annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
+CIRCLE_CARDS = 12
 
 
 def circle_page(circle, *, viewer=None) -> dict:
-    """Everything the circle page shows, in a fixed number of queries."""
-    projects = project_cards(list(circle_projects(circle)[:12]))
+    """Everything the circle page shows, in a fixed number of queries (fewer when all of the
+    circle's projects fit on the page: their cards are its totals)."""
+    found = list(circle_projects(circle)[:CIRCLE_CARDS + 1])
+    projects = project_cards(found[:CIRCLE_CARDS])
+    head = circle_head(circle, viewer)
     posts = CirclePost.objects.filter(circle=circle, visibility=VISIBLE).select_related("author").annotate(
         comment_count=Count("comments", filter=Q(comments__visibility=VISIBLE)))
     members = CircleMember.objects.filter(circle=circle)
@@ -232,8 +320,8 @@ def circle_page(circle, *, viewer=None) -> dict:
     )
     return {
         "projects": projects, "posts": posts, "activity": list(activity[:10]), "gatherings": gatherings,
-        "totals": circle_totals(circle),
-        "organisers": list(members.filter(role=CircleMember.Role.ORGANISER).select_related("user")[:10]),
+        "totals": circle_totals(circle, cards=projects if len(found) <= CIRCLE_CARDS else None, head=head),
+        "role": head["role"], "following": head["following"],
     }
 
 

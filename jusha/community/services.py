@@ -107,6 +107,7 @@ def team_join(*, team, actor) -> TeamMember:
     _require_member(actor)
     if Block.objects.filter(blocker_id=team.captain_id, blocked=actor).exists():
         raise Forbidden(_("You cannot join this team."), code="blocked")
+    rate_limit("community_join", f"user:{actor.pk}")  # each join tells the captain and friends
     try:
         with transaction.atomic():
             membership = TeamMember.objects.create(team=team, user=actor)

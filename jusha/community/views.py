@@ -207,12 +207,9 @@ def circle_list(request):
 def circle(request, slug):
     found = permissions.access_circle(slug=slug)
     page = selectors.circle_page(found, viewer=request.user)
-    membership = selectors.circle_membership(found, request.user)
-    source = rules.key(rules.CIRCLE, found.pk)
     return render(request, "community/circle.html", {
-        "circle": found, **page, "membership": membership, "source": source,
-        "following": selectors.follows(request.user, source), "post_form": forms.TextForm(),
-        "organiser": bool(membership and membership.role == "organiser") or request.user.is_staff,
+        "circle": found, **page, "membership": page["role"] is not None, "source": rules.key(rules.CIRCLE, found.pk),
+        "post_form": forms.TextForm(), "organiser": page["role"] == "organiser" or request.user.is_staff,
         "raised": Money(page["totals"]["raised"]),
     })
 
@@ -372,7 +369,7 @@ def feed(request):
     return render(request, "community/feed.html", {
         "items": selectors.feed_items(request.user, sources=sources),
         "supported": selectors.friends_supported(request.user, sources=sources),
-        "teams": selectors.teams_of(request.user), "friends": selectors.friend_count(request.user),
+        "teams": selectors.teams_of(request.user), "friends": selectors.friend_count(request.user, sources=sources),
     })
 
 

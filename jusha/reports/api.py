@@ -10,7 +10,7 @@ from jusha.core.errors import Invalid
 from jusha.core.openapi import errors
 from jusha.core.pagination import Page
 from jusha.core.ratelimit import client_network
-from jusha.reports import permissions, selectors, services
+from jusha.reports import permissions, registry, selectors, services
 from jusha.reports.kinds import ORGANISATION, PROJECT
 from jusha.reports.schemas import AnswerIn, OrganisationReportOut, ReportCreatedOut, ReportIn, ReportListOut, StaffReportOut
 
@@ -26,13 +26,21 @@ def _out(view) -> dict:
 
 
 @router.post("/reports", auth=anyone, response={201: ReportCreatedOut}, openapi_extra=errors(404, 409, 422, 429),
-             summary="Report a project or an organisation (举报)")
+             summary="Report a project, an organisation or members' content (举报)")
 def report_create(request, payload: ReportIn):
-    """Name exactly one of `project` or `organisation` by its slug. Guests and members alike;
-    limited per member and per network (429 with Retry-After). The organisation is told
-    about the report and may answer it, but is never told who sent it. Evidence files are
+    """Name exactly one of `project` or `organisation` by its slug, or members' content by
+    `kind` and `key` (a circle post, a comment, a team page or a team's update: reasons
+    `spam`, `abuse`, `false_information` or `other`). Guests and members alike; limited per
+    member and per network (429 with Retry-After). The organisation is told about the
+    report and may answer it, but is never told who sent it; a member's report of members'
+    content hides it until staff decide (one's own: 422 `own_target`). Evidence files are
     sent through the report page (`/reports/new/`)."""
     named = [(kind, key) for kind, key in ((PROJECT, payload.project), (ORGANISATION, payload.organisation)) if key]
+    if payload.kind or payload.key:
+        spec = registry.kinds().get(payload.kind or "")
+        if spec is None or not spec.held_pending_review or not payload.key:
+            raise Invalid(_("Name what you report: a kind of content and its key."), code="target_required")
+        named.append((payload.kind, payload.key))
     if len(named) != 1:
         raise Invalid(_("Name either a project or an organisation."), code="target_required")
     kind, key = named[0]

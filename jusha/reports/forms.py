@@ -42,6 +42,15 @@ class ReportForm(forms.Form):
     )
     website = forms.CharField(label=_("Leave this empty"), required=False)  # the honeypot
 
+    def __init__(self, *args, reasons=None, content=False, **kwargs):
+        """`reasons`: the ones the reported kind accepts (a post is not a fraud); `content`: a
+        member's post or page (no organisation reads the report)."""
+        super().__init__(*args, **kwargs)
+        if reasons is not None:
+            self.fields["reason"].choices = [(v, label) for v, label in Report.Reason.choices if v in reasons]
+        if content:
+            self.fields["details"].help_text = _("What is wrong with it. Only platform staff read this.")
+
 
 class DecideForm(forms.Form):
     target = forms.ChoiceField(choices=[(s, s) for s in ("investigating", "upheld", "dismissed")])

@@ -24,6 +24,8 @@ class Report(models.Model):
         FRAUD = "fraud", _("Fraud: the project or organisation is fake")
         MISUSE = "misuse", _("Misuse of donated money")
         FALSE_INFORMATION = "false_information", _("False or misleading information")
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive, hateful or harassing")
         OTHER = "other", _("Something else")
 
     kind = models.CharField(_("kind"), max_length=30)
@@ -99,6 +101,7 @@ class ReportEvent(models.Model):
         SUSPENDED = "suspended", _("Fundraising suspended")
         HIDDEN = "hidden", _("Target hidden")
         RESTORED = "restored", _("Target restored")
+        REMOVED = "removed", _("Target removed")
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events", verbose_name=_("report"))
     action = models.CharField(_("action"), max_length=15, choices=Action.choices)

@@ -24,6 +24,12 @@ class Kind:
     restore: Callable[..., int] | None = None  # (target, actor, reason)
     after_report: Callable[..., None] | None = None  # (report, target), in the report's transaction
     reasons: tuple[str, ...] = ("fraud", "misuse", "false_information", "other")
+    # Members' content (community's posts, comments, team pages): a member's report hides it
+    # pending review (`hide`, actor None); staff's decision settles it, in the decision's
+    # transaction: upheld -> `remove`, dismissed with no other report open -> `restore`.
+    held_pending_review: bool = False
+    remove: Callable[..., int] | None = None  # (target, actor, reason)
+    notice: Any = None  # what the report form says instead of the default (lazy translation)
 
 
 _kinds: dict[str, Kind] = {}

@@ -3,12 +3,17 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-Reason = Literal["fraud", "misuse", "false_information", "other"]
+Reason = Literal["fraud", "misuse", "false_information", "spam", "abuse", "other"]
 
 
 class ReportIn(Schema):
     project: str | None = Field(None, max_length=80, description="The slug of the project reported")
     organisation: str | None = Field(None, max_length=80, description="The slug of the organisation reported")
+    kind: str | None = Field(
+        None, max_length=30,
+        description="Members' content: `team` (key: its slug), `team_update`, `circle_post` or `comment` (key: its id)",
+    )
+    key: str | None = Field(None, max_length=80, description="With `kind`: the reported content's slug or id")
     reason: Reason
     details: str = Field("", max_length=4000, description="What is wrong (the organisation reads it, never who wrote it)")
     contact: str = Field("", max_length=200, description="A guest's contact, for staff only")

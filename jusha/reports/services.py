@@ -69,6 +69,8 @@ def report_submit(
     if len(details) > MAX_DETAILS:
         raise Invalid(_("Keep the details under %(n)d characters.") % {"n": MAX_DETAILS}, code="details_too_long")
     if member is not None and spec.is_own(target, member):
+        if spec.held_pending_review:
+            raise Invalid(_("You cannot report what you wrote yourself."), code="own_target")
         raise Invalid(_("You cannot report your own organisation's work."), code="own_target")
     contact = "" if member is not None else plain_text(contact or "").strip()[:200]
     if member is not None:
@@ -91,6 +93,8 @@ def report_submit(
             _event(report, ReportEvent.Action.SUBMITTED, member)
             if member is not None:
                 audit_record(actor=member, action=f"{kind}.report", target=report, data={"reason": reason})
+            if spec.held_pending_review and member is not None:
+                _hold(spec, report, target)
             if spec.after_report is not None:
                 spec.after_report(report, target)
     except IntegrityError as exc:
@@ -98,6 +102,28 @@ def report_submit(
     if organisation is not None:
         transaction.on_commit(lambda: _queue_notice(report.pk))
     return report
+
+
+def _hold(spec, report: Report, target) -> None:
+    """A member's report hides members' content until staff decide (a guest's report is
+    queued only: one anonymous request must not take a member's post down)."""
+    if spec.hide(target, None, _("report #%(n)d") % {"n": report.pk}):
+        _event(report, ReportEvent.Action.HIDDEN)
+
+
+def _settle(spec, report: Report, actor, outcome: str) -> None:
+    """Staff decided a report about held content: upheld removes it; dismissed restores it,
+    unless another report about it is still open (it stays hidden for that one)."""
+    subject = spec.get(report.object_id)
+    if subject is None:
+        return
+    if report.status == states.UPHELD:
+        if spec.remove is not None and spec.remove(subject, actor, outcome):
+            _event(report, ReportEvent.Action.REMOVED, actor)
+        return
+    still_open = Report.objects.filter(kind=report.kind, object_id=report.object_id, status__in=states.OPEN)
+    if spec.restore is not None and not still_open.exists() and spec.restore(subject, actor, outcome):
+        _event(report, ReportEvent.Action.RESTORED, actor)
 
 
 def _queue_notice(report_id: int) -> None:
@@ -118,7 +144,8 @@ def report_transition(*, report: Report, target: str, actor, outcome: str = "", 
     """Staff take a report up, uphold it or dismiss it. Deciding needs a public outcome (no
     reporter's name in it: the page shows it as written). Upholding with `suspend` suspends
     the target's fundraising through the kind (a project's transition table, with the
-    outcome as its reason)."""
+    outcome as its reason). Deciding about members' content held pending review removes it
+    (upheld) or shows it again (dismissed, when no other report about it is open)."""
     locked = _lock(report)
     roles = _roles(actor)
     states.REPORT.check(locked.status, target, roles)
@@ -139,7 +166,10 @@ def report_transition(*, report: Report, target: str, actor, outcome: str = "", 
     _event(locked, target, actor, outcome)
     if actor is not None:
         audit_record(actor=actor, action=f"report.{target}", target=locked, data={"from": source, "to": target})
-    if suspend:
+    held = registry.kinds().get(locked.kind)
+    if target in states.DECIDED and held is not None and held.held_pending_review:
+        _settle(held, locked, actor, outcome)
+    if suspend and not (held is not None and held.held_pending_review):
         spec = registry.kind(locked.kind)
         subject = spec.get(locked.object_id)
         if spec.hide is not None and subject is not None:

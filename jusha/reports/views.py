@@ -5,6 +5,7 @@ about it (no reporter on it, ever)."""
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,28 +19,35 @@ from jusha.core.audit import audit_record
 from jusha.core.errors import DomainError, Invalid
 from jusha.core.pages import domain_errors
 from jusha.core.ratelimit import client_network
-from jusha.reports import permissions, selectors, services
+from jusha.reports import permissions, registry, selectors, services
 from jusha.reports.forms import AnswerForm, DecideForm, NoteForm, ReportForm
 from jusha.reports.kinds import ORGANISATION, PROJECT
 from jusha.reports.models import Report
 
 
 def _named_target(request):
-    """(kind, key) from ?project= or ?organisation= (the form posts them back)."""
+    """(kind, key, query) from ?project=, ?organisation=, or ?kind=&key= for members' content
+    held pending review (community's posts, comments, team pages); the form posts it back.
+    Share links keep social's own flow (its suspension threshold)."""
     for kind in (PROJECT, ORGANISATION):
         key = request.GET.get(kind) or request.POST.get(kind)
         if key:
-            return kind, key
+            return kind, key, urlencode({kind: key})
+    kind, key = request.GET.get("kind", ""), request.GET.get("key", "")
+    spec = registry.kinds().get(kind)
+    if spec is not None and spec.held_pending_review and key:
+        return kind, key[:80], urlencode({"kind": kind, "key": key[:80]})
     raise Http404
 
 
 @domain_errors
 def report_new(request):
-    kind, key = _named_target(request)
+    kind, key, query = _named_target(request)
     target = permissions.access_reportable(user=request.user, kind=kind, key=key)
+    spec = registry.kind(kind)
     status = 200
     if request.method == "POST":
-        form = ReportForm(request.POST, request.FILES)
+        form = ReportForm(request.POST, request.FILES, reasons=spec.reasons, content=spec.held_pending_review)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -59,10 +67,10 @@ def report_new(request):
         else:
             status = 422
     else:
-        form = ReportForm()
+        form = ReportForm(reasons=spec.reasons, content=spec.held_pending_review)
     return render(request, "reports/new.html", {
-        "form": form, "kind": kind, "key": key, "target": target,
-        "target_name": getattr(target, "title", None) or getattr(target, "name", ""),
+        "form": form, "kind": kind, "key": key, "query": query, "target": target, "notice": spec.notice,
+        "target_name": getattr(target, "title", None) or getattr(target, "name", None) or spec.describe(target),
     }, status=status)
 
 
@@ -94,7 +102,7 @@ def staff_detail(request, pk):
     return render(request, "reports/staff_detail.html", {
         "report": report, "events": list(report.events.select_related("actor")),
         "evidence": list(report.evidence.all()), "target_url": selectors.target_url(report),
-        "can_suspend": report.kind in (PROJECT, ORGANISATION),
+        "can_suspend": report.kind in (PROJECT, ORGANISATION), "kind": registry.kinds().get(report.kind),
     })
 
 

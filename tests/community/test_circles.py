@@ -75,6 +75,48 @@ def test_posting_is_rate_limited(settings, circle):
     assert CirclePost.objects.count() == 2
 
 
+def test_joining_and_announcing_gatherings_are_rate_limited(client, settings, circle, staff_user, project):
+    """Each join tells a captain (and friends' feeds), each gathering every member of the
+    circle: floods are refused with 429 and Retry-After, nothing written."""
+    from jusha.community import services
+    from jusha.community.models import Gathering, TeamMember
+
+    settings.JUSHA_RATE_LIMIT_ENABLED = True
+    settings.JUSHA_RATE_LIMITS = {**settings.JUSHA_RATE_LIMITS, "community_join": (2, 600),
+                                  "community_gathering": (1, 3600)}
+    member = make_user()
+    other = circle_services.circle_create(kind="cause", cause="children", actor=staff_user)
+    circle_services.circle_join(circle=circle, actor=member)
+    circle_services.circle_join(circle=other, actor=member)
+    team = services.team_create(project=project, name="小队", goal=10_000, actor=make_user())
+    refused = post(client, f"/api/v1/teams/{team.slug}/members", **bearer(member))
+    assert refused.status_code == 429 and "Retry-After" in refused
+    assert not TeamMember.objects.filter(user=member).exists()
+
+    later = timezone.now() + timedelta(days=3)
+    circle_services.gathering_create(circle=circle, title="探访", place="敬老院", capacity=5, starts_at=later,
+                                     actor=staff_user)
+    with pytest.raises(RateLimited):
+        circle_services.gathering_create(circle=circle, title="再探访", place="敬老院", capacity=5, starts_at=later,
+                                         actor=staff_user)
+    assert Gathering.objects.count() == 1
+
+
+def test_posts_and_comments_keep_only_safe_text(client, circle):
+    """Rich text is sanitised (nh3): no scripts, handlers or javascript: links; comments are plain text."""
+    member = make_user()
+    circle_services.circle_join(circle=circle, actor=member)
+    written = circle_services.post_create(
+        circle=circle, actor=member,
+        body='<p>周末<script>alert(1)</script><a href="javascript:alert(2)">看看</a><img src=x onerror=alert(3)></p>')
+    assert "script" not in written.body and "javascript" not in written.body and "onerror" not in written.body
+    assert "周末" in written.body and "看看" in written.body
+    said = circle_services.comment_create(post=written, body="<b>好</b><script>x()</script>", actor=member)
+    assert said.body == "好"
+    page = client.get(f"/community/circles/{circle.slug}/").content.decode()
+    assert "alert(" not in page and "周末" in page
+
+
 def test_comments_and_blocking(client, circle):
     author, reader = make_user("author@example.org"), make_user("reader@example.org")
     for user in (author, reader):

@@ -120,7 +120,7 @@ def test_the_feed_takes_a_constant_number_of_queries(project, donor, staff):
     with CaptureQueriesContext(connection) as large:
         (items, count), _supported = read()
     assert count == 43 and len(items) == 30
-    assert len(large) == len(small) == 3  # the page, its count, the hidden gifts
+    assert len(large) == len(small) == 4  # the sources (one UNION), the page, its count, the hidden gifts
 
 
 def test_notification_opt_outs_and_the_daily_digest(client, project, donor):
@@ -166,3 +166,33 @@ def test_pages_of_people_and_the_feed(client, donor):
     client.force_login(other)
     assert client.post("/community/follow/", {"source": f"u:{donor.pk}"}).status_code == 403  # blocked
     assert Follow.objects.count() == 1
+
+
+def test_listed_and_subquery_keys_read_the_same_feed_to_its_depth(monkeypatch, client, project, donor, staff):
+    """A sparse feed names its keys in the query, a dense one keeps them as subqueries
+    (selectors.LISTED_KEYS): both read the same items, blocked members' left out; the feed
+    reaches back FEED_DEPTH items (the API's count stops there); following nothing reads nothing."""
+    circle = circle_services.circle_create(kind="cause", cause="elders", actor=staff)
+    services.follow_start(actor=donor, source=rules.key("c", circle.pk))
+    friends = [make_user(f"f{i}@example.org") for i in range(3)]
+    for i, friend in enumerate(friends):
+        befriend(donor, friend)
+        circle_services.circle_join(circle=circle, actor=friend)
+        circle_services.post_create(circle=circle, body=f"帖子{i}", actor=friend)
+        FeedItem.objects.create(source=rules.key("u", friend.pk), kind="gift", ref=f"g{i}", actor=friend, public=True,
+                                title=f"gift {i}", url="/", created_at=project.created_at)
+    services.member_block(actor=donor, blocked_id=friends[2].pk)  # unfriends and hides them
+    listed = [item.pk for item in selectors.feed_items(donor)]
+    monkeypatch.setattr(selectors, "LISTED_KEYS", 1)
+    assert [item.pk for item in selectors.feed_items(donor)] == listed
+    assert len(listed) == 4 and all(item.actor_id != friends[2].pk for item in selectors.feed_items(donor))
+
+    monkeypatch.setattr(selectors, "FEED_DEPTH", 3)
+    body = client.get("/api/v1/feed?limit=2", **bearer(donor)).json()
+    assert body["count"] == 3 and len(body["items"]) == 2
+    assert client.get("/api/v1/feed?offset=3", **bearer(donor)).json()["items"] == []
+
+    newcomer = make_user("new@example.org")
+    with CaptureQueriesContext(connection) as reads:
+        assert selectors.feed_items(newcomer, sources=selectors.feed_sources(newcomer)) == []
+    assert len(reads) == 1  # its keys, then nothing
