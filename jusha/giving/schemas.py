@@ -63,6 +63,11 @@ def donation_out(donation, *, private: bool) -> dict:
     }
     for fields in donation_answer.collect(donation):
         body.update(fields)
+    # Paid and accepted, its match and log fact still being settled (seconds, giving.settle):
+    # `matched` is not final yet.
+    body["settling"] = donation.settling
+    if donation.settling:
+        body["match_status"] = "pending"
     if private:
         body.update({"message": donation.message, "name": donation.name, "email": donation.email})
     elif donation.show_message:
