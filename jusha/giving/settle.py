@@ -60,6 +60,7 @@ def settle_locked(donations: list[Donation]) -> None:
         raise RuntimeError("settle_locked must run inside the transaction that locked the gifts")
     facts_queue_many([gift_fact(donation) for donation in donations])
     with events.batch():
+        events.batch_state()["gifts"] = donations  # subscribers may read what they need for all at once
         for donation in donations:
             events.gift_paid.announce(events.GiftPaid(donation=donation, overflow=donation.arrived_late))
     now = timezone.now()
@@ -80,7 +81,7 @@ def gifts_settle(*, limit: int | None = None, ids=None) -> int:
         if not pks:
             return 0
         donations = list(
-            Donation.objects.select_related("project", "gift_context", "attribution").filter(pk__in=pks).order_by("paid_at", "pk")
+            Donation.objects.select_related("project__organisation", "gift_context", "attribution").filter(pk__in=pks).order_by("paid_at", "pk")
         )
         settle_locked(donations)
     return len(donations)
