@@ -102,6 +102,18 @@ def test_the_answer_and_the_receipt_say_the_match_is_pending_until_settled(match
 
 
 @pytest.mark.django_db
+def test_the_receipt_page_says_matching_is_pending_in_each_language(matched_project, client):
+    project, _pool = matched_project
+    [gift] = accepted(project)
+    page = client.get(f"/donations/{gift.pk}/").content.decode()
+    assert 'data-testid="donation-settling"' in page and "Matching pending" in page
+    chinese = client.get(f"/donations/{gift.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "配捐确认中" in chinese
+    gifts_settle()
+    assert 'data-testid="donation-settling"' not in client.get(f"/donations/{gift.pk}/").content.decode()
+
+
+@pytest.mark.django_db
 def test_a_crashed_batch_leaves_its_gifts_for_the_next(matched_project):
     project, _pool = matched_project
     gifts = accepted(project, count=3)
