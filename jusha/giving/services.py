@@ -230,7 +230,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     """
     # of=("self",): lock the gift only, never the project row it joins (that would queue every gift).
     donation = (
-        Donation.objects.select_for_update(of=("self",)).select_related("project", "gift_context", "attribution")
+        Donation.objects.select_for_update(of=("self",)).select_related("project")
         .filter(provider=provider, intent_id=intent_id).first()
     )
     if donation is None:
