@@ -54,6 +54,7 @@ import contextlib
 import functools
 import json
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -67,6 +68,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.server import (  # noqa: E402
     SEED_ORGANISATION,
     VERIFY_COMMON,
+    ROOT,
     BenchError,
     BenchServer,
     LoadResult,
@@ -103,6 +105,13 @@ def _retag(error: dict, step: str) -> dict:
     return {**error, "kind": f"{step} {error['kind']}"}
 
 
+SETTLEMENT_FIELDS = ("settling", "match_status", "matched", "log_index")
+
+
+def _unsettled_view(donation: dict) -> dict:
+    return {k: v for k, v in donation.items() if k not in SETTLEMENT_FIELDS}
+
+
 def giving_day_gift(client, rng, slugs, pay_path, hostile):
     """One gift (create, then pay through `pay_path`), hostile now and then. (ok, payload, error);
     payload["kind"]: gift (seen paid), hung_up_create or hung_up_pay (outcome unknown)."""
@@ -134,12 +143,16 @@ def giving_day_gift(client, rng, slugs, pay_path, hostile):
     answer, error = pay_gift(client, path)
     if error:
         return False, None, error
-    gift.update(matched=answer["donation"]["matched"], began=began, finished=time.monotonic())
+    # A gift still settling (giving.settle) has no final match yet: nothing to compare later.
+    settling = bool(answer["donation"].get("settling"))
+    gift.update(matched=None if settling else answer["donation"]["matched"], began=began, finished=time.monotonic())
     if REPLAY + HANG_UP_PAY <= roll < REPLAY + HANG_UP_PAY + DUPLICATE:
         again, error = pay_gift(client, path)
         if error:
             return False, None, _retag(error, "duplicate:")
-        if again["notification"]["body"].get("duplicate") is not True or again["donation"] != answer["donation"]:
+        # Between the two the settler may have settled the gift: its match and log place may
+        # have appeared (settling, match_status, matched, log_index); nothing else may change.
+        if again["notification"]["body"].get("duplicate") is not True or _unsettled_view(again["donation"]) != _unsettled_view(answer["donation"]):
             return False, None, {"kind": "duplicate: changed something", "first": answer, "again": again}
         gift["duplicate"] = True
     return True, gift, None
@@ -249,7 +262,7 @@ for donation_id, pool_id, project_id, amount, returned, journalled, status, _at 
     if journalled:
         matched_by_project[project_id] += journalled - returned
     held += status == "held"
-    if d in seen_matched and seen_matched[d] != amount - returned:
+    if seen_matched.get(d) is not None and seen_matched[d] != amount - returned:
         bad_seen.append(f"{d}: client saw {seen_matched[d]}, match {amount - returned}")
 problem(len(unpaid), "matches of gifts that are not paid", unpaid)
 problem(len(bad_cap), f"matches above the gift cap {data['gift_cap']}", bad_cap)
@@ -282,6 +295,13 @@ first_unmatched = min(
     default=None,
 )
 last_match = max((m[-1] for m in matches if m[1] == data["pool"]), default=None)  # the real phase's pool
+unsettled = Donation.objects.filter(paid_at__isnull=False, settled_at__isnull=True).count()
+problem(unsettled, "paid gifts are still not settled after the run", [])
+lags = sorted(
+    (settled - paid_at).total_seconds() * 1000
+    for paid_at, settled in Donation.objects.filter(pk__in=data["real_ids"], settled_at__isnull=False)
+    .values_list("paid_at", "settled_at")
+)
 emit({
     "problems": problems, "statuses": dict(statuses), "raised": raised, "paid": len(paid),
     "hung_up_paid": hung_up_paid, "hung_up_unpaid": len(maybe) - hung_up_paid, "unknown": len(unknown),
@@ -290,8 +310,58 @@ emit({
     "first_unmatched": first_unmatched.timestamp() if first_unmatched else None,
     "last_match": last_match.timestamp() if last_match else None,
     "activated": pool.activated_at.timestamp(), "bench_rows": bench_rows,
+    "settle_lag_ms": lags,
 })
 """
+
+
+DRAIN = """
+import time
+from jusha.giving.settle import unsettled
+deadline = time.monotonic() + 100
+while unsettled().exists() and time.monotonic() < deadline:
+    time.sleep(0.1)
+emit({"unsettled": unsettled().count()})
+"""
+
+
+def _plus(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
+
+
+class Settler:
+    """The settler process beside the app processes (`manage.py gifts_settle --forever`, as a
+    giving day would run it): its CPU counts in the server's CPU per gift."""
+
+    def __init__(self, server: BenchServer):
+        self.server = server
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Settler:
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "gifts_settle", "--forever"], cwd=ROOT, env=self.server.env,
+            stdout=subprocess.DEVNULL, stderr=open(self.server.tmp / "settler.log", "ab"),  # noqa: SIM115
+        )
+        self.server.say(f"settler up (pid {self.process.pid})")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def cpu_seconds(self) -> float | None:
+        if self.process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self.process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat[stat.rindex(")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 # --- lock waits (PostgreSQL) ----------------------------------------------------------------
@@ -353,6 +423,7 @@ class Phase:
     load: LoadResult
     gifts: list | None = None  # payloads of the gifts seen paid; None for bare (run_load's own figures)
     cpu_ms_per_gift: float | None = None
+    settler_cpu_ms_per_gift: float | None = None
     lock_ms: float | None = None
     lock_most: int | None = None
 
@@ -392,13 +463,18 @@ def mean_match() -> float:
 
 def run_configuration(*, database_url: str, processes: int, args, duration: float, warmup: float) -> dict:
     began = time.monotonic()
-    env = dict(SIGNAL_ENV)
+    # The bench's task backend runs tasks at once, in the request: a notification's kick would
+    # settle in the app process. The settler process settles instead (as on a giving day).
+    env = {**SIGNAL_ENV, "JUSHA_SETTLE_KICK_SECONDS": "3600"}
     with BenchServer(workers=processes, threads=args.threads, database_url=database_url, extra_env=env,
-                     keep=args.keep, quiet=args.json and args.quiet) as server:
+                     keep=args.keep, quiet=args.json and args.quiet) as server, contextlib.ExitStack() as stack:
         projects = server.seed_projects(count=args.projects, goal=GOAL, tag="hot")
         slugs = [p["slug"] for p in projects]
         server.say(f"seeded {len(slugs)} hot projects")
         load = dict(port=server.port, clients=args.clients, processes=args.client_processes)
+
+        settler = Settler(server)
+        stack.enter_context(settler)
 
         sampler = None
         if server.pg_name:
@@ -406,15 +482,18 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
 
         def phase(name, task, task_args, *, seed, phase_warmup=warmup, phase_duration=duration):
             server.say(f"{name} phase: {args.clients} clients, {phase_warmup:g} s warm-up + {phase_duration:g} s")
-            cpu0 = server.cpu_seconds()
+            settler0 = settler.cpu_seconds()
+            cpu0 = _plus(server.cpu_seconds(), settler0)
             result = run_load(task=task, task_args=task_args, warmup=phase_warmup, duration=phase_duration,
                               seed=seed, **load)
-            cpu1 = server.cpu_seconds()
+            settler1 = settler.cpu_seconds()
+            cpu1 = _plus(server.cpu_seconds(), settler1)
             by_op = task in (bare_gift, create_alone)  # run_load's own figures: one op, no payload
             out = Phase(name, result, gifts=None if by_op else _kinds(result, "gift"))
             done = result.ok_total if out.gifts is None else len(out.gifts) + len(_kinds(result, "hung_up_pay"))
             if cpu0 is not None and cpu1 is not None and done:
                 out.cpu_ms_per_gift = (cpu1 - cpu0) * 1000 / done
+                out.settler_cpu_ms_per_gift = (settler1 - settler0) * 1000 / done
             if sampler is not None:
                 waits = sampler.waits(result.window_start, result.window_end)
                 out.lock_ms, out.lock_most = waits["ms"], waits["most"]
@@ -449,7 +528,8 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         phases = {"calibration": calibration, "real": real, "naive": naive, "bare": bare, "create": create}
         clock = time.time() - time.monotonic()  # monotonic -> epoch, for the database's times
 
-        server.say("checking invariants")
+        server.say("waiting for the settler, then checking invariants")
+        server.run_django(DRAIN, timeout=120)
         gifts = [g for ph in (calibration, real, naive) for g in ph.gifts]
         hung_up_pay = [p for ph in (calibration, real, naive) for p in _kinds(ph.load, "hung_up_pay")]
         hung_up_creates = sum(len(_kinds(ph.load, "hung_up_create")) for ph in (calibration, real, naive))
@@ -464,6 +544,7 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
                 "errors": errors,
                 "project_ids": [p["id"] for p in projects],
                 "pool": pool, "gift_cap": GIFT_CAP, "ratio_bp": RATIO_BP,
+                "real_ids": [g["id"] for g in real.gifts],
                 "bare_requests": bare.load.ok_total * 2,
                 "bare_exact": bare.load.error_total == 0 and bare.load.reconnects == 0,
             },
@@ -513,7 +594,10 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "naive_p99_ms": round(naive.ms(99), 1),
         "bare_p50_ms": round(bare.ms(50), 1),
         "bare_p99_ms": round(bare.ms(99), 1),
-        "server_cpu_ms_per_gift": _round(real.cpu_ms_per_gift, 1),
+        "server_cpu_ms_per_gift": _round(real.cpu_ms_per_gift, 1),  # app processes + the settler
+        "settler_cpu_ms_per_gift": _round(real.settler_cpu_ms_per_gift, 1),  # of the above
+        "settle_lag_p50_ms": _round(percentile(check["settle_lag_ms"], 50) if check["settle_lag_ms"] else None, 1),
+        "settle_lag_p99_ms": _round(percentile(check["settle_lag_ms"], 99) if check["settle_lag_ms"] else None, 1),
         "naive_server_cpu_ms_per_gift": _round(naive.cpu_ms_per_gift, 1),
         "bare_server_cpu_ms_per_gift": _round(bare.cpu_ms_per_gift, 1),
         # The create alone (1 request, never paid): no gift path that keeps it can reach a

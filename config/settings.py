@@ -532,6 +532,17 @@ JUSHA_LOGIN_LIMITS = {
 }
 # Matching pools (配捐): a gift showing any anti-gaming signal keeps its match held for
 # staff review. Counts are gifts to one project within `lookback_hours`, this one included.
+# Settling paid gifts (jusha.giving.settle; docs/peak.md): a notification accepts the gift,
+# the settler settles paid gifts in batches right after (kicked on commit, at most once per
+# kick_seconds per process) and every half second from the worker. inline: settle each gift
+# in its own notification's transaction instead (the same settler code; the test suite).
+JUSHA_SETTLE = {
+    "inline": os.environ.get("JUSHA_SETTLE_INLINE", "0") == "1",
+    "batch": int(os.environ.get("JUSHA_SETTLE_BATCH", "200")),
+    "budget_seconds": 5.0,
+    "kick_seconds": float(os.environ.get("JUSHA_SETTLE_KICK_SECONDS", "0.2")),
+}
+
 JUSHA_MATCHING = {
     "account_gifts": int(os.environ.get("JUSHA_MATCH_ACCOUNT_GIFTS", "5")),
     "device_gifts": int(os.environ.get("JUSHA_MATCH_DEVICE_GIFTS", "5")),

@@ -11,6 +11,10 @@ from config.settings import *  # noqa: E402,F403
 if "jusha.bench" not in INSTALLED_APPS:  # noqa: F405 - its endpoints are tested (tests/bench)
     INSTALLED_APPS.append("jusha.bench")  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Each gift settled in its own notification's transaction (the same settler code): the
+# suite's many "paid, then matched" assertions hold at once; tests/giving/test_settle.py
+# turns it off to test the batched settler itself.
+JUSHA_SETTLE = {**JUSHA_SETTLE, "inline": True}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="jusha-test-media-"))  # noqa: F405

@@ -31,6 +31,7 @@ from standardwebhooks.webhooks import Webhook
 
 from jusha.alliance import rules, states
 from jusha.alliance.models import Attempt, Delivery, Endpoint
+from jusha.core import events as core_events
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.moments import iso as rfc3339
@@ -162,7 +163,14 @@ def event_publish(*, event: str, organisation_id: int | None, data: dict) -> lis
     """Queue `event` for every endpoint subscribed to it, in the caller's transaction (the
     event and its deliveries commit together, or neither); the worker is woken after commit.
     Disabled endpoints get their deliveries too: sent if they are switched on again."""
-    endpoints = list(endpoints_for(event, organisation_id).values_list("pk", "active"))
+    batch = core_events.batch_state()  # a settler's batch of gifts: each organisation's endpoints read once
+    if batch is not None:
+        known = batch.setdefault("alliance.endpoints", {})
+        if (event, organisation_id) not in known:
+            known[(event, organisation_id)] = list(endpoints_for(event, organisation_id).values_list("pk", "active"))
+        endpoints = known[(event, organisation_id)]
+    else:
+        endpoints = list(endpoints_for(event, organisation_id).values_list("pk", "active"))
     if not endpoints:
         return []
     now = timezone.now()

@@ -13,6 +13,7 @@ from jusha.bench.models import BenchRow
 from jusha.core.errors import DomainError
 from jusha.giving.models import Donation
 from jusha.giving.schemas import donation_out
+from jusha.giving.settle import gifts_settle
 from jusha.matching.models import Pool
 from jusha.payments.sandbox import SandboxProvider
 from jusha.projects.models import Project
@@ -49,6 +50,8 @@ def bench_naive_complete(request, donation_id):
             Project.objects.select_for_update().get(pk=donation.project_id)
             list(Pool.objects.select_for_update().filter(status="active").order_by("pk").values_list("pk", flat=True))
             status, answer = SandboxProvider().complete(donation.intent_id, "succeeded")
+            # The naive design settles each gift in its own transaction, rows held.
+            gifts_settle(ids=[donation.pk])
     except DomainError as exc:
         return JsonResponse({"detail": str(exc.detail), "code": exc.code, **exc.extra}, status=exc.status)
     donation.refresh_from_db()

@@ -18,6 +18,7 @@ from jusha.community.models import (
     Block, Circle, FeedItem, Follow, MemberSettings, Notification, Team, TeamGift, TeamMember, TeamMilestone, TeamUpdate,
     Visibility,
 )
+from jusha.core import events
 from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import paragraphs, plain_text, sanitize_html, text_field
@@ -183,6 +184,13 @@ def on_gift_changed(event) -> None:
     left of it. The team's total moves by the difference from what the gift counted before,
     so a replayed event moves nothing."""
     donation = event.donation
+    batch = events.batch_state()
+    if batch is not None and "gifts" in batch:  # a settler's batch: which of its gifts are team gifts, read once
+        if "community.team_gifts" not in batch:
+            batch["community.team_gifts"] = set(
+                TeamGift.objects.filter(donation__in=[g.pk for g in batch["gifts"]]).values_list("donation_id", flat=True))
+        if donation.pk not in batch["community.team_gifts"]:
+            return
     gift = TeamGift.objects.select_for_update().filter(donation=donation).first()
     if gift is None:
         return

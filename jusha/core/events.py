@@ -22,13 +22,39 @@ subscribe; only the app that owns the fact announces it.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
 
 logger = logging.getLogger("jusha.events")
+
+_batch = threading.local()
+
+
+@contextmanager
+def batch():
+    """Many announcements of one event in one transaction (giving's settler: a batch of
+    paid gifts). Inside it `batch_state()` is a dict that in-transaction subscribers may
+    keep what they took for one payload in, for the next (matching: the pool chunk it
+    draws on); it is forgotten when the block ends, before the transaction commits."""
+    outer = getattr(_batch, "state", None) is None
+    if outer:
+        _batch.state = {}
+    try:
+        yield
+    finally:
+        if outer:
+            _batch.state = None
+
+
+def batch_state() -> dict | None:
+    """The current batch's scratch dict (see `batch`), or None outside a batch."""
+    return getattr(_batch, "state", None)
+
 
 IN_TRANSACTION = "in_transaction"
 AFTER_COMMIT = "after_commit"

@@ -6,6 +6,7 @@ Jobs are plain service functions taking no arguments; each is safe to run twice 
 """
 
 PERIODIC_JOBS: list[tuple[str, float, str]] = [
+    ("settle paid gifts in batches", 0.5, "jusha.giving.settle.gifts_settle_due"),
     ("expire payment intents", 60, "jusha.giving.services.donations_expire_stale"),
     ("settle refunds their provider has not confirmed", 60, "jusha.giving.services.refunds_settle_pending"),
     ("charge monthly pledges due, retry failed charges, ask about unanswered ones", 600, "jusha.pledges.services.pledges_charge_due"),

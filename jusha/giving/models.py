@@ -41,6 +41,13 @@ class Donation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     expires_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Settlement (giving.settle): a paid gift is accepted at once (paid, journalled, in its
+    # project's raised) and settled within seconds by the settler, in batches (its match,
+    # log fact and what the higher apps record of it). Null while the settlement is due.
+    settled_at = models.DateTimeField(null=True, blank=True)
+    arrived_late = models.BooleanField(
+        default=False, help_text="Paid when its project no longer took gifts (whatever its overflow rule): never matched"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -54,10 +61,18 @@ class Donation(models.Model):
         indexes = [
             models.Index(fields=["project", "status", "-paid_at"], name="donation_project_paid"),
             models.Index(fields=["status", "expires_at"], name="donation_status_expiry"),
+            # The settler's queue: only the few paid gifts not yet settled are in it.
+            models.Index(fields=["paid_at"], name="donation_unsettled",
+                         condition=models.Q(paid_at__isnull=False, settled_at__isnull=True)),
         ]
 
     def __str__(self):
         return f"{self.id} {self.amount} {self.currency} {self.status}"
+
+    @property
+    def settling(self) -> bool:
+        """Paid, its match and log fact still being settled (seconds): pages say so."""
+        return self.paid_at is not None and self.settled_at is None
 
     @staticmethod
     def digest(token: str) -> str:

@@ -38,7 +38,9 @@ def access_finance_project(*, user, slug: str) -> Project:
 
 def access_donation(*, donation_id, related: tuple[str, ...] = ("project",)) -> Donation:
     """A gift by its id (its public facts are public); NotFound if there is none."""
-    donation = Donation.objects.select_related(*related).filter(pk=donation_id).first()
+    # select_related() with no names would follow every foreign key, however deep: only those asked for.
+    donations = Donation.objects.select_related(*related) if related else Donation.objects.all()
+    donation = donations.filter(pk=donation_id).first()
     if donation is None:
         raise NotFound(_("No such gift."), code="not_found")
     return donation

@@ -59,10 +59,16 @@ def donation_out(donation, *, private: bool) -> dict:
         "paid_at": _time(donation.paid_at),
         "expires_at": _time(donation.expires_at),
         # Its place in the transparency log, once integrated: one indexed lookup, none unpaid.
-        "log_index": log_index_for("gift", str(donation.pk)) if donation.receipt_number else None,
+        # A gift still settling has no fact yet: no lookup.
+        "log_index": log_index_for("gift", str(donation.pk)) if donation.receipt_number and not donation.settling else None,
     }
     for fields in donation_answer.collect(donation):
         body.update(fields)
+    # Paid and accepted, its match and log fact still being settled (seconds, giving.settle):
+    # `matched` is not final yet.
+    body["settling"] = donation.settling
+    if donation.settling:
+        body["match_status"] = "pending"
     if private:
         body.update({"message": donation.message, "name": donation.name, "email": donation.email})
     elif donation.show_message:

@@ -21,7 +21,7 @@ from jusha.core.money import Money, require_currency, require_money, require_pos
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
-from jusha.giving import fees, permissions, receipt_links, rules, tasks
+from jusha.giving import fees, permissions, receipt_links, rules, settle, tasks
 from jusha.giving.selectors import donation_fees, refund_fee_returns
 from jusha.giving.contributions import gift_context_checks
 from jusha.giving.models import Donation, Refund, StatusChange
@@ -230,7 +230,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     """
     # of=("self",): lock the gift only, never the project row it joins (that would queue every gift).
     donation = (
-        Donation.objects.select_for_update(of=("self",)).select_related("project", "gift_context", "attribution")
+        Donation.objects.select_for_update(of=("self",)).select_related("project")
         .filter(provider=provider, intent_id=intent_id).first()
     )
     if donation is None:
@@ -251,21 +251,20 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     donation.paid_at = now
     donation.receipt_number = rules.new_receipt_number(timezone.localtime(now).year)
     overflow = late or not accepting
+    donation.arrived_late = overflow
     if overflow and project.overflow_rule == Project.OverflowRule.KEEP:
         donation.overflow = True
-    donation.save(update_fields=["status", "paid_at", "receipt_number", "overflow"])
+    donation.save(update_fields=["status", "paid_at", "receipt_number", "overflow", "arrived_late"])
+    # Accepted: paid, journalled and in the project's raised (read-your-writes) in this
+    # transaction. Its log fact, match and what the higher apps record of it (gift_paid)
+    # are its settlement, done in batches by giving.settle right after this commits.
     gift_journal(donation=donation)
     if fee:
         _fee_post(donation, fee)
-    fact_queue(
-        kind="gift",
-        public={"id": str(donation.pk), "receipt": donation.receipt_number, "project": project.slug, "amount": donation.amount,
-                "currency": donation.currency, "paid_at": timezone.localtime(now).isoformat(), "overflow": donation.overflow},
-        personal={"email": donation.email, "name": donation.name, "donor": donation.donor_id},
-    )
-    # Its relay figures and its match in this transaction; funded check and delivery batches
-    # after commit (core.events; docs/architecture.md lists the subscribers in order).
-    events.gift_paid.announce(events.GiftPaid(donation=donation, overflow=overflow))
+    if settings.JUSHA_SETTLE["inline"]:
+        settle.settle_locked([donation])
+    else:
+        transaction.on_commit(settle.settle_kick)
 
     donation_id = str(donation.pk)
     if overflow and project.overflow_rule == Project.OverflowRule.REFUND:
@@ -420,6 +419,8 @@ def _refund_record(*, donation: Donation, amount: Money, reason: str, actor, aut
     # Lock order everywhere: the project's fund lock, then the donation.
     project_funds_lock(donation.project)
     donation = Donation.objects.select_for_update(of=("self",)).select_related("project__organisation").get(pk=donation.pk)
+    if donation.settling:  # its match must exist before it is returned: settle it first, here
+        settle.settle_locked([donation])
     if donation.status == Donation.Status.REFUNDED:
         raise Conflict(_("This gift has already been refunded."), code="already_refunded")
     if donation.status not in (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED):

@@ -36,6 +36,14 @@ def send_receipt(donation_id: str) -> None:
 
 
 @task()
+def settle_gifts() -> int:
+    """Kicked after a notification commits (giving.settle.settle_kick): settle what is due."""
+    from jusha.giving.settle import gifts_settle_due
+
+    return gifts_settle_due()
+
+
+@task()
 def refund_overflow(donation_id: str) -> None:
     """A gift that arrived after its project was full (or its intent expired), for a
     project whose rule is to refund such gifts."""

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from jusha.core import events
 from jusha.matching import rules, states
 from jusha.matching.models import Match, Pool, PoolChunk
 
@@ -72,17 +73,32 @@ def draw(*, pool, project, need: int, day: int) -> tuple[int | None, int]:
         return None, 0
     key = _key(pool, project)
     now = timezone.now()
-    chunk_id = _take(key)
+    # In a settler's batch (core.events.batch) the chunk this transaction already holds
+    # for the key serves the next gift too: one chunk per pool per batch, not one per gift.
+    held = events.batch_state()
+    held = held.setdefault("matching.chunks", {}) if held is not None else None
+    reused = held is not None and key in held
+    chunk_id = held[key] if reused else _take(key)
     if chunk_id is not None:
         drawn = PoolChunk.objects.filter(
             pk=chunk_id, pool_id=key[0], project_id=key[1], closed_at__isnull=True, used__lte=F("size") - need
         ).update(used=F("used") + need, leased_at=now)
         if drawn:
-            transaction.on_commit(lambda: _give_back(key, chunk_id))
+            if not reused:
+                transaction.on_commit(lambda: _give_back(key, chunk_id))
+                if held is not None:
+                    held[key] = chunk_id
             return chunk_id, need
     if chunk_id is None and _looks_dry(pool, key, day):
         return None, 0
-    return _cut(pool=pool, project=project, need=need, day=day, key=key, spent_chunk=chunk_id, now=now)
+    cut_id, amount = _cut(pool=pool, project=project, need=need, day=day, key=key, spent_chunk=chunk_id, now=now)
+    if held is not None:
+        # The batch's next gift draws on the new chunk (a full one is closed by its next cut).
+        if cut_id is None:
+            held.pop(key, None)
+        else:
+            held[key] = cut_id
+    return cut_id, amount
 
 
 def _looks_dry(pool, key, day: int) -> bool:

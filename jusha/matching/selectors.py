@@ -12,6 +12,7 @@ from django.db.models import Count, F, Q, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jusha.core import events
 from jusha.campaigns.rules import is_open
 from jusha.matching import rules, states
 from jusha.matching.models import Match, Pool
@@ -112,8 +113,12 @@ def eligible_pools(project, moment) -> list[Pool]:
     ]
     accepted = set()
     if any(p.campaign_id for p in pools):
-        applications = Application.objects.filter(project=project, status=Application.Status.ACCEPTED)
-        accepted = set(applications.values_list("campaign_id", flat=True))
+        batch = events.batch_state()  # a settler's batch: each project's campaigns read once
+        known = batch.setdefault("matching.accepted", {}) if batch is not None else {}
+        if project.pk not in known:
+            applications = Application.objects.filter(project=project, status=Application.Status.ACCEPTED)
+            known[project.pk] = set(applications.values_list("campaign_id", flat=True))
+        accepted = known[project.pk]
     eligible = []
     for pool in pools:
         campaign = pool.campaign

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jusha.core import events
 from jusha.core.audit import audit_record
 from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict, DomainError, Forbidden, Invalid
@@ -316,6 +317,13 @@ def on_gift_paid(paid) -> None:
     up, or an overflow of the project) is not earmarked and is refunded after commit, so no
     money is left without a purpose."""
     donation = paid.donation
+    batch = events.batch_state()
+    if batch is not None and "gifts" in batch:  # a settler's batch: which of its gifts pay a month, read once
+        if "sponsorship.payments" not in batch:
+            batch["sponsorship.payments"] = set(
+                Payment.objects.filter(donation_id__in=[g.pk for g in batch["gifts"]]).values_list("donation_id", flat=True))
+        if donation.pk not in batch["sponsorship.payments"]:
+            return
     payment = Payment.objects.select_for_update().filter(donation_id=donation.pk).first()
     if payment is None or payment.status == Payment.Status.PAID:
         return

@@ -49,6 +49,24 @@ def fact_queue(*, kind: str, public: dict, personal: dict | None = None) -> None
         FactSalt.objects.create(fact=fact, salt=salt)
 
 
+def facts_queue_many(items: list[tuple[str, dict, dict | None]]) -> None:
+    """`fact_queue` for many facts at once, (kind, public, personal) each: three bulk
+    inserts whatever their number (the gift settler's batch). Same rules as `fact_queue`."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("facts_queue_many must be called inside the transaction that creates the facts")
+    if not items:
+        return
+    salts, facts = [], []
+    for kind, public, personal in items:
+        salt = leaves.new_salt() if personal else None
+        salts.append(salt)
+        facts.append(Fact(kind=kind, ref=str(public.get("id", ""))[:64],
+                          leaf=leaves.build(kind, public, leaves.commitment(salt, personal) if salt else None)))
+    facts = Fact.objects.bulk_create(facts)  # ids come back (RETURNING, PostgreSQL and SQLite alike)
+    Queued.objects.bulk_create([Queued(fact=fact) for fact in facts])
+    FactSalt.objects.bulk_create([FactSalt(fact=fact, salt=salt) for fact, salt in zip(facts, salts, strict=True) if salt])
+
+
 @transaction.atomic
 def fact_erase_personal(*, kind: str, ref: str) -> int:
     """Erasure: delete the salts of a record's facts. The log keeps its commitments, which

@@ -427,6 +427,10 @@ def child_environment(tmp_path) -> dict:
         "MEDIA_ROOT": str(tmp_path / "media"),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        # The killed process settles each gift it accepts (giving.settle, the same code the
+        # settler runs), so it holds pool chunks when it dies: what this test is about. A
+        # settler killed mid-batch: tests/giving/test_settle.py.
+        "JUSHA_SETTLE_INLINE": "1",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(BASE_DIR), os.environ.get("PYTHONPATH", "")])),
     }
     env.pop("JUSHA_PG_SSB", None)

@@ -1,0 +1,342 @@
+"""The batched settler on its own (giving.settle; docs/peak.md "Acceptance and settlement"):
+the test settings settle each gift inline, these tests turn that off. A notification only
+accepts the gift (paid, journalled, in raised); the settler later writes its match and log
+fact for many gifts in one transaction, exactly once, whatever crashes or races with it."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from jusha.core import events
+from jusha.core.client import ClientContext
+from jusha.core.money import Money
+from jusha.giving.models import Donation
+from jusha.giving.services import donation_open, donations_refund_all
+from jusha.giving.settle import gifts_settle, gifts_settle_due, unsettled
+from jusha.ledger.checks import ledger_problems
+from jusha.ledger.models import JournalEntry
+from jusha.matching.models import Match, Pool, PoolChunk
+from jusha.matching.services import pool_transition
+from jusha.payments.sandbox import SandboxProvider
+from jusha.projects.selectors import project_sums
+from jusha.projects.services import project_transition
+from jusha.transparency.models import Fact
+from tests.factories import make_campaign, make_member, make_pool, make_project
+from tests.gifts import refund
+
+
+@pytest.fixture(autouse=True)
+def _batched(settings):
+    """Settle in batches, never kicked from a notification's commit: each test runs the
+    settler itself (ImmediateBackend would otherwise run the kick at once)."""
+    settings.JUSHA_SETTLE = {**settings.JUSHA_SETTLE, "inline": False, "kick_seconds": 1e12}
+
+
+def accepted(project, amount=3_000, count=1) -> list[Donation]:
+    """Gifts paid through the sandbox's signed notification, not yet settled."""
+    gifts = []
+    for _ in range(count):
+        donation, _token = donation_open(project=project, amount=Money(amount, project.currency), client=ClientContext())
+        SandboxProvider().complete(donation.intent_id, "succeeded")
+        donation.refresh_from_db()
+        gifts.append(donation)
+    return gifts
+
+
+def once_each(gifts) -> None:
+    """Every gift settled, with one gift fact and at most one match and match entry."""
+    ids = [str(g.pk) for g in gifts]
+    assert not unsettled().filter(pk__in=[g.pk for g in gifts]).exists()
+    facts = list(Fact.objects.filter(kind="gift", ref__in=ids).values_list("ref", flat=True))
+    assert sorted(facts) == sorted(ids)
+    matches = list(Match.objects.filter(donation__in=[g.pk for g in gifts]).values_list("donation_id", flat=True))
+    assert len(matches) == len(set(matches))
+    entries = list(JournalEntry.objects.filter(kind="match", reference__in=ids).values_list("reference", flat=True))
+    assert len(entries) == len(set(entries))
+    assert ledger_problems() == []
+
+
+@pytest.fixture
+def matched_project():
+    project = make_project(goal=10_000_000)
+    pool = make_pool(campaign=make_campaign(projects=[project]), budget=100_000, gift_cap=3_000)
+    return project, pool
+
+
+@pytest.mark.django_db
+def test_a_notification_accepts_and_the_settler_settles_a_batch_once(matched_project):
+    project, pool = matched_project
+    gifts = accepted(project, count=5)
+    # Accepted: paid, journalled, in raised at once; matching and the log wait for the settler.
+    assert all(g.status == "paid" and g.settling for g in gifts)
+    assert project_sums([project.pk])[project.pk].raised == 15_000
+    assert JournalEntry.objects.filter(kind="gift").count() == 5
+    assert not Match.objects.exists() and not Fact.objects.filter(kind="gift").exists()
+    assert ledger_problems() == []
+
+    assert gifts_settle() == 5
+    once_each(gifts)
+    assert Match.objects.filter(pool=pool).count() == 5
+    assert project_sums([project.pk])[project.pk].matched == 15_000
+    assert PoolChunk.objects.filter(pool=pool).count() == 2  # the batch draws on one chunk until it is full (4 x 3,000)
+    assert gifts_settle() == 0  # nothing twice
+    once_each(gifts)
+
+
+@pytest.mark.django_db
+def test_the_answer_and_the_receipt_say_the_match_is_pending_until_settled(matched_project, client):
+    from jusha.giving.schemas import donation_out
+
+    project, _pool = matched_project
+    [gift] = accepted(project)
+    answer = donation_out(gift, private=False)
+    assert (answer["settling"], answer["match_status"], answer["status"]) == (True, "pending", "paid")
+    assert gift.settling
+    gifts_settle()
+    gift.refresh_from_db()
+    answer = donation_out(gift, private=False)
+    assert (answer["settling"], answer["matched"]) == (False, 3_000)
+    assert not gift.settling
+
+
+@pytest.mark.django_db
+def test_the_receipt_page_says_matching_is_pending_in_each_language(matched_project, client):
+    project, _pool = matched_project
+    [gift] = accepted(project)
+    page = client.get(f"/donations/{gift.pk}/").content.decode()
+    assert 'data-testid="donation-settling"' in page and "Matching pending" in page
+    chinese = client.get(f"/donations/{gift.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "配捐确认中" in chinese
+    gifts_settle()
+    assert 'data-testid="donation-settling"' not in client.get(f"/donations/{gift.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_crashed_batch_leaves_its_gifts_for_the_next(matched_project):
+    project, _pool = matched_project
+    gifts = accepted(project, count=3)
+
+    class Crash(Exception):
+        pass
+
+    with pytest.raises(Crash), transaction.atomic():
+        gifts_settle()
+        raise Crash  # the process dies before the batch commits
+    assert unsettled().count() == 3 and not Match.objects.exists()
+    assert gifts_settle_due() == 3
+    once_each(gifts)
+
+
+@pytest.mark.django_db
+def test_refunding_a_gift_not_yet_settled_settles_it_first(matched_project):
+    project, pool = matched_project
+    [gift] = accepted(project)
+    refund(gift, 3_000, actor=make_member(project.organisation, "finance"))
+    gift.refresh_from_db()
+    assert gift.status == "refunded" and not gift.settling
+    match = Match.objects.get(donation=gift)
+    assert match.returned == match.amount == 3_000  # matched, then returned with the refund
+    assert gifts_settle() == 0
+    once_each([gift])
+
+
+@pytest.mark.django_db
+def test_a_duplicate_notification_before_or_after_settlement_changes_nothing(matched_project):
+    project, _pool = matched_project
+    [gift] = accepted(project)
+    SandboxProvider().complete(gift.intent_id, "succeeded")  # again, before the batch
+    assert JournalEntry.objects.filter(kind="gift").count() == 1
+    assert gifts_settle() == 1
+    SandboxProvider().complete(gift.intent_id, "succeeded")  # and after it
+    assert gifts_settle() == 0
+    once_each([gift])
+    assert Match.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_pool_closed_before_the_batch_matches_none_of_it(matched_project):
+    project, pool = matched_project
+    gifts = accepted(project, count=2)
+    pool_transition(pool=pool, target="closed", actor=None)
+    assert gifts_settle() == 2
+    once_each(gifts)
+    assert not Match.objects.exists()
+    assert Pool.objects.get(pk=pool.pk).allotted == 0
+
+
+@pytest.mark.django_db
+def test_a_pool_closing_mid_batch_matches_only_the_gifts_before(matched_project):
+    project, pool = matched_project
+    gifts = accepted(project, count=4)
+    seen = []
+
+    def close_after_two(paid):
+        seen.append(paid.donation.pk)
+        if len(seen) == 2:
+            pool_transition(pool=pool, target="closed", actor=None)
+
+    events.gift_paid.subscribe(close_after_two, order=21)
+    try:
+        assert gifts_settle() == 4
+    finally:
+        events.gift_paid._subscribers = [s for s in events.gift_paid._subscribers if s.handler is not close_after_two]
+    once_each(gifts)
+    assert Match.objects.count() == 2  # the first two, drawn before it closed; none after
+    pool = Pool.objects.get(pk=pool.pk)
+    assert pool.allotted == 6_000 and pool.status == "closed"
+
+
+@pytest.mark.django_db
+def test_a_gift_to_a_project_cancelled_before_its_batch_is_settled_and_refunded_once(matched_project):
+    project, _pool = matched_project
+    gifts = accepted(project, count=2)
+    project_transition(project=project, target="cancelled", actor=None, reason="The school closed.")
+    assert gifts_settle() == 2
+    once_each(gifts)
+    donations_refund_all(project=project, reason="The project was cancelled.")
+    assert set(Donation.objects.filter(pk__in=[g.pk for g in gifts]).values_list("status", flat=True)) == {"refunded"}
+    assert all(m.returned == m.amount for m in Match.objects.all())
+    assert ledger_problems() == []
+
+
+# --- on PostgreSQL: settlers, refunds and notifications at the same moment ------------------
+
+pg = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrency needs PostgreSQL (SQLite serialises all writers): run with DATABASE_URL=postgres://…")
+
+
+def _threads(*targets):
+    errors = []
+
+    def run(target):
+        try:
+            target()
+        except Exception as exc:  # noqa: BLE001 - asserted on below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_settlers_at_once_settle_each_gift_once(matched_project):
+    _postgres()
+    project, pool = matched_project
+    gifts = accepted(project, count=24)
+    barrier, counts = threading.Barrier(2), []
+
+    def settler():
+        barrier.wait()
+        total = 0
+        while count := gifts_settle(limit=4):
+            total += count
+        counts.append(total)
+
+    _threads(settler, settler)
+    assert sum(counts) == 24
+    once_each(gifts)
+    assert Match.objects.filter(pool=pool).count() == 24
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_settler_killed_mid_batch_is_resumed_by_the_next(matched_project):
+    """The settler's database session dies mid-batch (its backend terminated, as when its
+    process is SIGKILLed): PostgreSQL rolls the batch back; the next settler settles all."""
+    _postgres()
+    project, _pool = matched_project
+    gifts = accepted(project, count=3)
+    pid = []
+
+    def stall(paid):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid.append(cursor.fetchone()[0])
+            cursor.execute("SELECT pg_sleep(30)")
+
+    def killer():
+        deadline = time.monotonic() + 20
+        while not pid and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid[0]])
+
+    died = []
+
+    def doomed_settler():
+        try:
+            gifts_settle()
+        except Exception as exc:  # noqa: BLE001 - the kill
+            died.append(exc)
+
+    events.gift_paid.subscribe(stall, order=22)
+    try:
+        _threads(doomed_settler, killer)
+    finally:
+        events.gift_paid._subscribers = [s for s in events.gift_paid._subscribers if s.handler is not stall]
+    assert died and unsettled().count() == 3 and not Match.objects.exists()
+    assert gifts_settle() == 3
+    once_each(gifts)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_refund_racing_its_gifts_settlement_returns_the_one_match(matched_project):
+    _postgres()
+    project, _pool = matched_project
+    gifts = accepted(project, count=6)
+    finance = make_member(project.organisation, "finance")
+    barrier = threading.Barrier(2)
+
+    def settler():
+        barrier.wait()
+        while gifts_settle(limit=2):
+            pass
+
+    def refunder():
+        barrier.wait()
+        for gift in gifts:
+            refund(gift, 3_000, actor=finance)
+
+    _threads(settler, refunder)
+    once_each(gifts)
+    assert Match.objects.count() == 6
+    assert all(m.returned == m.amount == 3_000 for m in Match.objects.all())
+    assert set(Donation.objects.values_list("status", flat=True)) == {"refunded"}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_duplicate_notification_during_a_batch_waits_and_changes_nothing(matched_project):
+    _postgres()
+    project, _pool = matched_project
+    gifts = accepted(project, count=8)
+    barrier = threading.Barrier(2)
+
+    def settler():
+        barrier.wait()
+        while gifts_settle(limit=3):
+            pass
+
+    def duplicates():
+        barrier.wait()
+        for gift in gifts:
+            SandboxProvider().complete(gift.intent_id, "succeeded")
+
+    _threads(settler, duplicates)
+    once_each(gifts)
+    assert JournalEntry.objects.filter(kind="gift").count() == 8
+    assert Match.objects.count() == 8
