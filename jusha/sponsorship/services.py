@@ -32,10 +32,12 @@ from jusha.core.errors import Conflict, DomainError, Forbidden, Invalid
 from jusha.core.money import Money, require_money, require_positive
 from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation, Refund
+from jusha.giving.selectors import donation_fees, refund_fee_returns
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
 from jusha.organisations.permissions import roles_for
+from jusha.payments.providers import RETURNS_FEES
 from jusha.pledges import follow as pledge_follow
 from jusha.pledges.models import Pledge
 from jusha.projects.regions import COUNTIES
@@ -331,14 +333,21 @@ def on_gift_paid(paid) -> None:
         return
     project = sponsorship.programme.project
     amount = Money(donation.amount, donation.currency)
-    entry_post(
-        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship:{donation.pk}", project=project,
-        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
-        memo=f"sponsorship {sponsorship.beneficiary.alias} month {sponsorship.paid_through + 1}",
-    )
+    # What the provider kept of the gift (journalled by giving just before, on the project's
+    # fund) is the month's own cost: the month is earmarked net of it, so the fee never
+    # comes out of the programme's general money and the donor's page shows it apart.
+    fee = min(donation_fees([donation.pk]).get(str(donation.pk), 0), amount.amount)
+    if amount.amount - fee > 0:
+        net = Money(amount.amount - fee, amount.currency)
+        entry_post(
+            kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship:{donation.pk}", project=project,
+            lines=[(project_fund_account(project), net), (sponsorship_account(sponsorship), -net)],
+            memo=f"sponsorship {sponsorship.beneficiary.alias} month {sponsorship.paid_through + 1}",
+        )
     period = sponsorship.paid_through + 1
-    payment.status, payment.period, payment.earmarked, payment.paid_at = Payment.Status.PAID, period, amount.amount, timezone.now()
-    payment.save(update_fields=["status", "period", "earmarked", "paid_at"])
+    payment.status, payment.period, payment.paid_at = Payment.Status.PAID, period, timezone.now()
+    payment.earmarked, payment.fee = amount.amount, fee
+    payment.save(update_fields=["status", "period", "earmarked", "fee", "paid_at"])
     fields = {"paid_through": period}
     if sponsorship.status == Sponsorship.Status.PENDING:
         fields["next_report_due"] = rules.next_report_due(today(), sponsorship.programme.report_every_days)
@@ -372,16 +381,37 @@ def on_gift_refunded(refunded) -> None:
     if unaccounted <= 0:
         return
     sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=payment.sponsorship_id)
-    take = min(unaccounted, sponsorship_figures(sponsorship).held, payment.earmarked - payment.refunded)
+    # A refund that completes the gift gets the provider's whole fee back (Alipay, WeChat
+    # Pay): that part comes back with the refund, not out of the sponsorship's account.
+    fee_back = _fee_back(payment, donation, refund=unaccounted, completes=donation.refunded_amount >= donation.amount)
+    take = min(unaccounted - fee_back, sponsorship_figures(sponsorship).held, _month_held(payment))
     if take > 0:
         _release(sponsorship, Money(take, sponsorship.currency), reference=f"sponsorship-refund:{refund.pk}",
                  memo="refunded on the gift")
         Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=take, currency=sponsorship.currency,
                                note=str(refund.pk))
-        payment.refunded += take
+    if take > 0 or fee_back:
+        payment.refunded += max(take, 0) + fee_back
+        payment.fee -= fee_back
     if donation.refunded_amount >= donation.amount:
         payment.status = Payment.Status.REFUNDED
-    payment.save(update_fields=["refunded", "status"])
+    payment.save(update_fields=["refunded", "fee", "status"])
+
+
+def _month_held(payment: Payment) -> int:
+    """What the sponsorship's account still holds of one month's gift."""
+    return payment.earmarked - payment.refunded - payment.fee
+
+
+def _fee_back(payment: Payment, donation: Donation, *, refund: int, completes: bool) -> int:
+    """The part of a refund of `refund` fen that the provider pays back out of the fee it
+    kept, not the sponsorship's account: all the fee the month still bears when the refund
+    completes the gift and the provider gives fees back (Alipay, WeChat Pay); otherwise
+    nothing (Stripe keeps its fee; a part refund gets a part of it back in proportion,
+    to the programme's fund: docs/sponsorship.md)."""
+    if not completes or donation.provider not in RETURNS_FEES or payment.fee <= 0:
+        return 0
+    return min(payment.fee, refund)
 
 
 def _release(sponsorship: Sponsorship, amount: Money, *, reference: str, memo: str, actor=None) -> JournalEntry:
@@ -398,11 +428,11 @@ def _release(sponsorship: Sponsorship, amount: Money, *, reference: str, memo: s
 def sponsorship_figures(sponsorship: Sponsorship) -> rules.Figures:
     """Paid in, paid out, redirected and held, to the fen, from the rows the journal entries
     were written with (`ledger_check` holds the account's balance equal to `held`)."""
-    paid = Payment.objects.filter(sponsorship=sponsorship).aggregate(e=Sum("earmarked"), r=Sum("refunded"))
+    paid = Payment.objects.filter(sponsorship=sponsorship).aggregate(e=Sum("earmarked"), r=Sum("refunded"), f=Sum("fee"))
     out = dict(Outflow.objects.filter(sponsorship=sponsorship).exclude(kind=Outflow.Kind.REFUNDED)
                .values_list("kind").annotate(total=Sum("amount")).order_by())
     return rules.figures(
-        earmarked=paid["e"] or 0, refunded=paid["r"] or 0,
+        earmarked=paid["e"] or 0, refunded=paid["r"] or 0, fee=paid["f"] or 0,
         disbursed=out.get(Outflow.Kind.SCHOOL, 0) + out.get(Outflow.Kind.GUARDIAN, 0),
         redirected=out.get(Outflow.Kind.REDIRECTED, 0),
     )
@@ -446,26 +476,50 @@ def disbursement_record(*, sponsorship, actor, payee: str, amount: Money, descri
 
 # --- the donor's choices: refund or redirect what is held -------------------------------------
 
+REFUND_ROUNDS = 3  # a part of its fee a provider gives back with a part refund is refunded in turn, a few fen at most
+
+
 def held_refund(*, sponsorship, actor, reason: str) -> int:
     """Give the donor back what the sponsorship still holds, latest months first: each part
-    released from its account and refunded on its gift. Returns the fen refunded."""
+    released from its account and refunded on its gift. Returns the fen refunded.
+
+    A provider that gives its fee back with refunds (Alipay, WeChat Pay) gives all of it
+    back on a month refunded whole (refunded gross: the donor gets all they paid), and a
+    part of it, in proportion, on a month refunded in part: that part was the sponsorship's
+    cost, so it comes back to the sponsorship and is refunded in turn (a few fen, a round
+    or two)."""
+    refunded = 0
+    for _round in range(REFUND_ROUNDS):
+        done, fees_returned = _held_refund_once(sponsorship=sponsorship, actor=actor, reason=reason)
+        refunded += done
+        if not fees_returned:
+            break
+    return refunded
+
+
+def _held_refund_once(*, sponsorship, actor, reason: str) -> tuple[int, int]:
     with transaction.atomic():
         project_funds_lock(sponsorship.programme.project)
         sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
         held = sponsorship_figures(sponsorship).held
         paid = list(Payment.objects.select_for_update().filter(sponsorship=sponsorship, status=Payment.Status.PAID)
                     .select_related("donation").order_by("-period"))
-        plan = rules.refund_plan([(str(p.pk), p.earmarked - p.refunded) for p in paid], held) if held else []
+        plan = rules.refund_plan([(str(p.pk), _month_held(p)) for p in paid], held) if held else []
         by_id = {str(p.pk): p for p in paid}
-        outflows = {}
+        outflows, fees_back = {}, {}
         for payment_id, fen in plan:
             payment = by_id[payment_id]
             outflows[payment_id] = outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=fen,
                                              currency=sponsorship.currency, note=reason[:280], created_by=actor)
             _release(sponsorship, Money(fen, sponsorship.currency), reference=f"sponsorship-refund-held:{outflow.pk}",
                      memo="refunded by the donor's choice")
-            payment.refunded += fen
-            payment.save(update_fields=["refunded"])
+            # A month refunded whole is refunded gross when its provider gives its fee back
+            # with a full refund: the donor gets all they paid for it, the fee comes back.
+            whole = fen == _month_held(payment) and payment.refunded == payment.donation.refunded_amount
+            fees_back[payment_id] = fee_back = _fee_back(payment, payment.donation, refund=fen + payment.fee, completes=whole)
+            payment.refunded += fen + fee_back
+            payment.fee -= fee_back
+            payment.save(update_fields=["refunded", "fee"])
     # The refunds themselves: recorded and sent to the provider by giving, one per gift,
     # outside our transaction (the provider is never called inside one). The money is
     # already back in the fund, so each normally passes giving's "available" check. One
@@ -473,21 +527,50 @@ def held_refund(*, sponsorship, actor, reason: str) -> int:
     # gift changed) is put back into the sponsorship, so nothing is left without a purpose
     # and the donor chooses again. One the provider refuses after it was recorded stays a
     # failed refund in giving: the organisation owes it to the donor (`refunds_owed`).
-    refunded = 0
+    refunded = fees_returned = 0
     for payment_id, fen in plan:
         donation = by_id[payment_id].donation
+        gross = fen + fees_back[payment_id]
         try:
-            donation_refund(donation=donation, amount=Money(fen, donation.currency), reason=reason, actor=None)
+            refund = donation_refund(donation=donation, amount=Money(gross, donation.currency), reason=reason, actor=None)
         except DomainError as exc:
-            logger.warning("refund of %s on gift %s refused (%s): put back into sponsorship %s", fen, donation.pk, exc.code, sponsorship.pk)
-            _refund_not_made(sponsorship, payment_id, outflows[payment_id].pk, fen)
+            logger.warning("refund of %s on gift %s refused (%s): put back into sponsorship %s", gross, donation.pk, exc.code, sponsorship.pk)
+            _refund_not_made(sponsorship, payment_id, outflows[payment_id].pk, fen, fees_back[payment_id])
             continue
-        refunded += fen
-    return refunded
+        refunded += gross
+        fees_returned += _fee_returned(sponsorship, payment_id, refund, expected=fees_back[payment_id])
+    return refunded, fees_returned
 
 
 @transaction.atomic
-def _refund_not_made(sponsorship: Sponsorship, payment_id: str, outflow_id, fen: int) -> None:
+def _fee_returned(sponsorship: Sponsorship, payment_id: str, refund: Refund, *, expected: int) -> int:
+    """What the provider gave back of its fee with `refund` beyond the part refunded with it
+    (`expected`): the sponsorship bore that fee, so it comes back to its account (a
+    `commitment`, reference `sponsorship-fee-return:<refund>`) and the month bears that much
+    less. Returns the fen put back."""
+    extra = refund_fee_returns([refund.pk]).get(str(refund.pk), 0) - expected
+    if extra <= 0:
+        return 0
+    project = sponsorship.programme.project
+    project_funds_lock(project)
+    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    extra = min(extra, payment.fee)
+    if extra <= 0:
+        return 0
+    amount = Money(extra, sponsorship.currency)
+    entry_post(
+        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-fee-return:{refund.pk}", project=project,
+        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
+        memo="the provider's fee given back with a refund: back to the sponsorship",
+    )
+    payment.fee -= extra
+    payment.save(update_fields=["fee"])
+    return extra
+
+
+@transaction.atomic
+def _refund_not_made(sponsorship: Sponsorship, payment_id: str, outflow_id, fen: int, fee_back: int = 0) -> None:
     """A refund giving refused to record: the release is compensated by an earmark back into
     the sponsorship's account, its month holds the money again, and the outflow says so."""
     project = sponsorship.programme.project
@@ -501,8 +584,9 @@ def _refund_not_made(sponsorship: Sponsorship, payment_id: str, outflow_id, fen:
         lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
         memo="refund not made: back to the sponsorship",
     )
-    payment.refunded -= fen
-    payment.save(update_fields=["refunded"])
+    payment.refunded -= fen + fee_back
+    payment.fee += fee_back
+    payment.save(update_fields=["refunded", "fee"])
     outflow.kind = Outflow.Kind.RETURNED
     outflow.save(update_fields=["kind"])
 

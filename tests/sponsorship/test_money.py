@@ -33,7 +33,7 @@ def test_the_first_month_is_an_ordinary_gift_earmarked_to_the_sponsorship(benefi
     beneficiary.refresh_from_db()
     assert beneficiary.status == Beneficiary.Status.SPONSORED
     figures = services.sponsorship_figures(sponsorship)
-    assert figures.as_dict() == {"paid_in": 30000, "disbursed": 0, "redirected": 0, "held": 30000}
+    assert figures.as_dict() == {"paid_in": 30000, "fee": 0, "disbursed": 0, "redirected": 0, "held": 30000}
     sums = project_sums([donation.project_id])[donation.project_id]
     assert sums.raised == 30000 and sums.available == 0  # earmarked: not the project's to spend elsewhere
     assert JournalEntry.objects.filter(kind="commitment", reference=f"sponsorship:{donation.pk}", amount=30000).exists()
@@ -113,7 +113,7 @@ def test_disbursement_draws_on_the_sponsorship_never_more_than_it_holds(benefici
     outflow = services.disbursement_record(sponsorship=sponsorship, actor=finance, payee="school", amount=Money(25000, "CNY"),
                                            description="Autumn tuition", spent_on=date.today(), voucher=voucher())
     assert outflow.expenditure.amount == 25000
-    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "disbursed": 25000, "redirected": 0, "held": 5000}
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "fee": 0, "disbursed": 25000, "redirected": 0, "held": 5000}
     before = JournalEntry.objects.count()
     with pytest.raises(Conflict) as refused:
         services.disbursement_record(sponsorship=sponsorship, actor=finance, payee="guardian", amount=Money(5001, "CNY"),
@@ -156,7 +156,7 @@ def test_the_donor_may_redirect_what_is_held_to_the_programme(beneficiary, spons
     sponsorship, donation = sponsor_and_pay(beneficiary, sponsor, fen=30000)
     casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Left school")
     casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="redirect")
-    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "disbursed": 0, "redirected": 30000, "held": 0}
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "fee": 0, "disbursed": 0, "redirected": 30000, "held": 0}
     assert project_sums([donation.project_id])[donation.project_id].available == 30000
     assert ledger_problems() == []
 
@@ -215,20 +215,16 @@ def test_a_refund_the_provider_refuses_is_shown_honestly_as_owed_and_nothing_is_
 
 
 def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_again(client, beneficiary, sponsor, owner):
-    """The provider kept a fee on the month, so giving will not refund the whole gift out of
-    the fund: the release is compensated, the month holds its money again, nothing is
-    stranded, and the donor chooses again (here: to give it to the programme)."""
-    from django.test import TestCase
-
-    from jusha.core.client import ClientContext
+    """A fee the provider's statement adds after the month was earmarked comes out of the
+    programme's general money (docs/sponsorship.md), which has none here, so giving will not
+    refund what the sponsorship holds: the release is compensated, the month holds its money
+    again, nothing is stranded, and the donor chooses again (here: to give it to the programme)."""
     from jusha.giving.models import Refund
-    from jusha.giving.services import donation_payment_succeeded
+    from jusha.giving.services import donation_fee_record
     from jusha.sponsorship.checks import sponsorship_problems
 
-    sponsorship, donation, _token = services.sponsorship_create(
-        beneficiary=beneficiary, donor=sponsor, amount=Money(30000, "CNY"), months=12, client=ClientContext())
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the provider's notification, with the fee it kept
-        donation_payment_succeeded(provider=donation.provider, intent_id=donation.intent_id, amount=30000, currency="CNY", fee=180)
+    sponsorship, donation = sponsor_and_pay(beneficiary, sponsor, fen=30000)
+    donation_fee_record(provider=donation.provider, intent_id=donation.intent_id, fee=180)  # the statement, a day later
     casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
     casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
     sponsorship.refresh_from_db()
@@ -237,14 +233,12 @@ def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_aga
     assert Outflow.objects.get(sponsorship=sponsorship).kind == Outflow.Kind.RETURNED
     assert JournalEntry.objects.filter(kind="commitment", reference__startswith="sponsorship-return:").count() == 1
     assert sponsorship_problems() == []
-    # Known, and apart from the refund: the month is earmarked whole, so the fee the provider
-    # kept comes out of the programme's general money, which has none here (docs/sponsorship.md).
     assert [p for p in ledger_problems() if "overdrawn: available -180," not in p] == []
     client.force_login(sponsor)
     page = client.get(f"/sponsorship/s/{sponsorship.pk}/").content.decode()
     assert 'value="redirect"' in page and 'value="resume"' not in page  # the donor chooses again
     casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="redirect")
-    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "disbursed": 0, "redirected": 30000, "held": 0}
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "fee": 0, "disbursed": 0, "redirected": 30000, "held": 0}
     with pytest.raises(Conflict):
         casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")  # nothing left to choose about
     assert sponsorship_problems() == [] and ledger_problems() == []
