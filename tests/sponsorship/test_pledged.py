@@ -13,6 +13,7 @@ from jusha.giving.models import Donation
 from jusha.ledger.checks import ledger_problems
 from jusha.payments.models import SandboxAgreement
 from jusha.payments.sandbox import SandboxProvider
+from jusha.pledges import charging
 from jusha.pledges import services as pledges
 from jusha.pledges.models import Pledge, PledgeCharge
 from jusha.sponsorship import casework, pledging, services
@@ -43,7 +44,7 @@ def signed(sponsorship, outcome="succeed") -> Pledge:
 
 def run(day: date) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return pledges.pledges_charge_due(today=day)
+        return charging.pledges_charge_due(today=day)
 
 
 def next_month(day: date) -> date:
