@@ -198,3 +198,25 @@ def test_a_hidden_post_is_unknown_to_other_reporters(client, circle, scene):
     again = post(client, "/api/v1/reports", {"kind": "circle_post", "key": str(posted.pk), "reason": "spam"},
                  **bearer(make_user()))
     assert again.status_code == 404 and Report.objects.count() == 1
+
+
+def test_the_author_sees_their_own_post_marked_hidden_while_staff_review_it(circle, staff_user, scene):
+    author, reporter, reader, posted = scene
+    report = reports.report_submit(kind="circle_post", target=posted, reason="spam", reporter=reporter)
+    mine = _circle_page(circle, author)
+    assert "wx123" in mine and 'data-testid="post-under-review"' in mine
+    assert "Hidden while staff review a report." in mine
+    assert f'action="/community/posts/{posted.pk}/comments/' not in mine  # no comments on it meanwhile
+    for other in (reader, reporter, None):  # nobody else sees it, nor the mark
+        page = _circle_page(circle, other)
+        assert "wx123" not in page and "post-under-review" not in page
+    chinese = browser(author).get(f"/community/circles/{circle.slug}/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    assert "因被举报，工作人员审核期间已隐藏。" in chinese
+    # Staff find nothing wrong: shown to all again, unmarked.
+    reports.report_transition(report=report, target="dismissed", actor=staff_user, outcome="ok")
+    mine = _circle_page(circle, author)
+    assert "wx123" in mine and "post-under-review" not in mine
+    # Upheld: removed, the author no longer sees it either.
+    again = reports.report_submit(kind="circle_post", target=posted, reason="abuse", contact="a guest")
+    reports.report_transition(report=again, target="upheld", actor=staff_user, outcome="广告")
+    assert "wx123" not in _circle_page(circle, author)
