@@ -23,6 +23,8 @@ class SponsorshipConfig(AppConfig):
         events.gift_opened.subscribe(services.on_gift_opened, order=50, phase=events.IN_TRANSACTION)
         events.gift_paid.subscribe(services.on_gift_paid, order=50, phase=events.IN_TRANSACTION)
         events.gift_refunded.subscribe(services.on_gift_refunded, order=50, phase=events.IN_TRANSACTION)
+        # What the provider keeps of a month changed after it was paid (a statement, a fee given back).
+        events.gift_fee_changed.subscribe(services.on_gift_fee_changed, order=50, phase=events.IN_TRANSACTION)
         ledger_checks.register(checks.sponsorship_problems, order=750)
         _contribute_to_receipts()
 

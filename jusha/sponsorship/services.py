@@ -32,7 +32,7 @@ from jusha.core.errors import Conflict, DomainError, Forbidden, Invalid
 from jusha.core.money import Money, require_money, require_positive
 from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation, Refund
-from jusha.giving.selectors import donation_fees, refund_fee_returns
+from jusha.giving.selectors import donation_fee_returns, donation_fees
 from jusha.giving.services import donation_open, donation_refund
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
@@ -398,6 +398,49 @@ def on_gift_refunded(refunded) -> None:
     payment.save(update_fields=["refunded", "fee", "status"])
 
 
+def on_gift_fee_changed(changed) -> None:
+    """What the provider keeps of a month's gift changed after it was paid (in giving's
+    transaction): the month bears exactly what the provider still keeps. A fee its statement
+    added leaves the sponsorship's account (a `release` back to the fund that paid it,
+    reference `sponsorship-fee:<gift>:<fee now>`; never more than the account holds, the rest
+    is the programme's: docs/sponsorship.md); a fee given back with a refund beyond what that
+    refund already counted comes back to it (a `commitment`, reference
+    `sponsorship-fee-return:<refund>`)."""
+    donation = changed.donation
+    payment = Payment.objects.filter(donation_id=donation.pk, earmarked__gt=0).first()
+    if payment is None:  # not a month, or one never earmarked (its whole gift goes back)
+        return
+    project = donation.project
+    project_funds_lock(project)
+    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=payment.sponsorship_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    key = str(donation.pk)
+    kept = max(0, donation_fees([donation.pk]).get(key, 0) - donation_fee_returns([donation.pk]).get(key, 0))
+    if kept > payment.fee:
+        take = min(kept - payment.fee, sponsorship_figures(sponsorship).held)
+        if take <= 0:
+            return
+        payment.fee += take
+        entry_post(
+            kind=JournalEntry.Kind.RELEASE, reference=f"sponsorship-fee:{donation.pk}:{payment.fee}", project=project,
+            lines=[(sponsorship_account(sponsorship), Money(take, sponsorship.currency)),
+                   (project_fund_account(project), -Money(take, sponsorship.currency))],
+            memo="the provider's fee on this month, from its statement",
+        )
+    elif kept < payment.fee and changed.refund is not None:
+        back = payment.fee - kept
+        payment.fee = kept
+        entry_post(
+            kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-fee-return:{changed.refund.pk}", project=project,
+            lines=[(project_fund_account(project), Money(back, sponsorship.currency)),
+                   (sponsorship_account(sponsorship), -Money(back, sponsorship.currency))],
+            memo="the provider's fee given back with a refund: back to the sponsorship",
+        )
+    else:
+        return
+    payment.save(update_fields=["fee"])
+
+
 def _month_held(payment: Payment) -> int:
     """What the sponsorship's account still holds of one month's gift."""
     return payment.earmarked - payment.refunded - payment.fee
@@ -538,35 +581,11 @@ def _held_refund_once(*, sponsorship, actor, reason: str) -> tuple[int, int]:
             _refund_not_made(sponsorship, payment_id, outflows[payment_id].pk, fen, fees_back[payment_id])
             continue
         refunded += gross
-        fees_returned += _fee_returned(sponsorship, payment_id, refund, expected=fees_back[payment_id])
+        # What the provider gave back of the month's fee beyond the part refunded with it came
+        # back to the sponsorship (`on_gift_fee_changed`): refunded in the next round.
+        fees_returned += JournalEntry.objects.filter(
+            kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-fee-return:{refund.pk}").aggregate(t=Sum("amount"))["t"] or 0
     return refunded, fees_returned
-
-
-@transaction.atomic
-def _fee_returned(sponsorship: Sponsorship, payment_id: str, refund: Refund, *, expected: int) -> int:
-    """What the provider gave back of its fee with `refund` beyond the part refunded with it
-    (`expected`): the sponsorship bore that fee, so it comes back to its account (a
-    `commitment`, reference `sponsorship-fee-return:<refund>`) and the month bears that much
-    less. Returns the fen put back."""
-    extra = refund_fee_returns([refund.pk]).get(str(refund.pk), 0) - expected
-    if extra <= 0:
-        return 0
-    project = sponsorship.programme.project
-    project_funds_lock(project)
-    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    extra = min(extra, payment.fee)
-    if extra <= 0:
-        return 0
-    amount = Money(extra, sponsorship.currency)
-    entry_post(
-        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-fee-return:{refund.pk}", project=project,
-        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
-        memo="the provider's fee given back with a refund: back to the sponsorship",
-    )
-    payment.fee -= extra
-    payment.save(update_fields=["fee"])
-    return extra
 
 
 @transaction.atomic

@@ -126,3 +126,56 @@ def test_a_provider_that_gives_its_fee_back_refunds_a_whole_month_gross_and_a_pa
     project = beneficiary.programme.project
     assert project_sums([project.pk])[project.pk].available == 0  # nothing left over in the programme's money
     assert sponsorship_problems() == [] and ledger_problems() == []
+
+
+def test_a_fee_the_statement_adds_later_is_borne_by_its_month(client, beneficiary, sponsor, owner, finance):
+    """The provider said nothing of its fee when the month was paid; its statement does, days
+    later: the fee leaves the sponsorship's account, the programme's money is untouched."""
+    from jusha.giving.services import donation_fee_record
+
+    sponsorship, first, _token = services.sponsorship_create(
+        beneficiary=beneficiary, donor=sponsor, amount=Money(30000, "CNY"), months=12, client=ClientContext())
+    pay_with_fee(first, None)
+    assert services.sponsorship_figures(sponsorship).held == 30000
+    assert donation_fee_record(provider=first.provider, intent_id=first.intent_id, fee=180) == 180
+    assert donation_fee_record(provider=first.provider, intent_id=first.intent_id, fee=180) == 180  # read twice: once
+    assert services.sponsorship_figures(sponsorship).as_dict() == {
+        "paid_in": 30000, "fee": 180, "disbursed": 0, "redirected": 0, "held": 29820}
+    project = beneficiary.programme.project
+    assert project_sums([project.pk])[project.pk].available == 0
+    assert sponsorship_problems() == [] and ledger_problems() == []
+    casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
+    casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
+    first.refresh_from_db()
+    assert first.refunded_amount == 29820  # the provider keeps its fee: the donor gets what is held
+    assert services.sponsorship_figures(sponsorship).held == 0
+    assert sponsorship_problems() == [] and ledger_problems() == []
+
+
+def test_a_part_refund_made_on_the_gift_brings_its_share_of_the_fee_back_to_the_sponsorship(
+        client, beneficiary, sponsor, finance, providers):
+    """Finance refunds part of an Alipay month on the gift itself: the sponsorship's account
+    gives up the part refunded, and the part of the fee Alipay gives back with it comes back
+    to the sponsorship (it bore that fee), not to the programme's general money."""
+    from jusha.giving.services import donation_refund
+    from jusha.payments import rules
+    from tests.payments.test_alipay import notify
+
+    sponsorship, first, _token = services.sponsorship_create(
+        beneficiary=beneficiary, donor=sponsor, amount=Money(30000, "CNY"), months=12, client=ClientContext())
+    providers.alipay_pay(first.pk.hex, 30000)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        notify(client, providers.alipay_notification(first.pk.hex, rules.yuan(30000)))
+    first.refresh_from_db()
+    from tests.factories import give
+
+    project = beneficiary.programme.project
+    give(project, 50000, provider="sandbox")  # the programme's general money: giving refunds a gift from money not set aside
+    refund = donation_refund(donation=first, amount=Money(10000, "CNY"), reason="Donor asked", actor=finance)
+    assert refund.status == "succeeded"
+    assert JournalEntry.objects.get(kind="fee_return", reference=str(refund.pk)).amount == 60  # 180 × 10000 / 30000
+    assert JournalEntry.objects.get(kind="commitment", reference=f"sponsorship-fee-return:{refund.pk}").amount == 60
+    assert services.sponsorship_figures(sponsorship).as_dict() == {
+        "paid_in": 20000, "fee": 120, "disbursed": 0, "redirected": 0, "held": 19880}
+    assert project_sums([project.pk])[project.pk].available == 50000  # the general money, untouched
+    assert sponsorship_problems() == [] and ledger_problems() == []

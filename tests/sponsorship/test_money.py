@@ -214,23 +214,28 @@ def test_a_refund_the_provider_refuses_is_shown_honestly_as_owed_and_nothing_is_
     assert ledger_problems() and all(str(refund.pk) in p or str(donation.pk) in p for p in ledger_problems())
 
 
-def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_again(client, beneficiary, sponsor, owner):
-    """A fee the provider's statement adds after the month was earmarked comes out of the
-    programme's general money (docs/sponsorship.md), which has none here, so giving will not
-    refund what the sponsorship holds: the release is compensated, the month holds its money
-    again, nothing is stranded, and the donor chooses again (here: to give it to the programme)."""
+def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_again(client, beneficiary, sponsor, owner, finance):
+    """A provider's statement adds a fee to a month already paid out in full: the sponsorship
+    holds nothing of it to bear it, so it comes out of the programme's general money
+    (docs/sponsorship.md), which has none here, and giving will not refund all the sponsorship
+    holds: the release is compensated, the month holds its money again, nothing is stranded,
+    and the donor chooses again (here: to give it to the programme)."""
     from jusha.giving.models import Refund
     from jusha.giving.services import donation_fee_record
     from jusha.sponsorship.checks import sponsorship_problems
 
-    sponsorship, donation = sponsor_and_pay(beneficiary, sponsor, fen=30000)
-    donation_fee_record(provider=donation.provider, intent_id=donation.intent_id, fee=180)  # the statement, a day later
+    sponsorship, first = sponsor_and_pay(beneficiary, sponsor, fen=30000)
+    services.disbursement_record(sponsorship=sponsorship, actor=finance, payee="school", amount=Money(30000, "CNY"),
+                                 description="Tuition", spent_on=date.today(), voucher=voucher())
+    donation_fee_record(provider=first.provider, intent_id=first.intent_id, fee=180)  # the statement, days later
+    services.sponsorships_charge_due(on=date.today() + timedelta(days=32))
+    pay_month(Payment.objects.get(sponsorship=sponsorship, status="pending").donation)
     casework.beneficiary_withdraw(beneficiary=beneficiary, actor=owner, note="Moved away")
     casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")
     sponsorship.refresh_from_db()
     assert sponsorship.status == Sponsorship.Status.ENDED and not Refund.objects.exists()
     assert services.sponsorship_figures(sponsorship).held == 30000  # back in the sponsorship, not left in the fund
-    assert Outflow.objects.get(sponsorship=sponsorship).kind == Outflow.Kind.RETURNED
+    assert Outflow.objects.filter(sponsorship=sponsorship, kind=Outflow.Kind.RETURNED).count() == 1
     assert JournalEntry.objects.filter(kind="commitment", reference__startswith="sponsorship-return:").count() == 1
     assert sponsorship_problems() == []
     assert [p for p in ledger_problems() if "overdrawn: available -180," not in p] == []
@@ -238,7 +243,8 @@ def test_a_refund_giving_refuses_to_record_is_put_back_and_the_donor_chooses_aga
     page = client.get(f"/sponsorship/s/{sponsorship.pk}/").content.decode()
     assert 'value="redirect"' in page and 'value="resume"' not in page  # the donor chooses again
     casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="redirect")
-    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "fee": 0, "disbursed": 0, "redirected": 30000, "held": 0}
+    assert services.sponsorship_figures(sponsorship).as_dict() == {
+        "paid_in": 60000, "fee": 0, "disbursed": 30000, "redirected": 30000, "held": 0}
     with pytest.raises(Conflict):
         casework.sponsorship_choose(sponsorship=sponsorship, actor=sponsor, choice="refund")  # nothing left to choose about
     assert sponsorship_problems() == [] and ledger_problems() == []
