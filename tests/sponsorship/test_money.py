@@ -13,7 +13,7 @@ from jusha.giving.models import Donation
 from jusha.ledger.checks import ledger_problems
 from jusha.ledger.models import JournalEntry
 from jusha.projects.selectors import project_sums
-from jusha.sponsorship import casework, pledging, services
+from jusha.sponsorship import casework, pledging, selectors, services
 from jusha.sponsorship.models import Beneficiary, Outflow, Payment, Sponsorship
 from jusha.transparency.models import Fact
 from tests.factories import make_member, make_user, png_bytes
@@ -200,7 +200,7 @@ def test_a_refund_the_provider_refuses_is_shown_honestly_as_owed_and_nothing_is_
     assert refund.status == Refund.Status.FAILED and sponsorship.status == Sponsorship.Status.ENDED
     # The sponsorship no longer holds it (it is the donor's), and says plainly that it is owed.
     assert services.sponsorship_figures(sponsorship).held == 0
-    assert services.refunds_owed(sponsorship) == 30000
+    assert selectors.refunds_owed(sponsorship) == 30000
     client.force_login(sponsor)
     page = client.get(f"/sponsorship/s/{sponsorship.pk}/")
     assert page.status_code == 200 and 'data-testid="refund-owed"' in page.content.decode()
