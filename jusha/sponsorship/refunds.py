@@ -116,8 +116,8 @@ def _fee_back(payment: Payment, donation: Donation, *, refund: int, completes: b
     """The part of a refund of `refund` fen that the provider pays back out of the fee it
     kept, not the sponsorship's account: all the fee the month still bears when the refund
     completes the gift and the provider gives fees back (Alipay, WeChat Pay); otherwise
-    nothing (Stripe keeps its fee; a part refund gets a part of it back in proportion,
-    to the programme's fund: docs/sponsorship.md)."""
+    nothing (Stripe keeps its fee; what a part refund gets back of it, in proportion, comes
+    back to the sponsorship when the provider says: `on_gift_fee_changed`)."""
     if not completes or donation.provider not in RETURNS_FEES or payment.fee <= 0:
         return 0
     return min(payment.fee, refund)
