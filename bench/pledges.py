@@ -4,7 +4,7 @@ DATABASE_URL names one (else SQLite).
 A fresh, migrated database (bench/server.py), ten fundraising projects and 100,000 pledges
 (quick: 5,000) of members whose saved payment agreements are authorised at the sandbox, all
 due today, inserted in bulk outside the measurement. Then the worker's job
-(`pledges.services.pledges_charge_due`) charges them: for each, the charge row unique per
+(`pledges.charging.pledges_charge_due`) charges them: for each, the charge row unique per
 pledge and month, a pending gift, the sandbox's signed server-to-server charge, and the
 gift paid through giving's services (journal entry, public fact, gift_paid, receipt).
 
@@ -80,7 +80,7 @@ from jusha.ledger.checks import ledger_problems
 from jusha.payments.models import SandboxAgreementCharge
 from jusha.payments.sandbox import SandboxProvider
 from jusha.pledges.models import Pledge, PledgeCharge
-from jusha.pledges.services import pledges_charge_due
+from jusha.pledges.charging import pledges_charge_due
 from jusha.projects.models import Project
 
 today = timezone.localdate()

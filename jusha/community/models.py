@@ -297,6 +297,7 @@ class Notification(models.Model):
         TEAM_JOINED = "team_joined", _("Someone joined my team")
         NEW_FOLLOWER = "new_follower", _("Someone followed me")
         GATHERING = "gathering", _("A gathering in my circle")
+        CONTENT_REMOVED = "content_removed", _("Something I wrote was removed after a report")
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

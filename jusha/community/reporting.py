@@ -13,8 +13,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from jusha.community import moderation, permissions
-from jusha.community.models import CirclePost, Comment, Team, TeamUpdate, Visibility
+from jusha.community import moderation, notifications, permissions
+from jusha.community.models import CirclePost, Comment, Notification, Team, TeamUpdate, Visibility
 from jusha.core.richtext import plain_text
 from jusha.reports import registry
 
@@ -82,9 +82,36 @@ def _remove(kind: str):
         if moderation.visibility_of(kind, content.pk) == Visibility.REMOVED:
             return 0
         moderation.content_remove(kind=kind, pk=content.pk, actor=actor, reason=str(reason))
+        _tell_author(kind, content, str(reason))
         return 1
 
     return remove
+
+
+def _tell_author(kind: str, content, reason: str) -> None:
+    """The author hears, in plain words, that staff removed what they wrote after a report
+    and why (staff's outcome, as the public reads it), never who reported it: an in-app
+    notification and the daily digest e-mail, like everything community tells members."""
+    excerpt = " ".join(_text(kind, content).split())
+    if len(excerpt) > 60:
+        excerpt = excerpt[:59] + "…"
+    reason = " ".join((reason or "").split())[:160]
+    if reason:
+        text = _("Platform staff removed your %(what)s “%(excerpt)s” after a report. Their reason: %(reason)s") % {
+            "what": LABELS[kind], "excerpt": excerpt, "reason": reason}
+    else:
+        text = _("Platform staff removed your %(what)s “%(excerpt)s” after a report.") % {
+            "what": LABELS[kind], "excerpt": excerpt}
+    # Where it was (the circle or the team's project page); a removed team page has none.
+    if kind == "team":
+        url = reverse("projects:detail", args=[content.project.slug])
+    elif kind == "team_update":
+        url = reverse("community:team", args=[content.team.slug])
+    elif kind == "circle_post":
+        url = reverse("community:circle", args=[content.circle.slug])
+    else:
+        url = reverse("community:circle", args=[content.post.circle.slug])
+    notifications.notify(users=[_author_id(kind, content)], kind=Notification.Kind.CONTENT_REMOVED, text=text, url=url)
 
 
 _LOOKUP = {

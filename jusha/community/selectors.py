@@ -296,7 +296,12 @@ def circle_page(circle, *, viewer=None) -> dict:
     found = list(circle_projects(circle)[:CIRCLE_CARDS + 1])
     projects = project_cards(found[:CIRCLE_CARDS])
     head = circle_head(circle, viewer)
-    posts = CirclePost.objects.filter(circle=circle, visibility=VISIBLE).select_related("author").annotate(
+    shown = Q(visibility=VISIBLE)
+    if getattr(viewer, "is_authenticated", False):
+        # Its author still sees their own post while staff review a report about it (marked
+        # so on the page); everyone else sees nothing of it until staff decide.
+        shown |= Q(visibility=Visibility.HIDDEN, author_id=viewer.pk)
+    posts = CirclePost.objects.filter(shown, circle=circle).select_related("author").annotate(
         comment_count=Count("comments", filter=Q(comments__visibility=VISIBLE)))
     members = CircleMember.objects.filter(circle=circle)
     activity = FeedItem.objects.filter(

@@ -142,6 +142,17 @@ class GiftRefunded:
 
 
 @dataclass(frozen=True)
+class GiftFeeChanged:
+    """What a payment provider keeps of a paid gift changed after it was paid: its statement
+    added to the fee (`refund` None), or it gave part of the fee back with `refund` (the
+    giving.models.Refund). The fee journalled when the gift is paid is known to gift_paid's
+    subscribers already (journalled before it is announced): this event is not announced for it."""
+
+    donation: object
+    refund: object = None
+
+
+@dataclass(frozen=True)
 class ProjectCancelled:
     """A project was cancelled (by its organisation, by staff or by the platform when its
     fundraising ended short), in that transaction. `reason`: the one given (may be empty);
@@ -218,6 +229,7 @@ class MissingCaseFound:
 gift_opened = Event("gift opened")  # announced by giving; GiftOpened
 gift_paid = Event("gift paid")  # announced by giving; GiftPaid
 gift_refunded = Event("gift refunded")  # announced by giving; GiftRefunded
+gift_fee_changed = Event("gift fee changed")  # announced by giving; GiftFeeChanged
 project_cancelled = Event("project cancelled")  # announced by projects; ProjectCancelled
 campaign_changed = Event("campaign changed")  # announced by campaigns; CampaignChanged
 delivery_confirmed = Event("delivery confirmed")  # announced by fulfilment; DeliveryConfirmed

@@ -9,7 +9,7 @@ PERIODIC_JOBS: list[tuple[str, float, str]] = [
     ("settle paid gifts in batches", 0.5, "jusha.giving.settle.gifts_settle_due"),
     ("expire payment intents", 60, "jusha.giving.services.donations_expire_stale"),
     ("settle refunds their provider has not confirmed", 60, "jusha.giving.services.refunds_settle_pending"),
-    ("charge monthly pledges due, retry failed charges, ask about unanswered ones", 600, "jusha.pledges.services.pledges_charge_due"),
+    ("charge monthly pledges due, retry failed charges, ask about unanswered ones", 600, "jusha.pledges.charging.pledges_charge_due"),
     ("grant cause funds by their rule", 86400, "jusha.funds.services.funds_grant_all"),
     ("reconcile the payment providers' daily statements", 3600, "jusha.payments.statements.statements_reconcile_due"),
     ("close ended fundraising", 300, "jusha.projects.services.projects_close_ended"),

@@ -18,7 +18,8 @@ from jusha.core.money import Money
 from jusha.funds.services import fund_grant, fund_open
 from jusha.giving.services import donation_open
 from jusha.payments.sandbox import SandboxProvider
-from jusha.pledges.services import pledge_agreement_confirm, pledge_create, pledge_update, pledges_charge_due
+from jusha.pledges.charging import pledges_charge_due
+from jusha.pledges.services import pledge_agreement_confirm, pledge_create, pledge_update
 
 PLEDGERS, REPEATERS = 36, 30
 AMOUNTS = [1000, 2000, 3000, 5000, 10000]

@@ -17,6 +17,7 @@ import logging
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jusha.core import events
 from jusha.core.errors import Conflict, NotFound
 from jusha.core.money import Money
 from jusha.giving import rules
@@ -70,6 +71,7 @@ def refund_fee_return(*, refund: Refund, fee: int) -> int:
     if fee <= 0:
         return 0
     fee_return_journal(refund=refund, fee=Money(fee, donation.currency))
+    events.gift_fee_changed.announce(events.GiftFeeChanged(donation=donation, refund=refund))
     fact_queue(kind="fee_return", public={
         "refund": str(refund.pk), "donation": str(donation.pk), "receipt": donation.receipt_number,
         "project": donation.project.slug, "provider": donation.provider, "amount": fee, "currency": donation.currency,

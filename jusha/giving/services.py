@@ -298,6 +298,7 @@ def donation_fee_record(*, provider: str, intent_id: str, fee: int) -> int:
     recorded = donation_fees([donation.pk]).get(str(donation.pk), 0)
     if fee > recorded:
         _fee_post(donation, fee - recorded, reference=str(donation.pk) if not recorded else f"{donation.pk}:statement")
+        events.gift_fee_changed.announce(events.GiftFeeChanged(donation=donation))
         return fee
     return recorded
 

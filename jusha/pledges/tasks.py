@@ -1,4 +1,4 @@
-"""Background work of monthly giving (thin wrappers; the logic lives in services)."""
+"""Background work of monthly giving (thin wrappers; the logic lives in services and charging)."""
 
 from django.conf import settings
 from django.core.mail import send_mail

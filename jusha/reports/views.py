@@ -88,8 +88,13 @@ def staff_queue(request):
     status = request.GET.get("status", "")
     if status not in Report.Status.values:
         status = ""
+    reports = list(selectors.staff_queue(status)[:200])
+    kinds = registry.kinds()
+    for report in reports:  # each kind's translated label, not its stored name ("circle_post")
+        kind = kinds.get(report.kind)
+        report.kind_label = kind.label if kind is not None else report.kind
     return render(request, "reports/staff_queue.html", {
-        "reports": list(selectors.staff_queue(status)[:200]), "status": status,
+        "reports": reports, "status": status,
         "statuses": Report.Status.choices, "counts": selectors.queue_counts(),
     })
 

@@ -11,7 +11,7 @@ class SponsorshipConfig(AppConfig):
         from jusha.core import events
         from jusha.ledger.checks import ledger_checks
         from jusha.pledges import targets
-        from jusha.sponsorship import checks, pledging, services
+        from jusha.sponsorship import checks, pledging, refunds, services
 
         # Months after the first are charged by a monthly pledge whose target is the sponsorship.
         targets.target_register(pledging.KIND, resolve=pledging.target_resolve, label=pledging.target_label,
@@ -22,7 +22,9 @@ class SponsorshipConfig(AppConfig):
         # sponsorship's account in giving's transaction; refunded, the account gives it up.
         events.gift_opened.subscribe(services.on_gift_opened, order=50, phase=events.IN_TRANSACTION)
         events.gift_paid.subscribe(services.on_gift_paid, order=50, phase=events.IN_TRANSACTION)
-        events.gift_refunded.subscribe(services.on_gift_refunded, order=50, phase=events.IN_TRANSACTION)
+        events.gift_refunded.subscribe(refunds.on_gift_refunded, order=50, phase=events.IN_TRANSACTION)
+        # What the provider keeps of a month changed after it was paid (a statement, a fee given back).
+        events.gift_fee_changed.subscribe(refunds.on_gift_fee_changed, order=50, phase=events.IN_TRANSACTION)
         ledger_checks.register(checks.sponsorship_problems, order=750)
         _contribute_to_receipts()
 

@@ -25,8 +25,9 @@ from jusha.organisations.models import Organisation
 from jusha.organisations.permissions import roles_for
 from jusha.sponsorship import rules, states
 from jusha.sponsorship.models import Beneficiary, CaseStep, FollowUpCase, Message, Report, Sponsorship
+from jusha.sponsorship.refunds import held_redirect, held_refund
 from jusha.sponsorship.services import (
-    _beneficiary_follows, _require, _set_beneficiary, _set_sponsorship, held_redirect, held_refund, sponsorship_figures, today,
+    _beneficiary_follows, _require, _set_beneficiary, _set_sponsorship, sponsorship_figures, today,
 )
 from jusha.transparency.services import fact_queue
 

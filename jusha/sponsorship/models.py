@@ -154,7 +154,9 @@ class Sponsorship(models.Model):
 
 class Payment(models.Model):
     """One month paid by an ordinary gift to the programme project, earmarked to the
-    sponsorship when paid. `refunded` and `released` follow what later left it."""
+    sponsorship when paid. `earmarked`: the gift, gross; `fee`: what the payment provider
+    kept of it and has not given back, borne by this sponsorship (the month is earmarked
+    net of it); `refunded`: what of the gift went back to the donor."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for payment")
@@ -167,6 +169,7 @@ class Payment(models.Model):
     period = models.PositiveSmallIntegerField(null=True, blank=True)  # which month, once paid
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     earmarked = models.BigIntegerField(default=0)
+    fee = models.BigIntegerField(default=0)
     refunded = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     paid_at = models.DateTimeField(null=True, blank=True)

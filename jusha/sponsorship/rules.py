@@ -187,18 +187,23 @@ def next_report_due(last_due: date, every_days: int) -> date:
 
 @dataclass(frozen=True)
 class Figures:
-    paid_in: int  # paid gifts earmarked for the sponsorship, net of refunds
+    paid_in: int  # paid gifts of the sponsorship's months, net of what was refunded to the donor
+    fee: int  # what the payment provider kept of those gifts (net of what it gave back): borne by the sponsorship
     disbursed: int  # paid out to the school or guardian, with vouchers
     redirected: int  # handed back to the programme's general fund by the donor's choice
     held: int  # still in the sponsorship's account
 
     def as_dict(self) -> dict[str, int]:
-        return {"paid_in": self.paid_in, "disbursed": self.disbursed, "redirected": self.redirected, "held": self.held}
+        return {"paid_in": self.paid_in, "fee": self.fee, "disbursed": self.disbursed, "redirected": self.redirected,
+                "held": self.held}
 
 
-def figures(*, earmarked: int, refunded: int, disbursed: int, redirected: int) -> Figures:
+def figures(*, earmarked: int, refunded: int, disbursed: int, redirected: int, fee: int = 0) -> Figures:
+    """`earmarked`: the months' gifts, gross; `refunded`: what of them went back to the
+    donor; `fee`: what the provider kept of them and has not given back."""
     paid_in = earmarked - refunded
-    return Figures(paid_in=paid_in, disbursed=disbursed, redirected=redirected, held=paid_in - disbursed - redirected)
+    return Figures(paid_in=paid_in, fee=fee, disbursed=disbursed, redirected=redirected,
+                   held=paid_in - fee - disbursed - redirected)
 
 
 def refund_plan(payments: list[tuple[str, int]], amount: int) -> list[tuple[str, int]]:

@@ -15,7 +15,8 @@ from jusha.projects.regions import PROVINCES, REGIONS
 from jusha.sponsorship import rules
 from jusha.sponsorship.models import Beneficiary, FollowUpCase, Message, Outflow, Payment, Report, Sponsorship
 from jusha.sponsorship.permissions import public_beneficiaries
-from jusha.sponsorship.services import failed_months_in_a_row, refunds_owed, sponsorship_figures, today
+from jusha.sponsorship.refunds import refunds_owed
+from jusha.sponsorship.services import failed_months_in_a_row, sponsorship_figures, today
 
 __all__ = ["sponsorship_figures", "failed_months_in_a_row", "refunds_owed"]
 

@@ -29,11 +29,12 @@ from django.utils.translation import gettext as _
 from jusha.core import events
 from jusha.core.audit import audit_record
 from jusha.core.client import ClientContext
-from jusha.core.errors import Conflict, DomainError, Forbidden, Invalid
+from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.money import Money, require_money, require_positive
 from jusha.core.statemachine import SYSTEM
-from jusha.giving.models import Donation, Refund
-from jusha.giving.services import donation_open, donation_refund
+from jusha.giving.models import Donation
+from jusha.giving.selectors import donation_fees
+from jusha.giving.services import donation_open
 from jusha.ledger.models import Account, JournalEntry
 from jusha.ledger.services import entry_post, expenditure_record, project_fund_account, project_funds_lock
 from jusha.organisations.permissions import roles_for
@@ -339,14 +340,21 @@ def on_gift_paid(paid) -> None:
         return
     project = sponsorship.programme.project
     amount = Money(donation.amount, donation.currency)
-    entry_post(
-        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship:{donation.pk}", project=project,
-        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
-        memo=f"sponsorship {sponsorship.beneficiary.alias} month {sponsorship.paid_through + 1}",
-    )
+    # What the provider kept of the gift (journalled by giving just before, on the project's
+    # fund) is the month's own cost: the month is earmarked net of it, so the fee never
+    # comes out of the programme's general money and the donor's page shows it apart.
+    fee = min(donation_fees([donation.pk]).get(str(donation.pk), 0), amount.amount)
+    if amount.amount - fee > 0:
+        net = Money(amount.amount - fee, amount.currency)
+        entry_post(
+            kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship:{donation.pk}", project=project,
+            lines=[(project_fund_account(project), net), (sponsorship_account(sponsorship), -net)],
+            memo=f"sponsorship {sponsorship.beneficiary.alias} month {sponsorship.paid_through + 1}",
+        )
     period = sponsorship.paid_through + 1
-    payment.status, payment.period, payment.earmarked, payment.paid_at = Payment.Status.PAID, period, amount.amount, timezone.now()
-    payment.save(update_fields=["status", "period", "earmarked", "paid_at"])
+    payment.status, payment.period, payment.paid_at = Payment.Status.PAID, period, timezone.now()
+    payment.earmarked, payment.fee = amount.amount, fee
+    payment.save(update_fields=["status", "period", "earmarked", "fee", "paid_at"])
     fields = {"paid_through": period}
     if sponsorship.status == Sponsorship.Status.PENDING:
         fields["next_report_due"] = rules.next_report_due(today(), sponsorship.programme.report_every_days)
@@ -364,34 +372,6 @@ def on_gift_paid(paid) -> None:
     ))
 
 
-def on_gift_refunded(refunded) -> None:
-    """A month's gift was refunded. A refund this app made has already taken its money out
-    of the sponsorship's account; one made elsewhere (by the organisation's finance team on
-    the gift itself) takes what the account still holds, so the account never holds money
-    that went back to the donor."""
-    donation, refund = refunded.donation, refunded.refund
-    payment = Payment.objects.select_for_update().filter(donation_id=donation.pk, status=Payment.Status.PAID).first()
-    if payment is None:
-        return
-    if donation.refunded_amount >= donation.amount and payment.status != Payment.Status.REFUNDED:
-        payment.status = Payment.Status.REFUNDED
-        payment.save(update_fields=["status"])
-    unaccounted = donation.refunded_amount - payment.refunded
-    if unaccounted <= 0:
-        return
-    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=payment.sponsorship_id)
-    take = min(unaccounted, sponsorship_figures(sponsorship).held, payment.earmarked - payment.refunded)
-    if take > 0:
-        _release(sponsorship, Money(take, sponsorship.currency), reference=f"sponsorship-refund:{refund.pk}",
-                 memo="refunded on the gift")
-        Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=take, currency=sponsorship.currency,
-                               note=str(refund.pk))
-        payment.refunded += take
-    if donation.refunded_amount >= donation.amount:
-        payment.status = Payment.Status.REFUNDED
-    payment.save(update_fields=["refunded", "status"])
-
-
 def _release(sponsorship: Sponsorship, amount: Money, *, reference: str, memo: str, actor=None) -> JournalEntry:
     project = sponsorship.programme.project
     return entry_post(
@@ -406,11 +386,11 @@ def _release(sponsorship: Sponsorship, amount: Money, *, reference: str, memo: s
 def sponsorship_figures(sponsorship: Sponsorship) -> rules.Figures:
     """Paid in, paid out, redirected and held, to the fen, from the rows the journal entries
     were written with (`ledger_check` holds the account's balance equal to `held`)."""
-    paid = Payment.objects.filter(sponsorship=sponsorship).aggregate(e=Sum("earmarked"), r=Sum("refunded"))
+    paid = Payment.objects.filter(sponsorship=sponsorship).aggregate(e=Sum("earmarked"), r=Sum("refunded"), f=Sum("fee"))
     out = dict(Outflow.objects.filter(sponsorship=sponsorship).exclude(kind=Outflow.Kind.REFUNDED)
                .values_list("kind").annotate(total=Sum("amount")).order_by())
     return rules.figures(
-        earmarked=paid["e"] or 0, refunded=paid["r"] or 0,
+        earmarked=paid["e"] or 0, refunded=paid["r"] or 0, fee=paid["f"] or 0,
         disbursed=out.get(Outflow.Kind.SCHOOL, 0) + out.get(Outflow.Kind.GUARDIAN, 0),
         redirected=out.get(Outflow.Kind.REDIRECTED, 0),
     )
@@ -450,93 +430,6 @@ def disbursement_record(*, sponsorship, actor, payee: str, amount: Money, descri
         currency=amount.currency, expenditure=str(expenditure.pk),
     ))
     return outflow
-
-
-# --- the donor's choices: refund or redirect what is held -------------------------------------
-
-def held_refund(*, sponsorship, actor, reason: str) -> int:
-    """Give the donor back what the sponsorship still holds, latest months first: each part
-    released from its account and refunded on its gift. Returns the fen refunded."""
-    with transaction.atomic():
-        project_funds_lock(sponsorship.programme.project)
-        sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
-        held = sponsorship_figures(sponsorship).held
-        paid = list(Payment.objects.select_for_update().filter(sponsorship=sponsorship, status=Payment.Status.PAID)
-                    .select_related("donation").order_by("-period"))
-        plan = rules.refund_plan([(str(p.pk), p.earmarked - p.refunded) for p in paid], held) if held else []
-        by_id = {str(p.pk): p for p in paid}
-        outflows = {}
-        for payment_id, fen in plan:
-            payment = by_id[payment_id]
-            outflows[payment_id] = outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REFUNDED, amount=fen,
-                                             currency=sponsorship.currency, note=reason[:280], created_by=actor)
-            _release(sponsorship, Money(fen, sponsorship.currency), reference=f"sponsorship-refund-held:{outflow.pk}",
-                     memo="refunded by the donor's choice")
-            payment.refunded += fen
-            payment.save(update_fields=["refunded"])
-    # The refunds themselves: recorded and sent to the provider by giving, one per gift,
-    # outside our transaction (the provider is never called inside one). The money is
-    # already back in the fund, so each normally passes giving's "available" check. One
-    # that giving refuses before any refund is recorded (the fund was spent meanwhile, the
-    # gift changed) is put back into the sponsorship, so nothing is left without a purpose
-    # and the donor chooses again. One the provider refuses after it was recorded stays a
-    # failed refund in giving: the organisation owes it to the donor (`refunds_owed`).
-    refunded = 0
-    for payment_id, fen in plan:
-        donation = by_id[payment_id].donation
-        try:
-            donation_refund(donation=donation, amount=Money(fen, donation.currency), reason=reason, actor=None)
-        except DomainError as exc:
-            logger.warning("refund of %s on gift %s refused (%s): put back into sponsorship %s", fen, donation.pk, exc.code, sponsorship.pk)
-            _refund_not_made(sponsorship, payment_id, outflows[payment_id].pk, fen)
-            continue
-        refunded += fen
-    return refunded
-
-
-@transaction.atomic
-def _refund_not_made(sponsorship: Sponsorship, payment_id: str, outflow_id, fen: int) -> None:
-    """A refund giving refused to record: the release is compensated by an earmark back into
-    the sponsorship's account, its month holds the money again, and the outflow says so."""
-    project = sponsorship.programme.project
-    project_funds_lock(project)
-    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    outflow = Outflow.objects.select_for_update().get(pk=outflow_id)
-    amount = Money(fen, sponsorship.currency)
-    entry_post(
-        kind=JournalEntry.Kind.COMMITMENT, reference=f"sponsorship-return:{outflow.pk}", project=project,
-        lines=[(project_fund_account(project), amount), (sponsorship_account(sponsorship), -amount)],
-        memo="refund not made: back to the sponsorship",
-    )
-    payment.refunded -= fen
-    payment.save(update_fields=["refunded"])
-    outflow.kind = Outflow.Kind.RETURNED
-    outflow.save(update_fields=["kind"])
-
-
-def refunds_owed(sponsorship: Sponsorship) -> int:
-    """Refunds of this sponsorship's months that the payment provider refused after they
-    were recorded: the organisation owes the donor this money, to be paid another way."""
-    return Refund.objects.filter(donation__sponsorship_payment__sponsorship=sponsorship,
-                                 status=Refund.Status.FAILED).aggregate(t=Sum("amount"))["t"] or 0
-
-
-@transaction.atomic
-def held_redirect(*, sponsorship, actor) -> int:
-    """The donor gives what is held to the programme's general fund (other students)."""
-    project_funds_lock(sponsorship.programme.project)
-    sponsorship = Sponsorship.objects.select_for_update().select_related("programme__project", "beneficiary").get(pk=sponsorship.pk)
-    held = sponsorship_figures(sponsorship).held
-    if held > 0:
-        outflow = Outflow.objects.create(sponsorship=sponsorship, kind=Outflow.Kind.REDIRECTED, amount=held,
-                                         currency=sponsorship.currency, created_by=actor)
-        _release(sponsorship, Money(held, sponsorship.currency), reference=f"sponsorship-redirect:{outflow.pk}",
-                 memo="redirected to the programme by the donor's choice")
-        fact_queue(kind="sponsorship_redirect", public=_public(
-            sponsorship, id=f"out:{outflow.pk}", sponsorship=str(sponsorship.pk), amount=held, currency=sponsorship.currency,
-        ))
-    return held
 
 
 # --- the worker: months due, first months never paid --------------------------------------------

@@ -60,7 +60,8 @@ def test_a_member_reports_a_circle_post_it_is_hidden_queued_and_restored_by_staf
 
     # In the one staff queue, with the text to judge.
     queue = browser(staff_user).get("/reports/staff/").content.decode()
-    assert "wx123" in queue and "circle_post" in queue
+    assert "wx123" in queue and "Circle post" in queue and "circle_post" not in queue  # the kind's label, translated
+    assert "兴趣圈帖子" in browser(staff_user).get("/reports/staff/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
     detail = browser(staff_user).get(f"/reports/staff/{report.pk}/").content.decode()
     assert "reporter@example.org" in detail and f"#post-{posted.pk}" in detail
 
@@ -81,6 +82,38 @@ def test_an_upheld_report_removes_the_content_for_good(circle, staff_user, scene
     assert FeedItem.objects.get(ref=f"circle_post:{posted.pk}").visibility == "removed"
     assert "wx123" not in _circle_page(circle, reader)
     assert ReportEvent.objects.filter(report=report, action="removed").exists()
+
+
+def test_the_author_of_removed_content_is_told_why_in_plain_words_never_who_reported(circle, staff_user, scene):
+    from django.core import mail
+    from django.utils import timezone
+
+    from jusha.community.models import Notification
+    from jusha.community.notifications import digest_send
+
+    author, reporter, reader, posted = scene
+    report = reports.report_submit(kind="circle_post", target=posted, reason="abuse", reporter=reporter)
+    assert not Notification.objects.filter(user=author, kind="content_removed").exists()  # hidden pending review: not yet
+    reports.report_transition(report=report, target="upheld", actor=staff_user, outcome="骚扰信息，已删除")
+    notice = Notification.objects.get(user=author, kind="content_removed")
+    assert "circle post" in notice.text and "加微信领红包" in notice.text and "骚扰信息，已删除" in notice.text
+    assert "reporter" not in notice.text and notice.url == f"/community/circles/{circle.slug}/"
+    assert not Notification.objects.filter(kind="content_removed").exclude(user=author).exists()
+    # In the app, and in the daily e-mail like everything else community tells members.
+    page = browser(author).get("/community/notifications/").content.decode()
+    assert "骚扰信息，已删除" in page
+    from django.test import TestCase
+
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        digest_send(now=timezone.now() + timezone.timedelta(days=1))
+    sent = [m for m in mail.outbox if author.email in m.to]
+    assert len(sent) == 1 and "骚扰信息，已删除" in sent[0].body and reporter.email not in sent[0].body
+    # A dismissed report tells the author nothing (their post is simply shown again).
+    other = circle_services.post_create(circle=circle, body="周末一起去敬老院", actor=author)
+    second = reports.report_submit(kind="circle_post", target=other, reason="spam", reporter=reporter)
+    reports.report_transition(report=second, target="dismissed", actor=staff_user, outcome="没有问题")
+    assert Notification.objects.filter(user=author, kind="content_removed").count() == 1
 
 
 def test_content_stays_hidden_while_another_report_about_it_is_open(circle, staff_user, scene):
@@ -165,3 +198,25 @@ def test_a_hidden_post_is_unknown_to_other_reporters(client, circle, scene):
     again = post(client, "/api/v1/reports", {"kind": "circle_post", "key": str(posted.pk), "reason": "spam"},
                  **bearer(make_user()))
     assert again.status_code == 404 and Report.objects.count() == 1
+
+
+def test_the_author_sees_their_own_post_marked_hidden_while_staff_review_it(circle, staff_user, scene):
+    author, reporter, reader, posted = scene
+    report = reports.report_submit(kind="circle_post", target=posted, reason="spam", reporter=reporter)
+    mine = _circle_page(circle, author)
+    assert "wx123" in mine and 'data-testid="post-under-review"' in mine
+    assert "Hidden while staff review a report." in mine
+    assert f'action="/community/posts/{posted.pk}/comments/' not in mine  # no comments on it meanwhile
+    for other in (reader, reporter, None):  # nobody else sees it, nor the mark
+        page = _circle_page(circle, other)
+        assert "wx123" not in page and "post-under-review" not in page
+    chinese = browser(author).get(f"/community/circles/{circle.slug}/", HTTP_ACCEPT_LANGUAGE="zh-Hans").content.decode()
+    assert "因被举报，工作人员审核期间已隐藏。" in chinese
+    # Staff find nothing wrong: shown to all again, unmarked.
+    reports.report_transition(report=report, target="dismissed", actor=staff_user, outcome="ok")
+    mine = _circle_page(circle, author)
+    assert "wx123" in mine and "post-under-review" not in mine
+    # Upheld: removed, the author no longer sees it either.
+    again = reports.report_submit(kind="circle_post", target=posted, reason="abuse", contact="a guest")
+    reports.report_transition(report=again, target="upheld", actor=staff_user, outcome="广告")
+    assert "wx123" not in _circle_page(circle, author)

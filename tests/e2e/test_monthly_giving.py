@@ -10,7 +10,7 @@ from django.test import TestCase
 
 from jusha.giving.models import Donation
 from jusha.pledges.models import Pledge, PledgeCharge
-from jusha.pledges.services import pledges_charge_due
+from jusha.pledges.charging import pledges_charge_due
 from tests.factories import PASSWORD, give, make_project, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

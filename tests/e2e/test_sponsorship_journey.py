@@ -13,7 +13,7 @@ import pytest
 from django.test import TestCase
 
 from jusha.pledges.models import Pledge, PledgeCharge
-from jusha.pledges.services import pledges_charge_due
+from jusha.pledges.charging import pledges_charge_due
 from jusha.sponsorship import casework, pledging
 from jusha.sponsorship.models import FollowUpCase, Message, Sponsorship
 from tests.factories import PASSWORD, make_user

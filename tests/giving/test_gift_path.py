@@ -52,8 +52,11 @@ def test_the_order_of_every_gift_subscriber_is_explicit():
         "jusha.social.services.on_gift_changed",
         "jusha.matching.services.on_gift_refunded",  # the match goes back to its pool in proportion
         "jusha.community.services.on_gift_changed",
-        "jusha.sponsorship.services.on_gift_refunded",  # the sponsorship's account gives up what went back
+        "jusha.sponsorship.refunds.on_gift_refunded",  # the sponsorship's account gives up what went back
         "jusha.alliance.subscribers.on_gift_refunded",  # webhook deliveries, committed with the refund
+    ]
+    assert names(events.gift_fee_changed, events.IN_TRANSACTION) == [
+        "jusha.sponsorship.refunds.on_gift_fee_changed",  # a month bears what its provider still keeps
     ]
     assert names(events.project_cancelled, events.IN_TRANSACTION) == [
         "jusha.fulfilment.services.batches_cancel_for_project",  # batches not yet purchased give their money back

@@ -8,7 +8,7 @@ from django.test import TestCase
 
 from jusha.core.money import Money
 from jusha.payments.sandbox import SandboxProvider
-from jusha.pledges import services
+from jusha.pledges import charging, services
 from jusha.pledges.models import Pledge
 
 
@@ -26,4 +26,4 @@ def signed_pledge(donor, project=None, *, amount=3_000, day=6, today=date(2026, 
 def run(today: date) -> dict:
     """The worker's run on `today`, with its after-commit work (receipts, emails, funded) done."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return services.pledges_charge_due(today=today)
+        return charging.pledges_charge_due(today=today)

@@ -11,7 +11,7 @@ from jusha.giving.models import Donation
 from jusha.ledger.checks import ledger_problems
 from jusha.payments.models import SandboxAgreementCharge
 from jusha.pledges.models import PledgeCharge
-from jusha.pledges.services import pledges_charge_due
+from jusha.pledges.charging import pledges_charge_due
 from tests.factories import make_project, make_user
 from tests.pledges.helpers import signed_pledge
 

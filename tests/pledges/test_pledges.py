@@ -128,19 +128,19 @@ def test_an_attempt_a_stopped_run_left_pending_is_asked_about_later_never_charge
     from django.utils import timezone
 
     from jusha.payments.sandbox import SandboxProvider
-    from jusha.pledges import services
+    from jusha.pledges import charging
 
     never_sent = signed_pledge(donor, project)
     answer_lost = signed_pledge(make_user("lost@example.org"), project)
     # The run stopped after opening both attempts; the provider took the second one's charge.
     for pledge in (never_sent, answer_lost):
-        services._open_charges(today=DEC6, only=pledge.pk)
+        charging._open_charges(today=DEC6, only=pledge.pk)
     lost = PledgeCharge.objects.get(pledge=answer_lost)
     SandboxProvider().agreement_charge(agreement_id=answer_lost.agreement_id, amount=lost.amount, currency="CNY",
                                        reference=lost.reference, description="Monthly gift")
     assert run(DEC6)["succeeded"] == 0  # fresh attempts may still be in flight: left alone
     assert set(PledgeCharge.objects.values_list("status", flat=True)) == {"pending"}
-    Donation.objects.update(created_at=timezone.now() - services.STALE_PENDING - timedelta(minutes=1))
+    Donation.objects.update(created_at=timezone.now() - charging.STALE_PENDING - timedelta(minutes=1))
     assert run(DEC6)["succeeded"] == 2  # asked by reference: one never received (made now), one taken (recorded)
     assert SandboxAgreementCharge.objects.count() == 2 and SandboxCharge.objects.filter(status="succeeded").count() == 2
     assert list(PledgeCharge.objects.values_list("status", "attempts")) == [("succeeded", 1)] * 2

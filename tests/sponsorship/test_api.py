@@ -70,7 +70,7 @@ def test_a_sponsorship_is_seen_by_its_sponsor_and_organisation_only(client, bene
     mine = client.get(f"/api/v1/sponsorships/{body['id']}", **bearer(donor))
     assert mine.status_code == 200
     data = mine.json()
-    assert data["status"] == "active" and data["figures"] == {"paid_in": 30000, "disbursed": 0, "redirected": 0, "held": 30000}
+    assert data["status"] == "active" and data["figures"] == {"paid_in": 30000, "fee": 0, "disbursed": 0, "redirected": 0, "held": 30000}
     assert "李小红" not in str(data)
     assert client.get(f"/api/v1/sponsorships/{body['id']}", **bearer(owner)).status_code == 200
     assert client.get(f"/api/v1/sponsorships/{body['id']}", **bearer(make_user())).status_code == 404

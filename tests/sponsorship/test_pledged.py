@@ -13,6 +13,7 @@ from jusha.giving.models import Donation
 from jusha.ledger.checks import ledger_problems
 from jusha.payments.models import SandboxAgreement
 from jusha.payments.sandbox import SandboxProvider
+from jusha.pledges import charging
 from jusha.pledges import services as pledges
 from jusha.pledges.models import Pledge, PledgeCharge
 from jusha.sponsorship import casework, pledging, services
@@ -43,7 +44,7 @@ def signed(sponsorship, outcome="succeed") -> Pledge:
 
 def run(day: date) -> dict:
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return pledges.pledges_charge_due(today=day)
+        return charging.pledges_charge_due(today=day)
 
 
 def next_month(day: date) -> date:
@@ -85,7 +86,7 @@ def test_one_month_is_charged_once_when_both_schedules_run(beneficiary, sponsor,
     assert Payment.objects.filter(sponsorship=sponsorship, status="paid").count() == 3
     assert Donation.objects.filter(project=beneficiary.programme.project, status="paid").count() == 3
     assert PledgeCharge.objects.filter(pledge=pledge, status="succeeded").count() == 2
-    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 90000, "disbursed": 0, "redirected": 0, "held": 90000}
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 90000, "fee": 0, "disbursed": 0, "redirected": 0, "held": 90000}
     assert sorted(Payment.objects.filter(sponsorship=sponsorship).values_list("period", flat=True)) == [1, 2, 3]
     assert ledger_problems() == []
 
@@ -164,7 +165,7 @@ def test_payments_failing_for_three_months_pause_the_sponsorship_kindly_and_noth
     assert any("Nothing is lost" in m.body and "three months" in m.body for m in mail.outbox)
     assert services.sponsorships_check_payments(on=third) == 0
     # Nothing is lost: the first month is still held for the student, nothing was taken for the others.
-    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "disbursed": 0, "redirected": 0, "held": 30000}
+    assert services.sponsorship_figures(sponsorship).as_dict() == {"paid_in": 30000, "fee": 0, "disbursed": 0, "redirected": 0, "held": 30000}
     assert ledger_problems() == []
     # The donor carries on: payments resume, the months missed are not charged.
     SandboxProvider().agreement_outcome_set(pledge.agreement_id, "succeed")
