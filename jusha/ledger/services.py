@@ -11,7 +11,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.events import ExpenditureRecorded, expenditure_recorded
 from jusha.core.money import Money, MoneyError, require_money, require_positive
 from jusha.core.uploads import clean_voucher
-from jusha.ledger import rules
+from jusha.ledger import rules, sql
 from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
 from jusha.projects.models import ProjectTotal
 from jusha.transparency.services import fact_queue
@@ -132,55 +132,20 @@ def entry_post(*, kind: str, reference: str, project, lines: list[tuple[Account,
         created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=timezone.now(),
     )
     with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own
-        entry.pk = _entry_insert(entry)
+        # Entry, postings and the shard's increment: one statement on PostgreSQL (ledger.sql).
+        entry.pk = sql.entry_write(
+            kind=kind, reference=reference, project_id=project.pk if project is not None else None,
+            currency=currency, amount=total, memo=entry.memo, created_by_id=entry.created_by_id,
+            created_at=entry.created_at, postings=[(account.pk, amount.amount) for account, amount in lines],
+            shard=random.randrange(ProjectTotal.SHARDS),
+        )
         if entry.pk is not None:
             entry._state.adding, entry._state.db = False, connection.alias
-            Posting.objects.bulk_create(
-                [Posting(entry=entry, account=account, amount=amount.amount, currency=amount.currency) for account, amount in lines]
-            )
-            if project is not None:
-                _project_total_add(project.pk, kind, total)
     if entry.pk is None:
         # Already journalled. Nothing was written and no statement failed, so the caller's
         # transaction goes on as it was (no savepoint needed to keep it usable).
         raise Conflict(_("This movement is already in the journal."), code="already_journalled")
     return entry
-
-
-_ENTRY_INSERT = (
-    "INSERT INTO {table} (kind, reference, project_id, currency, amount, memo, created_by_id, created_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (kind, reference) DO NOTHING RETURNING id"
-)
-
-
-def _entry_insert(entry: JournalEntry) -> int | None:
-    """Insert the entry unless its (kind, reference) is journalled already: its id, or None.
-    One statement on PostgreSQL and SQLite alike (ON CONFLICT … DO NOTHING RETURNING)."""
-    table = connection.ops.quote_name(JournalEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_ENTRY_INSERT.format(table=table), [
-            entry.kind, entry.reference, entry.project_id, entry.currency, entry.amount, entry.memo,
-            entry.created_by_id, connection.ops.adapt_datetimefield_value(entry.created_at),
-        ])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-_TOTAL_UPSERT = (
-    "INSERT INTO {table} (project_id, kind, shard, amount, entries) VALUES (%s, %s, %s, %s, 1) "
-    "ON CONFLICT (project_id, kind, shard) DO UPDATE "
-    "SET amount = {table}.amount + excluded.amount, entries = {table}.entries + 1"
-)
-
-
-def _project_total_add(project_id: int, kind: str, amount: int) -> None:
-    """Add one entry to a random shard of the project's running total for its kind, in the
-    entry's transaction: an increment inside the database (PostgreSQL and SQLite both
-    upsert), so no gift reads a total to write it back, and gifts to one hot project
-    spread over ProjectTotal.SHARDS rows instead of queueing on one."""
-    table = connection.ops.quote_name(ProjectTotal._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_TOTAL_UPSERT.format(table=table), [project_id, kind, random.randrange(ProjectTotal.SHARDS), amount])
 
 
 def settlement_post(*, reference: str, project, payer_id: int, payee_id: int, amount: Money, memo: str = "") -> JournalEntry:
