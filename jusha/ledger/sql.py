@@ -98,3 +98,45 @@ def entry_write_simple(*, kind: str, reference: str, project_id: int | None, cur
             cursor.execute(_TOTAL.format(totals=totals, source="VALUES (%s, %s, %s, %s, 1)"),
                            [project_id, kind, shard, amount])
     return entry_id
+
+
+def entries_write_many(entries: list[dict]) -> int:
+    """Write many entries (each as `entry_ctes` takes it, `shard` included) at once: on
+    PostgreSQL ONE statement for the lot (the entries, all their postings, and one increment
+    per (project, kind, shard) with the entries' sum and count); on SQLite one entry at a
+    time. Returns how many entries were written: fewer than given means some (kind,
+    reference) was journalled already, and the caller must not commit (its transaction is
+    rolled back by the Conflict the caller raises)."""
+    if not entries:
+        return 0
+    if connection.vendor != "postgresql":
+        return sum(entry_write_simple(**entry) is not None for entry in entries)
+    table, posting_table, totals = _tables()
+    rows, args = [], []
+    for n, entry in enumerate(entries):
+        rows.append("(%s::int, %s, %s, %s::bigint, %s, %s::bigint, %s, %s::bigint, %s::timestamptz, %s::int)")
+        args += [n, entry["kind"], entry["reference"], entry["project_id"], entry["currency"], entry["amount"],
+                 entry["memo"], entry["created_by_id"], entry["created_at"], entry["shard"]]
+    lines = []
+    for n, entry in enumerate(entries):
+        for account_id, amount in entry["postings"]:
+            lines.append("(%s::int, %s::bigint, %s::bigint)")
+            args += [n, account_id, amount]
+    sql = (
+        f"WITH v (n, kind, reference, project_id, currency, amount, memo, created_by_id, created_at, shard) AS "
+        f"(VALUES {', '.join(rows)}), "
+        f"l (n, account_id, amount) AS (VALUES {', '.join(lines)}), "
+        f"e AS (INSERT INTO {table} (kind, reference, project_id, currency, amount, memo, created_by_id, created_at) "
+        "SELECT kind, reference, project_id, currency, amount, memo, created_by_id, created_at FROM v ORDER BY n "
+        "ON CONFLICT (kind, reference) DO NOTHING RETURNING id, kind, reference), "
+        "w AS (SELECT e.id, v.* FROM e JOIN v ON v.kind = e.kind AND v.reference = e.reference), "
+        f"p AS (INSERT INTO {posting_table} (entry_id, account_id, amount, currency) "
+        "SELECT w.id, l.account_id, l.amount, w.currency FROM w JOIN l ON l.n = w.n), "
+        "t AS (" + _TOTAL.format(totals=totals, source=(
+            "SELECT project_id, kind, shard, sum(amount), count(*) FROM w WHERE project_id IS NOT NULL "
+            "GROUP BY project_id, kind, shard")) + ") "
+        "SELECT count(*) FROM e"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        return cursor.fetchone()[0]

@@ -370,11 +370,12 @@ def _journal_match(match: Match, pool: Pool, amount: int, *, at) -> None:
     entry_post(
         kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project,
         lines=[(source, money), (fund, -money)],
-        memo=match.donation.receipt_number or "",
+        memo=match.donation.receipt_number or "", batched=True,  # a settler's batch writes its entries at once
     )
     if pool.sponsor_id != match.project.organisation_id:  # the sponsor's cash goes where the fund is
         settlement_post(reference=f"match:{match.donation_id}", project=match.project, payer_id=pool.sponsor_id,
-                        payee_id=match.project.organisation_id, amount=money, memo=match.donation.receipt_number or "")
+                        payee_id=match.project.organisation_id, amount=money, memo=match.donation.receipt_number or "",
+                        batched=True)
     match.journalled = amount
     _match_fact(match, pool, amount, at)
 
