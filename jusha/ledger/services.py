@@ -14,7 +14,7 @@ from jusha.core.events import ExpenditureRecorded, expenditure_recorded
 from jusha.core.money import Money, MoneyError, require_money, require_positive
 from jusha.core.uploads import clean_voucher
 from jusha.ledger import rules, sql
-from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+from jusha.ledger.models import Account, Expenditure, JournalEntry
 from jusha.projects.models import ProjectTotal
 from jusha.transparency.services import fact_queue
 from jusha.organisations.permissions import roles_for

@@ -110,7 +110,7 @@ def _match_fact(match: Match, pool: Pool, amount: int, at) -> None:
         "id": str(match.pk), **_pool_fields(pool), "donation": str(match.donation_id),
         "receipt": match.donation.receipt_number, "project": match.project.slug, "amount": amount,
         "ratio_bp": match.ratio_bp, "matched_at": _local(at),
-    })
+    }, batched=True)  # a settler's batch writes its facts at once
 
 
 def _match_return_fact(match: Match, pool: Pool, *, donation, refund, amount: int) -> None:
