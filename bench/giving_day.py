@@ -97,6 +97,7 @@ SIGNAL_ENV = {
     f"JUSHA_MATCH_{name}": UNREACHABLE for name in ("ACCOUNT_GIFTS", "DEVICE_GIFTS", "NETWORK_GIFTS", "BURST_GIFTS")
 }
 LOCK_SAMPLE_S = 0.05
+STATEMENT_PROBE = 20  # gifts in the statement count's batch
 
 
 # --- the clients' tasks (module level: they run in the load processes) ---------------------
@@ -315,6 +316,55 @@ emit({
 """
 
 
+STATEMENTS = """
+# Statements per gift, counted in this process through the same API the clients use (Django's
+# test client against the bench database; the settler process is stopped first so that the
+# batches below are this process's): the create, the complete (sandbox charge + the
+# notification's acceptance + the answer) and the settler, for a batch of 1 and a batch of n
+# (per gift = the difference / (n - 1), per batch = what is left of the batch of 1).
+import random, time, uuid
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from jusha.giving import settle
+
+settle._kicked["at"] = time.monotonic() + 1e9  # no kick: this process settles below, counted
+client = Client(HTTP_HOST="127.0.0.1")
+rng = random.Random(7)
+
+def counted(call):
+    with CaptureQueriesContext(connection) as ctx:
+        answer = call()
+    return answer, len(ctx.captured_queries)
+
+def gift():
+    slug = rng.choice(data["slugs"])
+    created, creates = counted(lambda: client.post(
+        f"/api/v1/projects/{slug}/donations", {"amount": rng.randint(100, 50_000), "currency": "CNY"},
+        content_type="application/json", headers={"Idempotency-Key": str(uuid.uuid4())}))
+    assert created.status_code == 201, created.content[:400]
+    gift_id = created.json()["id"]
+    paid, completes = counted(lambda: client.post(
+        f"/api/v1/sandbox/payments/{gift_id}/complete", {"result": "succeeded"}, content_type="application/json"))
+    assert paid.status_code == 200 and paid.json()["donation"]["status"] == "paid", paid.content[:400]
+    return gift_id, creates, completes
+
+for _ in range(3):  # warm-up: the process's caches (accounts, pools, chunks) as a running app has them
+    settle.gifts_settle(ids=[gift()[0]])
+n = data["n"]
+gifts = [gift() for _ in range(n + 1)]
+_count, one = counted(lambda: settle.gifts_settle(ids=[gifts[0][0]]))
+settled, many = counted(lambda: settle.gifts_settle(ids=[g[0] for g in gifts[1:]]))
+assert settled == n, settled
+per_gift = (many - one) / (n - 1)
+emit({
+    "create": sum(g[1] for g in gifts) / len(gifts), "complete": sum(g[2] for g in gifts) / len(gifts),
+    "settler_per_gift": round(per_gift, 1), "settler_per_batch": round(one - per_gift, 1),
+    "settler_batch_of_1": one, f"settler_batch_of_{n}": many,
+})
+"""
+
+
 DRAIN = """
 import time
 from jusha.giving.settle import unsettled
@@ -520,7 +570,7 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
             real = phase("real", giving_day_gift, (slugs, REAL_PAY, True), seed=2)
             # The naive path gets a pool of its own with the same budget, so that it does the
             # same work: matches until its pool too runs out about half-way.
-            server.run_django(SEED_POOL, {**seed, "tag": "naive", "close": pool})
+            naive_pool = server.run_django(SEED_POOL, {**seed, "tag": "naive", "close": pool})["pool"]
             naive = phase("naive", giving_day_gift, (slugs, NAIVE_PAY, False), seed=3)
             bare = phase("bare", bare_gift, (2,), seed=4)
             create = phase("create", create_alone, (slugs,), seed=5, **({"phase_warmup": 1.0, "phase_duration": 2.0}
@@ -550,6 +600,10 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
             },
             timeout=300,
         )
+        # Statements per gift, after the invariants are checked (its gifts are not the clients').
+        settler.__exit__(None, None, None)
+        server.run_django(SEED_POOL, {**seed, "tag": "probe", "budget": 10**9, "close": naive_pool})
+        statements = server.run_django(STATEMENTS, {"slugs": slugs, "n": STATEMENT_PROBE}, timeout=120)
         server_side = any(
             not isinstance(e.get("status"), int) or e["status"] >= 500
             for ph in phases.values() for e in ph.load.errors
@@ -598,6 +652,12 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "settler_cpu_ms_per_gift": _round(real.settler_cpu_ms_per_gift, 1),  # of the above
         "settle_lag_p50_ms": _round(percentile(check["settle_lag_ms"], 50) if check["settle_lag_ms"] else None, 1),
         "settle_lag_p99_ms": _round(percentile(check["settle_lag_ms"], 99) if check["settle_lag_ms"] else None, 1),
+        # Statements per gift (STATEMENTS): create request, complete request, settler per gift
+        # and per batch.
+        "statements_create": round(statements["create"], 1),
+        "statements_complete": round(statements["complete"], 1),
+        "statements_settler_per_gift": statements["settler_per_gift"],
+        "statements_settler_per_batch": statements["settler_per_batch"],
         "naive_server_cpu_ms_per_gift": _round(naive.cpu_ms_per_gift, 1),
         "bare_server_cpu_ms_per_gift": _round(bare.cpu_ms_per_gift, 1),
         # The create alone (1 request, never paid): no gift path that keeps it can reach a
@@ -695,6 +755,13 @@ def report(figures: dict, phases: dict, check: dict, context: dict, args) -> Non
         f"{figures['duplicate_notifications']} duplicate completes (nothing changed), "
         f"{figures['hung_up_creates']} hung up after a create, {figures['hung_up_pays']} after a complete "
         f"({figures['hung_up_pays_paid']} of all such gifts paid after all, {check['hung_up_unpaid']} not)")
+    say(f"  statements    per gift: create {figures['statements_create']:g}, complete (charge + notification + "
+        f"answer) {figures['statements_complete']:g}, settler {figures['statements_settler_per_gift']:g} "
+        f"+ {figures['statements_settler_per_batch']:g} per batch (counted through the API after the run)")
+    say(f"  settle lag    p50 {_cell(figures['settle_lag_p50_ms'], '.0f', 0)} ms, p99 "
+        f"{_cell(figures['settle_lag_p99_ms'], '.0f', 0)} ms (paid -> settled, real phase); settler "
+        f"{_cell(figures['settler_cpu_ms_per_gift'], '.1f', 0)} ms CPU per gift of the real phase's "
+        f"{_cell(figures['server_cpu_ms_per_gift'], '.1f', 0)}")
     say(f"  donations     {', '.join(f'{k} {v}' for k, v in sorted(check['statuses'].items()))}")
     if figures["reconnects"]:
         say(f"  reconnects    {figures['reconnects']} (keep-alive closed by the server, retried)")

@@ -21,13 +21,13 @@ from jusha.core.money import Money, require_currency, require_money, require_pos
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
 from jusha.core.statemachine import SYSTEM
-from jusha.giving import fees, permissions, receipt_links, rules, settle, tasks
+from jusha.giving import fees, permissions, receipt_links, rules, settle, sql, tasks
 from jusha.giving.selectors import donation_fees, refund_fee_returns
 from jusha.giving.contributions import gift_context_checks
 from jusha.giving.models import Donation, Refund, StatusChange
 from jusha.giving.states import DONATION, REFUND, REFUNDERS
 from jusha.projects.selectors import project_sums
-from jusha.ledger.services import fee_journal, gift_journal, project_funds_lock, refund_journal
+from jusha.ledger.services import fee_journal, project_funds_lock, refund_journal
 from jusha.organisations.permissions import roles_for
 from jusha.payments.providers import ProviderError, get_provider, provider_choose, refund_answer
 from jusha.payments.rules import channel_for
@@ -246,7 +246,9 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     raised_before = project_sums([project.pk])[project.pk].toward_goal
     accepting, _code, _reason = project_accepting(project, raised=raised_before)
     reason = "late payment" if late else ""
-    _set_status(donation, Donation.Status.PAID, roles=SYSTEM, reason=reason)
+    source = donation.status
+    DONATION.check(source, Donation.Status.PAID, SYSTEM)
+    donation.status = Donation.Status.PAID
     now = timezone.now()
     donation.paid_at = now
     donation.receipt_number = rules.new_receipt_number(timezone.localtime(now).year)
@@ -254,11 +256,11 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     donation.arrived_late = overflow
     if overflow and project.overflow_rule == Project.OverflowRule.KEEP:
         donation.overflow = True
-    donation.save(update_fields=["status", "paid_at", "receipt_number", "overflow", "arrived_late"])
-    # Accepted: paid, journalled and in the project's raised (read-your-writes) in this
-    # transaction. Its log fact, match and what the higher apps record of it (gift_paid)
-    # are its settlement, done in batches by giving.settle right after this commits.
-    gift_journal(donation=donation)
+    # Accepted: paid (with its status change), journalled and in the project's raised
+    # (read-your-writes) in this transaction: one statement on PostgreSQL (giving.sql). Its
+    # log fact, match and what the higher apps record of it (gift_paid) are its
+    # settlement, done in batches by giving.settle right after this commits.
+    sql.donation_accept(donation=donation, source=source, reason=reason)
     if fee:
         _fee_post(donation, fee)
     if settings.JUSHA_SETTLE["inline"]:

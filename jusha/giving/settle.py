@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from jusha.core import events
 from jusha.giving.models import Donation
-from jusha.transparency.services import facts_queue_many
+from jusha.ledger.services import entries_batched
+from jusha.transparency.services import facts_batched
 
 logger = logging.getLogger("jusha.giving")
 
@@ -58,8 +59,11 @@ def settle_locked(donations: list[Donation]) -> None:
         return
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("settle_locked must run inside the transaction that locked the gifts")
-    facts_queue_many([gift_fact(donation) for donation in donations])
-    with events.batch():
+    # The batch's facts (its gifts', then those the subscribers queue: matches) and journal
+    # entries (matches) are written together when the batch's announcements are done: three
+    # bulk inserts for the facts, one statement on PostgreSQL for the entries (ledger.sql).
+    with facts_batched() as facts, entries_batched(), events.batch():
+        facts.extend(gift_fact(donation) for donation in donations)
         events.batch_state()["gifts"] = donations  # subscribers may read what they need for all at once
         for donation in donations:
             events.gift_paid.announce(events.GiftPaid(donation=donation, overflow=donation.arrived_late))

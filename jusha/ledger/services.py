@@ -1,5 +1,7 @@
 """Writes to the journal. Every movement of money is one balanced entry, posted once."""
 
+import contextlib
+import contextvars
 import hashlib
 import random
 
@@ -11,8 +13,8 @@ from jusha.core.errors import Conflict, Forbidden, Invalid
 from jusha.core.events import ExpenditureRecorded, expenditure_recorded
 from jusha.core.money import Money, MoneyError, require_money, require_positive
 from jusha.core.uploads import clean_voucher
-from jusha.ledger import rules
-from jusha.ledger.models import Account, Expenditure, JournalEntry, Posting
+from jusha.ledger import rules, sql
+from jusha.ledger.models import Account, Expenditure, JournalEntry
 from jusha.projects.models import ProjectTotal
 from jusha.transparency.services import fact_queue
 from jusha.organisations.permissions import roles_for
@@ -122,24 +124,66 @@ def _postings(lines: list[tuple[Account, Money]]) -> tuple[str, int]:
     return currencies.pop(), total
 
 
-def entry_post(*, kind: str, reference: str, project, lines: list[tuple[Account, Money]], memo: str = "", actor=None) -> JournalEntry:
+_batched: contextvars.ContextVar[list | None] = contextvars.ContextVar("jusha_ledger_batched", default=None)
+
+
+@contextlib.contextmanager
+def entries_batched():
+    """A settler's batch: the entries posted with `batched=True` inside are checked at once
+    and written together when the block ends without an error (ledger.sql.entries_write_many:
+    one statement on PostgreSQL, one increment per (project, kind, shard) per batch), in
+    the caller's transaction. A (kind, reference) journalled already raises Conflict then,
+    and the caller's transaction, which must not commit, rolls the batch back."""
+    if _batched.get() is not None:  # nested: the outer batch writes them
+        yield
+        return
+    pending: list[dict] = []
+    token = _batched.set(pending)
+    try:
+        yield
+        shards: dict[tuple, int] = {}
+        for entry in pending:  # one shard per (project, kind) per batch: one increment each
+            entry["shard"] = shards.setdefault((entry["project_id"], entry["kind"]), entry["shard"])
+        if sql.entries_write_many(pending) != len(pending):
+            raise Conflict(_("This movement is already in the journal."), code="already_journalled")
+    finally:
+        _batched.reset(token)
+
+
+def entry_post(*, kind: str, reference: str, project, lines: list[tuple[Account, Money]], memo: str = "", actor=None,
+               batched: bool = False) -> JournalEntry:
     """Post one balanced entry: signed Money postings (debits positive, credits negative),
     all in one currency, the entry's. The (kind, reference) pair is unique: a second
-    posting of the same gift, refund or expenditure fails with Conflict and writes nothing."""
+    posting of the same gift, refund or expenditure fails with Conflict and writes nothing.
+    `batched` (a caller that never reads the entry back in its transaction): inside
+    `entries_batched()`, the entry is written with the batch's others when it ends (the
+    returned entry has no id then)."""
     currency, total = _postings(lines)
     entry = JournalEntry(
         kind=kind, reference=reference, project=project, currency=currency, amount=total, memo=memo[:200],
         created_by=actor if getattr(actor, "is_authenticated", False) else None, created_at=timezone.now(),
     )
+    pending = _batched.get() if batched else None
+    if pending is not None:
+        if not transaction.get_connection().in_atomic_block:
+            raise RuntimeError("a batched journal entry is written in its batch's transaction")
+        pending.append({
+            "kind": kind, "reference": reference, "project_id": project.pk if project is not None else None,
+            "currency": currency, "amount": total, "memo": entry.memo, "created_by_id": entry.created_by_id,
+            "created_at": entry.created_at, "postings": [(account.pk, amount.amount) for account, amount in lines],
+            "shard": random.randrange(ProjectTotal.SHARDS),
+        })
+        return entry
     with transaction.atomic(savepoint=False):  # the caller's transaction, or one of its own
-        entry.pk = _entry_insert(entry)
+        # Entry, postings and the shard's increment: one statement on PostgreSQL (ledger.sql).
+        entry.pk = sql.entry_write(
+            kind=kind, reference=reference, project_id=project.pk if project is not None else None,
+            currency=currency, amount=total, memo=entry.memo, created_by_id=entry.created_by_id,
+            created_at=entry.created_at, postings=[(account.pk, amount.amount) for account, amount in lines],
+            shard=random.randrange(ProjectTotal.SHARDS),
+        )
         if entry.pk is not None:
             entry._state.adding, entry._state.db = False, connection.alias
-            Posting.objects.bulk_create(
-                [Posting(entry=entry, account=account, amount=amount.amount, currency=amount.currency) for account, amount in lines]
-            )
-            if project is not None:
-                _project_total_add(project.pk, kind, total)
     if entry.pk is None:
         # Already journalled. Nothing was written and no statement failed, so the caller's
         # transaction goes on as it was (no savepoint needed to keep it usable).
@@ -147,43 +191,8 @@ def entry_post(*, kind: str, reference: str, project, lines: list[tuple[Account,
     return entry
 
 
-_ENTRY_INSERT = (
-    "INSERT INTO {table} (kind, reference, project_id, currency, amount, memo, created_by_id, created_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (kind, reference) DO NOTHING RETURNING id"
-)
-
-
-def _entry_insert(entry: JournalEntry) -> int | None:
-    """Insert the entry unless its (kind, reference) is journalled already: its id, or None.
-    One statement on PostgreSQL and SQLite alike (ON CONFLICT … DO NOTHING RETURNING)."""
-    table = connection.ops.quote_name(JournalEntry._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_ENTRY_INSERT.format(table=table), [
-            entry.kind, entry.reference, entry.project_id, entry.currency, entry.amount, entry.memo,
-            entry.created_by_id, connection.ops.adapt_datetimefield_value(entry.created_at),
-        ])
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-_TOTAL_UPSERT = (
-    "INSERT INTO {table} (project_id, kind, shard, amount, entries) VALUES (%s, %s, %s, %s, 1) "
-    "ON CONFLICT (project_id, kind, shard) DO UPDATE "
-    "SET amount = {table}.amount + excluded.amount, entries = {table}.entries + 1"
-)
-
-
-def _project_total_add(project_id: int, kind: str, amount: int) -> None:
-    """Add one entry to a random shard of the project's running total for its kind, in the
-    entry's transaction: an increment inside the database (PostgreSQL and SQLite both
-    upsert), so no gift reads a total to write it back, and gifts to one hot project
-    spread over ProjectTotal.SHARDS rows instead of queueing on one."""
-    table = connection.ops.quote_name(ProjectTotal._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(_TOTAL_UPSERT.format(table=table), [project_id, kind, random.randrange(ProjectTotal.SHARDS), amount])
-
-
-def settlement_post(*, reference: str, project, payer_id: int, payee_id: int, amount: Money, memo: str = "") -> JournalEntry:
+def settlement_post(*, reference: str, project, payer_id: int, payee_id: int, amount: Money, memo: str = "",
+                    batched: bool = False) -> JournalEntry:
     """Cash moves from one organisation's account to another's for money a fund already
     counts: a sponsor's deposit matched to a project of another organisation (payer the
     sponsor, payee the project's organisation), or a match returned (the other way). Each
@@ -193,7 +202,7 @@ def settlement_post(*, reference: str, project, payer_id: int, payee_id: int, am
     payer, payee = _accounts(_cash(payer_id, amount.currency), _cash(payee_id, amount.currency))
     return entry_post(
         kind=JournalEntry.Kind.SETTLEMENT, reference=reference, project=project,
-        lines=[(payee, amount), (payer, -amount)], memo=memo,
+        lines=[(payee, amount), (payer, -amount)], memo=memo, batched=batched,
     )
 
 
@@ -220,15 +229,34 @@ def grant_post(*, reference: str, source, target, amount: Money, memo: str = "",
 def gift_journal(*, donation) -> JournalEntry:
     """A paid gift: the organisation's cash goes up, the project's fund owes it to the project."""
     project = donation.project
-    cash, fund = _accounts(_cash(project.organisation_id, donation.currency), _fund(project))
-    amount = Money(donation.amount, donation.currency)
     return entry_post(
         kind=JournalEntry.Kind.GIFT,
         reference=str(donation.pk),
         project=project,
-        lines=[(cash, amount), (fund, -amount)],
+        lines=_gift_lines(donation),
         memo=donation.receipt_number or "",
     )
+
+
+def _gift_lines(donation) -> list[tuple[Account, Money]]:
+    project = donation.project
+    cash, fund = _accounts(_cash(project.organisation_id, donation.currency), _fund(project))
+    amount = Money(donation.amount, donation.currency)
+    return [(cash, amount), (fund, -amount)]
+
+
+def gift_entry(*, donation) -> dict:
+    """The gift's journal entry as `ledger.sql.entry_ctes` takes it, for a notification that
+    writes the gift paid and its entry in one statement (giving.sql); checked as
+    `entry_post` checks it (balanced, one currency: the accounts' own)."""
+    lines = _gift_lines(donation)
+    currency, total = _postings(lines)
+    return {
+        "kind": JournalEntry.Kind.GIFT, "reference": str(donation.pk), "project_id": donation.project_id,
+        "currency": currency, "amount": total, "memo": (donation.receipt_number or "")[:200], "created_by_id": None,
+        "created_at": timezone.now(), "postings": [(account.pk, amount.amount) for account, amount in lines],
+        "shard": random.randrange(ProjectTotal.SHARDS),
+    }
 
 
 def refund_journal(*, refund, actor=None) -> JournalEntry:

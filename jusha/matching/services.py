@@ -110,7 +110,7 @@ def _match_fact(match: Match, pool: Pool, amount: int, at) -> None:
         "id": str(match.pk), **_pool_fields(pool), "donation": str(match.donation_id),
         "receipt": match.donation.receipt_number, "project": match.project.slug, "amount": amount,
         "ratio_bp": match.ratio_bp, "matched_at": _local(at),
-    })
+    }, batched=True)  # a settler's batch writes its facts at once
 
 
 def _match_return_fact(match: Match, pool: Pool, *, donation, refund, amount: int) -> None:
@@ -370,11 +370,12 @@ def _journal_match(match: Match, pool: Pool, amount: int, *, at) -> None:
     entry_post(
         kind=JournalEntry.Kind.MATCH, reference=str(match.donation_id), project=match.project,
         lines=[(source, money), (fund, -money)],
-        memo=match.donation.receipt_number or "",
+        memo=match.donation.receipt_number or "", batched=True,  # a settler's batch writes its entries at once
     )
     if pool.sponsor_id != match.project.organisation_id:  # the sponsor's cash goes where the fund is
         settlement_post(reference=f"match:{match.donation_id}", project=match.project, payer_id=pool.sponsor_id,
-                        payee_id=match.project.organisation_id, amount=money, memo=match.donation.receipt_number or "")
+                        payee_id=match.project.organisation_id, amount=money, memo=match.donation.receipt_number or "",
+                        batched=True)
     match.journalled = amount
     _match_fact(match, pool, amount, at)
 

@@ -4,6 +4,8 @@ collecting witnesses' cosignatures, and cosigning other logs' checkpoints as a w
 from __future__ import annotations
 
 import base64
+import contextlib
+import contextvars
 import logging
 import time
 
@@ -31,8 +33,31 @@ class LogIntegrityError(RuntimeError):
     """The log refused to sign: what it holds is not consistent with what it signed."""
 
 
-def fact_queue(*, kind: str, public: dict, personal: dict | None = None) -> None:
-    """Queue a public fact for the log, inside the transaction that creates it.
+_batched: contextvars.ContextVar[list | None] = contextvars.ContextVar("jusha_facts_batched", default=None)
+
+
+@contextlib.contextmanager
+def facts_batched():
+    """A batch (the gift settler's): facts queued with `batched=True` inside, and those the
+    caller adds to the yielded list as (kind, public, personal), are written together when
+    the block ends without an error (`facts_queue_many`: three bulk inserts), in the
+    caller's transaction, in the order they were queued."""
+    outer = _batched.get()
+    if outer is not None:  # nested: the outer batch writes them
+        yield outer
+        return
+    pending: list = []
+    token = _batched.set(pending)
+    try:
+        yield pending
+        facts_queue_many(pending)
+    finally:
+        _batched.reset(token)
+
+
+def fact_queue(*, kind: str, public: dict, personal: dict | None = None, batched: bool = False) -> None:
+    """Queue a public fact for the log, inside the transaction that creates it (`batched`:
+    inside `facts_batched()`, with the batch's other facts when it ends).
 
     `public` holds what anyone may read forever: ids, receipt numbers, amounts in integer
     minor units; never names, emails or messages. Its "id", if any, is the creating
@@ -41,6 +66,10 @@ def fact_queue(*, kind: str, public: dict, personal: dict | None = None) -> None
     """
     if not connection.in_atomic_block:
         raise RuntimeError("fact_queue must be called inside the transaction that creates the fact")
+    pending = _batched.get() if batched else None
+    if pending is not None:
+        pending.append((kind, public, personal))
+        return
     salt = leaves.new_salt() if personal else None
     data = leaves.build(kind, public, leaves.commitment(salt, personal) if salt else None)
     fact = Fact.objects.create(kind=kind, ref=str(public.get("id", ""))[:64], leaf=data)
