@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from jusha.core import events
 from jusha.core.client import ClientContext
@@ -23,6 +23,7 @@ from jusha.payments.sandbox import SandboxProvider
 from jusha.projects.selectors import project_sums
 from jusha.projects.services import project_transition
 from jusha.transparency.models import Fact
+from tests.concurrency import require_postgres, run_at_once
 from tests.factories import make_campaign, make_member, make_pool, make_project
 from tests.gifts import refund
 
@@ -203,37 +204,10 @@ def test_a_gift_to_a_project_cancelled_before_its_batch_is_settled_and_refunded_
 
 # --- on PostgreSQL: settlers, refunds and notifications at the same moment ------------------
 
-pg = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _postgres():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (SQLite serialises all writers): run with DATABASE_URL=postgres://…")
-
-
-def _threads(*targets):
-    errors = []
-
-    def run(target):
-        try:
-            target()
-        except Exception as exc:  # noqa: BLE001 - asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_settlers_at_once_settle_each_gift_once(matched_project):
-    _postgres()
+    require_postgres()
     project, pool = matched_project
     gifts = accepted(project, count=24)
     barrier, counts = threading.Barrier(2), []
@@ -245,7 +219,7 @@ def test_two_settlers_at_once_settle_each_gift_once(matched_project):
             total += count
         counts.append(total)
 
-    _threads(settler, settler)
+    assert run_at_once([settler, settler])[1] == []
     assert sum(counts) == 24
     once_each(gifts)
     assert Match.objects.filter(pool=pool).count() == 24
@@ -256,7 +230,7 @@ def test_two_settlers_at_once_settle_each_gift_once(matched_project):
 def test_a_settler_killed_mid_batch_is_resumed_by_the_next(matched_project):
     """The settler's database session dies mid-batch (its backend terminated, as when its
     process is SIGKILLed): PostgreSQL rolls the batch back; the next settler settles all."""
-    _postgres()
+    require_postgres()
     project, _pool = matched_project
     gifts = accepted(project, count=3)
     pid = []
@@ -284,7 +258,7 @@ def test_a_settler_killed_mid_batch_is_resumed_by_the_next(matched_project):
 
     events.gift_paid.subscribe(stall, order=22)
     try:
-        _threads(doomed_settler, killer)
+        assert run_at_once([doomed_settler, killer])[1] == []
     finally:
         events.gift_paid._subscribers = [s for s in events.gift_paid._subscribers if s.handler is not stall]
     assert died and unsettled().count() == 3 and not Match.objects.exists()
@@ -295,7 +269,7 @@ def test_a_settler_killed_mid_batch_is_resumed_by_the_next(matched_project):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_refund_racing_its_gifts_settlement_returns_the_one_match(matched_project):
-    _postgres()
+    require_postgres()
     project, _pool = matched_project
     gifts = accepted(project, count=6)
     finance = make_member(project.organisation, "finance")
@@ -311,7 +285,7 @@ def test_a_refund_racing_its_gifts_settlement_returns_the_one_match(matched_proj
         for gift in gifts:
             refund(gift, 3_000, actor=finance)
 
-    _threads(settler, refunder)
+    assert run_at_once([settler, refunder])[1] == []
     once_each(gifts)
     assert Match.objects.count() == 6
     assert all(m.returned == m.amount == 3_000 for m in Match.objects.all())
@@ -321,7 +295,7 @@ def test_a_refund_racing_its_gifts_settlement_returns_the_one_match(matched_proj
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_duplicate_notification_during_a_batch_waits_and_changes_nothing(matched_project):
-    _postgres()
+    require_postgres()
     project, _pool = matched_project
     gifts = accepted(project, count=8)
     barrier = threading.Barrier(2)
@@ -336,7 +310,7 @@ def test_a_duplicate_notification_during_a_batch_waits_and_changes_nothing(match
         for gift in gifts:
             SandboxProvider().complete(gift.intent_id, "succeeded")
 
-    _threads(settler, duplicates)
+    assert run_at_once([settler, duplicates])[1] == []
     once_each(gifts)
     assert JournalEntry.objects.filter(kind="gift").count() == 8
     assert Match.objects.count() == 8

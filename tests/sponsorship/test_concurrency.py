@@ -2,10 +2,7 @@
 a clear 409 and nothing opened; with a capped group, exactly the cap. Months paid at once
 are each earmarked once. PostgreSQL only: SQLite runs one writer at a time."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from jusha.core.client import ClientContext
 from jusha.core.errors import Conflict
@@ -15,6 +12,7 @@ from jusha.ledger.checks import ledger_problems
 from jusha.payments.sandbox import SandboxProvider
 from jusha.sponsorship import services
 from jusha.sponsorship.models import Payment, Sponsorship
+from tests.concurrency import require_postgres, run_at_once
 from tests.factories import make_user
 from tests.sponsorship.conftest import make_beneficiary, make_programme
 
@@ -23,28 +21,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (SQLite serialises all writers): run with DATABASE_URL=postgres://…")
+    require_postgres()
 
 
-def run_at_once(calls) -> tuple[list, list]:
-    barrier, results, errors = threading.Barrier(len(calls)), [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
 
 
 def _sponsor(beneficiary, donor):

@@ -3,14 +3,13 @@ is checked in once (a unique constraint decides, not a read before the write); a
 shift's last places go to exactly as many as it has. PostgreSQL only: SQLite runs one
 writer at a time."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
 
 from jusha.volunteering import services
 from jusha.volunteering.models import CheckIn, Signup
+from tests.concurrency import require_postgres, run_at_once
 from tests.volunteering.conftest import make_activity, move_shift, volunteer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -18,28 +17,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (SQLite serialises all writers): run with DATABASE_URL=postgres://…")
+    require_postgres()
 
 
-def run_at_once(calls) -> tuple[list, list]:
-    barrier, results, errors = threading.Barrier(len(calls)), [], []
-
-    def worker(call):
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as exc:  # noqa: BLE001 - collected and asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(call,)) for call in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results, errors
 
 
 def test_one_member_scanning_eight_times_at_once_is_checked_in_once():
