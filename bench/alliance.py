@@ -4,7 +4,7 @@ signed events, and how long the open-data files take to make.
 A fresh SQLite database in a temporary directory (or, with DATABASE_URL naming PostgreSQL,
 a fresh database beside it, dropped afterwards), `config.settings` with the database task
 backend (as production: a delivery is a queued task row, the HTTP call is the worker's).
-1. The gift path (open, pay through the sandbox): N gifts with no webhook endpoint (the
+1. The gift path (open, pay through the sandbox, settle): N gifts with no webhook endpoint (the
    baseline, measured in the same run), then N gifts with three endpoints subscribed to
    `donation.paid`; gifts/s of each and their ratio.
 2. The worker's sweep (`deliveries_send_due`) sending those deliveries, signed, to a
@@ -55,6 +55,7 @@ def gifts(project, count: int) -> list[float]:
     from jusha.core.client import ClientContext
     from jusha.core.money import Money
     from jusha.giving.services import donation_open
+    from jusha.giving.settle import gifts_settle
     from jusha.payments.sandbox import SandboxProvider
 
     took = []
@@ -62,6 +63,9 @@ def gifts(project, count: int) -> list[float]:
         started = time.perf_counter()
         donation, _token = donation_open(project=project, amount=Money(100 + i % 500 * 100, "CNY"), client=ClientContext())
         SandboxProvider().complete(donation.intent_id, "succeeded")
+        # Its settlement too (the worker's settler, here at once): where the alliance's
+        # gift-paid listener looks up the webhook endpoints and queues the deliveries.
+        gifts_settle(ids=[donation.pk])
         took.append(time.perf_counter() - started)
     return took
 
