@@ -1,10 +1,7 @@
 """Gifts paid at the same moment on PostgreSQL: the pool's row lock makes allocation first
 come, first served and exact — never one fen over, the last gift gets the last fen."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from jusha.core.money import Money
 from jusha.core.client import ClientContext
@@ -13,6 +10,7 @@ from jusha.ledger.checks import ledger_problems
 from jusha.matching.models import Match, Pool
 from jusha.matching.selectors import pool_figures
 from jusha.payments.sandbox import SandboxProvider
+from tests.concurrency import require_postgres, run_at_once
 from tests.factories import make_campaign, make_pool, make_project
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -22,30 +20,14 @@ GIFTS, AMOUNT, BUDGET = 24, 3_000, 50_000  # 72,000 wanted of 50,000: the pool r
 
 @pytest.fixture(autouse=True)
 def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrency needs PostgreSQL (SQLite serialises all writers): run with DATABASE_URL=postgres://…")
+    require_postgres()
 
 
 def test_simultaneous_gifts_spend_the_pool_exactly():
     project = make_project(goal=10_000_000)
     pool = make_pool(campaign=make_campaign(projects=[project]), budget=BUDGET, gift_cap=AMOUNT)
     intents = [donation_open(project=project, amount=Money(AMOUNT, "CNY"), client=ClientContext())[0].intent_id for _ in range(GIFTS)]
-    barrier, errors = threading.Barrier(GIFTS), []
-
-    def pay(intent_id):
-        try:
-            barrier.wait()
-            SandboxProvider().complete(intent_id, "succeeded")
-        except Exception as exc:  # noqa: BLE001 - asserted on below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=pay, args=(i,)) for i in intents]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    _results, errors = run_at_once([lambda i=i: SandboxProvider().complete(i, "succeeded") for i in intents])
     assert errors == []
     amounts = sorted(Match.objects.values_list("amount", flat=True), reverse=True)
     assert sum(amounts) == BUDGET  # all of it, not one fen more
