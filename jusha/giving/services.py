@@ -20,6 +20,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.core.money import Money, require_currency, require_money, require_positive
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
+from jusha.core.sql import row_insert
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import fees, permissions, receipt_links, rules, settle, sql, tasks
 from jusha.giving.selectors import donation_fees, refund_fee_returns
@@ -183,7 +184,7 @@ def donation_open(
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
     with transaction.atomic():
-        donation.save(force_insert=True)
+        row_insert(donation)  # donation.save(force_insert=True), one plain INSERT (core.sql)
         events.gift_opened.announce(events.GiftOpened(donation=donation, client=client, ref=ref or "", context=context or {}))
         if within is not None:
             within(donation, token)
