@@ -74,7 +74,7 @@ def campaign_donation(request, slug: str, payload: CampaignDonationIn):
 
     def project_for():
         campaign = access_campaign(user=user, slug=slug)
-        return services.campaign_project_for_gift(campaign=campaign, slug=payload.project)
+        return services.campaign_project_for_gift(campaign=campaign, slug=payload.project), None
 
     return open_gift(request, key=key, fingerprint=request_fingerprint("POST", request.path, payload.dict()),
                      project_for=project_for, payload=payload, ref=payload.ref, context={"campaign": slug})

@@ -14,10 +14,11 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jusha.core import sql
 from jusha.core.errors import BadRequest, Conflict, DomainError, Invalid
 from jusha.core.models import IdempotencyRecord
 
@@ -74,16 +75,25 @@ def run_idempotent(
         if record.status_code >= 400:
             raise ReplayedError(record.status_code, record.body)
         return record.status_code, record.body, True
-    stored: list[tuple[int, dict]] = []
+    stored: list[tuple[int, dict]] = []  # answers committed
+    written: list[tuple[int, dict]] = []  # answers written, committed or not
 
     def done(status: int, body: dict) -> None:
         _store(record, status, body)
+        written.append((status, body))
         transaction.on_commit(lambda: stored.append((status, body)))  # at once when outside a transaction
 
     try:
         if own_transaction:
             status, body = work(done)
-            if not stored or stored[-1] != (status, body):
+            # The answer returned is stored already when it is the last one committed, or,
+            # inside a caller's transaction (which commits the work's writes and the answer
+            # together, later), the last one written.
+            if stored:
+                last = stored[-1]
+            else:
+                last = written[-1] if written and transaction.get_connection().in_atomic_block else None
+            if last != (status, body):
                 done(status, body)
         else:
             with transaction.atomic():
@@ -105,17 +115,17 @@ def run_idempotent(
 
 
 def _store(record: IdempotencyRecord, status: int, body: dict) -> None:
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
-        state=IdempotencyRecord.DONE, status_code=status, body=body, updated_at=timezone.now()
-    )
+    sql.idempotency_store(record_id=record.pk, status=status, body=body, now=timezone.now())
 
 
 def _claim(scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
-    try:
-        with transaction.atomic():
-            return IdempotencyRecord.objects.create(scope=scope, key=key, fingerprint=fingerprint)
-    except IntegrityError:
-        pass
+    # One statement (core.sql): committed at once outside a transaction; None when the key
+    # is claimed already (nothing written, no error, so no savepoint inside a transaction).
+    now = timezone.now()
+    record_id = sql.idempotency_claim(scope=scope, key=key, fingerprint=fingerprint, now=now)
+    if record_id is not None:
+        return IdempotencyRecord(pk=record_id, scope=scope, key=key, fingerprint=fingerprint,
+                                 state=IdempotencyRecord.RUNNING, created_at=now, updated_at=now)
     record = IdempotencyRecord.objects.get(scope=scope, key=key)
     if record.fingerprint != fingerprint:
         raise Invalid(

@@ -22,20 +22,29 @@ router = Router(tags=["donations"])
 
 def open_gift(request, *, key: str, fingerprint: str, project_for, payload, ref: str = "", context=None):
     """The one way the API opens a gift (project and campaign endpoints alike): rate-limited,
-    idempotent, through `services.donation_open`, its answer stored with the gift."""
+    idempotent, through `services.donation_open`, its answer stored with the gift.
+    `project_for()` returns (project, its sums when read with it, else None)."""
     user = request.auth
     client = ClientContext.of(request)
 
     def work(done):
         rate_limit("donation_create", client_ip(request))
-        project = project_for()
-        donation, token = services.donation_open(
+        project, sums = project_for()
+        answer = []
+
+        def within(donation, token):
+            # The answer is built once, stored with the gift and returned as stored (its
+            # receipt_url carries a one-use ticket: a second build would be another answer).
+            answer.append(schemas.donation_created(donation, token, request))
+            done(201, answer[0])
+
+        services.donation_open(
             project=project, amount=money_in(payload.amount, payload.currency), client=client, donor=user, ref=ref,
             message=payload.message, show_message=payload.show_message, name=payload.name, anonymous=payload.anonymous,
-            email=payload.email, provider=payload.provider,
-            context=context, within=lambda d, t: done(201, schemas.donation_created(d, t, request)),
+            email=payload.email, provider=payload.provider, context=context, within=within,
+            raised=sums.toward_goal if sums is not None else None,
         )
-        return 201, schemas.donation_created(donation, token, request)
+        return 201, answer[0]
 
     status, body, _replayed = run_idempotent(
         scope=caller_scope(user), key=key, work=work, fingerprint=fingerprint, own_transaction=True
@@ -57,7 +66,7 @@ def donation_create(request, slug: str, payload: DonationIn):
     )
     return open_gift(request, key=key, fingerprint=fingerprint, payload=payload, ref=payload.ref,
                      context={"team": payload.team} if payload.team else None,
-                     project_for=lambda: permissions.access_giving_project(slug=slug))
+                     project_for=lambda: permissions.access_giving_project_with_sums(slug=slug))
 
 
 @router.get("/donations/{donation_id}", auth=None, response=dict)

@@ -13,7 +13,7 @@ from jusha.core.errors import Forbidden, NotFound
 from jusha.giving.models import Donation
 from jusha.projects.models import Project
 from jusha.projects.permissions import access_project
-from jusha.projects.selectors import is_public
+from jusha.projects.selectors import ProjectSums, is_public, project_with_sums
 
 FINANCE_ROLES = {"finance", "owner", "staff"}
 # Not "jusha.giving.receipt": the keys that older receipt emails carried in their links open nothing.
@@ -26,6 +26,15 @@ def access_giving_project(*, slug: str) -> Project:
     if project is None or not is_public(project):
         raise NotFound(_("No such project."), code="not_found")
     return project
+
+
+def access_giving_project_with_sums(*, slug: str) -> tuple[Project, ProjectSums]:
+    """The same project as `access_giving_project`, with its sums read in the same statement
+    (the gift path's read: one round trip for the project, its organisation and its totals)."""
+    project, sums = project_with_sums(slug=slug)
+    if project is None or not is_public(project):
+        raise NotFound(_("No such project."), code="not_found")
+    return project, sums
 
 
 def access_finance_project(*, user, slug: str) -> Project:

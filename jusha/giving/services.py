@@ -20,6 +20,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid, NotFound
 from jusha.core.money import Money, require_currency, require_money, require_positive
 from jusha.core.ratelimit import rate_limit
 from jusha.core.richtext import plain_text
+from jusha.core.sql import row_insert
 from jusha.core.statemachine import SYSTEM
 from jusha.giving import fees, permissions, receipt_links, rules, settle, sql, tasks
 from jusha.giving.selectors import donation_fees, refund_fee_returns
@@ -83,9 +84,12 @@ def refusal_extra(project: Project) -> dict:
     }
 
 
-def _checked_gift(*, project: Project, amount: Money, message: str, name: str, email: str) -> tuple[str, str, str]:
+def _checked_gift(
+    *, project: Project, amount: Money, message: str, name: str, email: str, raised: int | None = None
+) -> tuple[str, str, str]:
     """Refuse what cannot be a gift to this project (Invalid or Conflict, nothing written);
-    returns the cleaned message, name and email."""
+    returns the cleaned message, name and email. `raised`: the project's `toward_goal` when
+    the caller read it with the project (else it is read here)."""
     require_currency(require_money(amount).currency)
     if amount.currency != project.currency:
         raise Invalid(_("This project takes gifts in %(currency)s.") % {"currency": project.currency}, code="invalid_currency")
@@ -107,7 +111,7 @@ def _checked_gift(*, project: Project, amount: Money, message: str, name: str, e
         raise Invalid(_("The message is longer than 200 characters."), code="message_too_long")
     if len(name) > 40:
         raise Invalid(_("The name is longer than 40 characters."), code="name_too_long")
-    accepting, code, reason = project_accepting(project)
+    accepting, code, reason = project_accepting(project, raised=raised)
     if not accepting:
         raise Conflict(reason, code=code, extra=refusal_extra(project))
     return message, name, email
@@ -128,6 +132,7 @@ def donation_open(
     context: dict | None = None,
     within: Callable[[Donation, str], None] | None = None,
     provider: str = "",
+    raised: int | None = None,
 ) -> tuple[Donation, str]:
     """Open a gift: a pending donation with a payment intent at the provider, and what the
     higher apps record about its opening (core.events.gift_opened: the client's matching
@@ -139,10 +144,14 @@ def donation_open(
     donation is never saved is never shown to a payer and expires at the provider.
     `provider` is the one the donor chose ("" for the site's first): Invalid
     `provider_unavailable` when it is not configured here.
+    `raised`: the project's `toward_goal` when the caller read it with the project
+    (`projects.selectors.project_with_sums`); else it is read here.
     Returns the donation and its access token (shown once: it opens the receipt).
     """
     provider_name = provider_choose(provider)
-    message, name, email = _checked_gift(project=project, amount=amount, message=message, name=name, email=email)
+    message, name, email = _checked_gift(
+        project=project, amount=amount, message=message, name=name, email=email, raised=raised
+    )
     for check in gift_context_checks.providers():  # a team of another project: 422, nothing written
         check(project=project, context=context or {})
     token = rules.new_access_token()
@@ -175,7 +184,7 @@ def donation_open(
     donation.intent_id = intent.intent_id
     donation.payment_url = intent.payment_url
     with transaction.atomic():
-        donation.save(force_insert=True)
+        row_insert(donation)  # donation.save(force_insert=True), one plain INSERT (core.sql)
         events.gift_opened.announce(events.GiftOpened(donation=donation, client=client, ref=ref or "", context=context or {}))
         if within is not None:
             within(donation, token)

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from jusha.projects import states
+from jusha.projects import sql, states
 from jusha.projects.contributions import card_figures
 from jusha.projects.rules import gap, gift_refusal
 from jusha.projects.models import Project, ProjectTotal
@@ -95,15 +95,24 @@ def project_sums(project_ids) -> dict[int, ProjectSums]:
     )
     for project_id, kind, total in rows:
         totals[project_id][kind] = total or 0
-    return {
-        pid: ProjectSums(
-            gifts=totals[pid].get("gift", 0), refunds=totals[pid].get("refund", 0), spent=totals[pid].get("expenditure", 0),
-            committed=totals[pid].get("commitment", 0), released=totals[pid].get("release", 0),
-            matched=totals[pid].get("match", 0) - totals[pid].get("match_return", 0), fees=totals[pid].get("fee", 0) - totals[pid].get("fee_return", 0),
-            granted=totals[pid].get("grant", 0), granted_out=totals[pid].get("grant_out", 0),
-        )
-        for pid in project_ids
-    }
+    return {pid: _sums(totals[pid]) for pid in project_ids}
+
+
+def _sums(totals: dict[str, int]) -> ProjectSums:
+    """A project's figures from its totals per kind (the sums of its shards)."""
+    return ProjectSums(
+        gifts=totals.get("gift", 0), refunds=totals.get("refund", 0), spent=totals.get("expenditure", 0),
+        committed=totals.get("commitment", 0), released=totals.get("release", 0),
+        matched=totals.get("match", 0) - totals.get("match_return", 0), fees=totals.get("fee", 0) - totals.get("fee_return", 0),
+        granted=totals.get("grant", 0), granted_out=totals.get("grant_out", 0),
+    )
+
+
+def project_with_sums(*, slug: str) -> tuple[Project | None, ProjectSums | None]:
+    """A project by its slug, with its organisation, and its sums as `project_sums` reads
+    them, in one statement (projects.sql): the gift path's read. (None, None) if no such slug."""
+    project, totals = sql.project_with_totals(slug)
+    return (project, _sums(totals)) if project is not None else (None, None)
 
 
 def project_gap(project: Project) -> int:

@@ -135,3 +135,17 @@ def test_keys_are_kept_until_purged_after_their_time():
     IdempotencyRecord.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
     assert idempotency.purge_expired(older_than=timedelta(hours=24)) == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_row_insert_saves_a_new_row_as_the_orm_would():
+    from jusha.core.sql import row_insert
+
+    user = make_user()
+    entry = AuditLog(actor=user, action="row.insert", target_type="t", data={"a": [1, "二"]})
+    row_insert(entry)  # an auto-incremented id, read back; auto_now_add set on the instance
+    assert entry.pk is not None and entry._state.adding is False
+    stored = AuditLog.objects.get(pk=entry.pk)
+    assert (stored.actor_id, stored.action, stored.target_type, stored.data) == (user.pk, "row.insert", "t", {"a": [1, "二"]})
+    assert stored.created_at == entry.created_at
+    with pytest.raises(ValueError):
+        row_insert(entry)

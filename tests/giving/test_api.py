@@ -354,3 +354,17 @@ def test_markup_typed_as_text_stays_text_in_json_and_pages(client, project):
     page = client.get(f"/projects/{project.slug}/").content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;" in page
     assert "<script>alert(1)" not in page and "<img src=x" not in page
+
+
+def test_the_create_answer_is_built_and_stored_once_in_few_statements(client, project, django_assert_max_num_queries):
+    from jusha.core.models import IdempotencyRecord
+
+    create(client, project.slug, {"amount": 100})  # warm: this process's caches
+    # The claim, the project with its totals, the sandbox's charge; then in one transaction
+    # the gift, its gift context and the stored answer (with the savepoint's two here).
+    with django_assert_max_num_queries(8):
+        response = create(client, project.slug, {"amount": 100}, key="once")
+    assert response.status_code == 201
+    record = IdempotencyRecord.objects.get(key="once")
+    assert record.state == IdempotencyRecord.DONE and record.status_code == 201
+    assert record.body == response.json()  # the answer returned is the one stored (one receipt ticket)
