@@ -44,13 +44,26 @@ def _columns(model, alias: str) -> str:
     return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
 
 
+_loaders: dict = {}
+
+
 def _instance(model, values):
-    fields = model._meta.concrete_fields
-    values = list(values)
-    for i, field in enumerate(fields):
-        for converter in field.get_db_converters(connection) + connection.ops.get_db_converters(field.cached_col):
+    """A model instance from a row of its concrete columns, as the ORM builds it (its
+    fields' and the backend's converters applied; none on PostgreSQL for these models)."""
+    key = (connection.vendor, model)
+    if key not in _loaders:
+        fields = model._meta.concrete_fields
+        converters = [
+            (i, field, converter) for i, field in enumerate(fields)
+            for converter in field.get_db_converters(connection) + connection.ops.get_db_converters(field.cached_col)
+        ]
+        _loaders[key] = ([field.attname for field in fields], converters)
+    attnames, converters = _loaders[key]
+    if converters:
+        values = list(values)
+        for i, field, converter in converters:
             values[i] = converter(values[i], field.cached_col, connection)
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    return model.from_db(connection.alias, attnames, values)
 
 
 def _sums(totals: dict[str, int]) -> ProjectSums:
@@ -64,25 +77,30 @@ def _sums(totals: dict[str, int]) -> ProjectSums:
     )
 
 
+_locked_sql: str | None = None  # PostgreSQL only
+
+
 def donation_locked(*, provider: str, intent_id: str) -> tuple[Donation, ProjectSums] | None:
     """PostgreSQL: the gift paid through `intent_id`, its row locked FOR UPDATE (of the gift
     only) and loaded with its project, and the project's sums, in one statement. None when
     there is no such gift or another transaction holds its row (SKIP LOCKED): the caller
     then takes the ORM's way, which waits for the lock and reads the totals after it, so
     the totals are never older than the lock."""
-    quote = connection.ops.quote_name
-    donations, projects = quote(Donation._meta.db_table), quote(Project._meta.db_table)
-    totals = quote(ProjectTotal._meta.db_table)
-    n = len(Donation._meta.concrete_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
+    global _locked_sql
+    if _locked_sql is None:
+        quote = connection.ops.quote_name
+        donations, projects = quote(Donation._meta.db_table), quote(Project._meta.db_table)
+        totals = quote(ProjectTotal._meta.db_table)
+        _locked_sql = (
             f"SELECT {_columns(Donation, 'd')}, {_columns(Project, 'p')}, "
             f"ARRAY(SELECT t.kind FROM {totals} t WHERE t.project_id = d.project_id GROUP BY t.kind ORDER BY t.kind), "
             f"ARRAY(SELECT SUM(t.amount) FROM {totals} t WHERE t.project_id = d.project_id GROUP BY t.kind ORDER BY t.kind) "
             f"FROM {donations} d INNER JOIN {projects} p ON p.id = d.project_id "
-            "WHERE d.provider = %s AND d.intent_id = %s ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED",
-            [provider, intent_id],
+            "WHERE d.provider = %s AND d.intent_id = %s ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED"
         )
+    n = len(Donation._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_sql, [provider, intent_id])
         row = cursor.fetchone()
     if row is None:
         return None
