@@ -14,6 +14,7 @@ from jusha.core.money import money_in
 from jusha.core.ratelimit import client_ip, rate_limit
 from jusha.core.openapi import errors
 from jusha.giving import permissions, schemas, services
+from jusha.giving.models import Donation
 from jusha.giving.schemas import DonationIn, RefundIn
 from jusha.payments.sandbox import SandboxProvider
 
@@ -113,12 +114,28 @@ def sandbox_complete(request, donation_id: uuid.UUID, payload: CompleteIn):
     notification and answers after the platform has handled it."""
     if not settings.JUSHA_SANDBOX_ENABLED:
         raise NotFound(_("The sandbox payment provider is not enabled."), code="not_found")
-    donation = permissions.access_donation(donation_id=donation_id, related=())
-    if donation.provider != "sandbox":
+    provider, intent_id = permissions.access_donation_intent(donation_id=donation_id)
+    if provider != "sandbox":
         raise NotFound(_("Not found."), code="not_found")
-    status, answer = SandboxProvider().complete(donation.intent_id, payload.result)
-    donation = permissions.access_donation(donation_id=donation_id, related=("project", "match"))
+    status, answer, paid = SandboxProvider().complete_recorded(intent_id, payload.result)
+    if _answerable(paid, donation_id):
+        donation = paid
+    else:
+        donation = permissions.access_donation(donation_id=donation_id, related=("project", "match"))
     return 200, {"notification": {"status": status, "body": answer}, "donation": schemas.donation_out(donation, private=False)}
+
+
+def _answerable(paid, donation_id) -> bool:
+    """The gift the acceptance just wrote, read under its lock with its project, answers as
+    a fresh read would while it is settling: its match is written only by its settlement
+    (giving.settle, which also sets settled_at), so it has none yet and none is looked up.
+    Anything else (a replay, a failed payment, a gift settled inline) is read again."""
+    if not isinstance(paid, Donation) or paid.pk != donation_id or not paid.settling:
+        return False
+    if not Donation.project.is_cached(paid):
+        return False
+    Donation._meta.get_field("match").set_cached_value(paid, None)  # no match while settling
+    return True
 
 
 def _bearer(request) -> str:

@@ -10,6 +10,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import Forbidden, NotFound
+from jusha.giving import sql
 from jusha.giving.models import Donation
 from jusha.projects.models import Project
 from jusha.projects.permissions import access_project
@@ -53,6 +54,15 @@ def access_donation(*, donation_id, related: tuple[str, ...] = ("project",)) -> 
     if donation is None:
         raise NotFound(_("No such gift."), code="not_found")
     return donation
+
+
+def access_donation_intent(*, donation_id) -> tuple[str, str | None]:
+    """(provider, intent_id) of a gift by its id, and nothing else of it (the sandbox's pay
+    button needs no more); NotFound if there is none."""
+    found = sql.donation_intent(donation_id=donation_id)
+    if found is None:
+        raise NotFound(_("No such gift."), code="not_found")
+    return found
 
 
 def access_donation_by_receipt(*, number: str) -> Donation | None:

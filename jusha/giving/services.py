@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -237,11 +237,19 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     recorded (the money was taken) and then refunded or kept as disclosed overflow, by
     the project's overflow rule.
     """
-    # of=("self",): lock the gift only, never the project row it joins (that would queue every gift).
-    donation = (
-        Donation.objects.select_for_update(of=("self",)).select_related("project")
-        .filter(provider=provider, intent_id=intent_id).first()
-    )
+    # The gift locked (of the gift only, never the project row it joins: that would queue
+    # every gift), its project and the project's totals: one statement on PostgreSQL when
+    # no one else holds the gift's row (giving.sql); otherwise (SQLite, or a wait for the
+    # lock) the ORM's lock, then the totals read after it.
+    locked = sql.donation_locked(provider=provider, intent_id=intent_id) if connection.vendor == "postgresql" else None
+    if locked is not None:
+        donation, sums = locked
+    else:
+        donation = (
+            Donation.objects.select_for_update(of=("self",)).select_related("project")
+            .filter(provider=provider, intent_id=intent_id).first()
+        )
+        sums = None
     if donation is None:
         raise NotFound(_("No gift is waiting for this payment."), code="unknown_intent")
     if donation.status in (Donation.Status.PAID, Donation.Status.PARTIALLY_REFUNDED, Donation.Status.REFUNDED):
@@ -252,7 +260,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
 
     project = donation.project
     late = donation.status == Donation.Status.EXPIRED
-    raised_before = project_sums([project.pk])[project.pk].toward_goal
+    raised_before = (sums if sums is not None else project_sums([project.pk])[project.pk]).toward_goal
     accepting, _code, _reason = project_accepting(project, raised=raised_before)
     reason = "late payment" if late else ""
     source = donation.status

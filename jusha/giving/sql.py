@@ -7,6 +7,11 @@ UPDATE that also requires the status it was read in), its status change and its 
 entry with postings and its project's shard increment (ledger.sql). On PostgreSQL that is
 ONE statement (data-modifying CTEs; the status change and the entry are written only when
 the UPDATE took the row); SQLite runs simple statements in the same transaction.
+
+`donation_locked` reads what the acceptance decides from, on PostgreSQL in ONE statement:
+the gift locked (its row only, never its project's), its project, and the project's
+running totals. `donation_intent` is the sandbox's first look at a gift: its provider and
+intent id, nothing else.
 """
 
 from __future__ import annotations
@@ -18,6 +23,92 @@ from jusha.core.errors import Conflict
 from jusha.giving.models import Donation, StatusChange
 from jusha.ledger import sql as ledger_sql
 from jusha.ledger.services import gift_entry, gift_journal
+from jusha.projects.models import Project, ProjectTotal
+from jusha.projects.selectors import ProjectSums
+
+
+def donation_intent(*, donation_id) -> tuple[str, str | None] | None:
+    """(provider, intent_id) of the gift `donation_id` (a UUID), or None if there is none."""
+    donations = connection.ops.quote_name(Donation._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT provider, intent_id FROM {donations} WHERE id = %s",
+            [Donation._meta.pk.get_db_prep_value(donation_id, connection)],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _columns(model, alias: str) -> str:
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+_loaders: dict = {}
+
+
+def _instance(model, values):
+    """A model instance from a row of its concrete columns, as the ORM builds it (its
+    fields' and the backend's converters applied; none on PostgreSQL for these models)."""
+    key = (connection.vendor, model)
+    if key not in _loaders:
+        fields = model._meta.concrete_fields
+        converters = [
+            (i, field, converter) for i, field in enumerate(fields)
+            for converter in field.get_db_converters(connection) + connection.ops.get_db_converters(field.cached_col)
+        ]
+        _loaders[key] = ([field.attname for field in fields], converters)
+    attnames, converters = _loaders[key]
+    if converters:
+        values = list(values)
+        for i, field, converter in converters:
+            values[i] = converter(values[i], field.cached_col, connection)
+    return model.from_db(connection.alias, attnames, values)
+
+
+def _sums(totals: dict[str, int]) -> ProjectSums:
+    """The project's sums from its totals per kind, as projects.selectors.project_sums builds them."""
+    return ProjectSums(
+        gifts=totals.get("gift", 0), refunds=totals.get("refund", 0), spent=totals.get("expenditure", 0),
+        committed=totals.get("commitment", 0), released=totals.get("release", 0),
+        matched=totals.get("match", 0) - totals.get("match_return", 0),
+        fees=totals.get("fee", 0) - totals.get("fee_return", 0),
+        granted=totals.get("grant", 0), granted_out=totals.get("grant_out", 0),
+    )
+
+
+_locked_sql: str | None = None  # PostgreSQL only
+
+
+def donation_locked(*, provider: str, intent_id: str) -> tuple[Donation, ProjectSums] | None:
+    """PostgreSQL: the gift paid through `intent_id`, its row locked FOR UPDATE (of the gift
+    only) and loaded with its project, and the project's sums, in one statement. None when
+    there is no such gift or another transaction holds its row (SKIP LOCKED): the caller
+    then takes the ORM's way, which waits for the lock and reads the totals after it, so
+    the totals are never older than the lock."""
+    global _locked_sql
+    if _locked_sql is None:
+        quote = connection.ops.quote_name
+        donations, projects = quote(Donation._meta.db_table), quote(Project._meta.db_table)
+        totals = quote(ProjectTotal._meta.db_table)
+        _locked_sql = (
+            f"SELECT {_columns(Donation, 'd')}, {_columns(Project, 'p')}, "
+            f"ARRAY(SELECT t.kind FROM {totals} t WHERE t.project_id = d.project_id GROUP BY t.kind ORDER BY t.kind), "
+            f"ARRAY(SELECT SUM(t.amount) FROM {totals} t WHERE t.project_id = d.project_id GROUP BY t.kind ORDER BY t.kind) "
+            f"FROM {donations} d INNER JOIN {projects} p ON p.id = d.project_id "
+            "WHERE d.provider = %s AND d.intent_id = %s ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED"
+        )
+    n = len(Donation._meta.concrete_fields)
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_sql, [provider, intent_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    donation = _instance(Donation, row[:n])
+    project = _instance(Project, row[n:-2])
+    Donation.project.field.set_cached_value(donation, project)
+    kinds, sums = row[-2], row[-1]
+    return donation, _sums({kind: int(total or 0) for kind, total in zip(kinds, sums)})
 
 
 def donation_accept(*, donation: Donation, source: str, reason: str) -> None:

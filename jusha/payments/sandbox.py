@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from jusha.core.errors import Conflict, Invalid, NotFound
 from jusha.core.sql import row_insert
-from jusha.payments import signing
+from jusha.payments import signing, sql
 from jusha.payments.models import SandboxCharge, SandboxRefund
 from jusha.payments.providers import Event, Intent, ProviderError
 from jusha.payments.sandbox_agreements import SandboxAgreements
@@ -107,24 +107,38 @@ class SandboxProvider(SandboxAgreements):
         Returns the platform's answer to the notification (status, body). Pressing the same
         button again re-sends the same notification (as a provider's retry would).
         """
+        status, answer, _record = self.complete_recorded(intent_id, result)
+        return status, answer
+
+    def complete_recorded(self, intent_id: str, result: str) -> tuple[int, dict, object]:
+        """`complete`, and the merchant's record of the payment as its notification's
+        handler left it (a gift, read and written under its lock), or None when the
+        notification went over HTTP or recorded nothing new (a replay)."""
         if result not in RESULTS:
             raise Invalid(_("The result must be “succeeded” or “failed”."), code="invalid_result")
-        with transaction.atomic():
-            charge = SandboxCharge.objects.select_for_update().filter(intent_id=intent_id).first()
-            if charge is None:
-                raise NotFound(_("This payment does not exist."), code="not_found")
-            if charge.status == SandboxCharge.Status.REQUIRES_PAYMENT:
-                charge.status = RESULTS[result]
-                charge.completed_at = timezone.now()
-                charge.save(update_fields=["status", "completed_at"])
-            elif charge.status != RESULTS[result]:
-                raise Conflict(
-                    _("This payment was already completed as “%(status)s”.") % {"status": charge.status},
-                    code="payment_already_completed",
-                )
-        return self.notify(charge)
+        target = RESULTS[result]
+        # The usual case in one statement: the charge still waiting for payment takes its result.
+        taken = sql.charge_complete(
+            intent_id=intent_id, source=SandboxCharge.Status.REQUIRES_PAYMENT, target=target, now=timezone.now()
+        )
+        if taken is not None:
+            return self.notify_recorded(SandboxCharge(**taken))
+        charge = SandboxCharge.objects.filter(intent_id=intent_id).first()
+        if charge is None:
+            raise NotFound(_("This payment does not exist."), code="not_found")
+        if charge.status != target:  # completed already, the other way (or cancelled)
+            raise Conflict(
+                _("This payment was already completed as “%(status)s”.") % {"status": charge.status},
+                code="payment_already_completed",
+            )
+        return self.notify_recorded(charge)
 
     def notify(self, charge: SandboxCharge) -> tuple[int, dict]:
+        status, answer, _record = self.notify_recorded(charge)
+        return status, answer
+
+    def notify_recorded(self, charge: SandboxCharge) -> tuple[int, dict, object]:
+        """Send the charge's signed notification; (status, body, the merchant's record or None)."""
         event = {
             "id": f"evt_{charge.intent_id}_{charge.status}",
             "type": f"payment.{charge.status}",
@@ -144,9 +158,9 @@ class SandboxProvider(SandboxAgreements):
                 url, content=body, headers={signing.HEADER: header, "Content-Type": "application/json"}, timeout=10
             )
             try:
-                return response.status_code, response.json()
+                return response.status_code, response.json(), None
             except ValueError:
-                return response.status_code, {"detail": response.text[:200]}
-        from jusha.payments.services import notification_receive
+                return response.status_code, {"detail": response.text[:200]}, None
+        from jusha.payments.services import notification_handle
 
-        return notification_receive(provider_name=NAME, body=body, signature=header)
+        return notification_handle(provider_name=NAME, body=body, signature=header)

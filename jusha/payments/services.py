@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import BadRequest, Invalid, NotFound
+from jusha.payments import sql
 from jusha.payments.models import PaymentEvent
 from jusha.payments.providers import ProviderError, get_provider
 from jusha.payments.signing import SignatureError
@@ -77,6 +78,17 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
     the provider will retry. A replay of an event already handled is acknowledged with
     200 and changes nothing.
     """
+    status, answer, _record = notification_handle(
+        provider_name=provider_name, body=body, signature=signature, headers=headers
+    )
+    return status, answer
+
+
+def notification_handle(*, provider_name: str, body: bytes, signature: str | None,
+                        headers=None) -> tuple[int, dict, Payable | None]:
+    """`notification_receive`, and the merchant's record the handler returned (None when
+    the event was a replay or needed nothing): what the sandbox's in-process delivery
+    answers with, without reading it again."""
     try:
         provider = get_provider(provider_name)
     except ProviderError as exc:
@@ -90,19 +102,27 @@ def notification_receive(*, provider_name: str, body: bytes, signature: str | No
         logger.warning("refused %s notification: %s", provider_name, exc)
         raise BadRequest(_("The notification signature is not valid."), code=exc.code) from exc
 
-    return event_record(provider_name=provider_name, event=event)
+    return event_handle(provider_name=provider_name, event=event)
 
 
 def event_record(*, provider_name: str, event) -> tuple[int, dict]:
     """Hand one verified event to the handler, recorded once by its provider event id in
     the same transaction: a refusal (wrong amount, unknown gift) rolls both back, so the
     event is not taken for processed and the provider's retry is checked again."""
+    status, answer, _record = event_handle(provider_name=provider_name, event=event)
+    return status, answer
+
+
+def event_handle(*, provider_name: str, event) -> tuple[int, dict, Payable | None]:
+    """`event_record`, and the record the handler returned (None for a replay or an
+    ignored event)."""
     handler = payment_handler()
     if event.type == "payment.ignored":  # verified, nothing to do (a refund's echo, a payer still paying)
-        return 200, {"received": True, "duplicate": False}
+        return 200, {"received": True, "duplicate": False}, None
     try:
         with transaction.atomic():
-            PaymentEvent.objects.create(
+            # One plain INSERT (payments.sql); the unique (provider, event_id) refuses a replay.
+            sql.event_insert(
                 provider=provider_name,
                 event_id=event.event_id,
                 intent_id=event.intent_id,
@@ -120,6 +140,6 @@ def event_record(*, provider_name: str, event) -> tuple[int, dict]:
                 raise Invalid(_("Unknown event type."), code="event_type_unknown")
     except IntegrityError:
         if PaymentEvent.objects.filter(provider=provider_name, event_id=event.event_id).exists():
-            return 200, {"received": True, "duplicate": True}
+            return 200, {"received": True, "duplicate": True}, None
         raise
-    return 200, {"received": True, "duplicate": False, "donation": str(donation.pk), "status": donation.status}
+    return 200, {"received": True, "duplicate": False, "donation": str(donation.pk), "status": donation.status}, donation

@@ -314,3 +314,68 @@ def test_a_duplicate_notification_during_a_batch_waits_and_changes_nothing(match
     once_each(gifts)
     assert JournalEntry.objects.filter(kind="gift").count() == 8
     assert Match.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_the_complete_answer_while_settling_is_what_a_fresh_read_says(matched_project, client):
+    """The sandbox's complete answers with the gift its acceptance wrote (no second read):
+    the same body as reading the gift afresh, before and after its settlement, and on a
+    second press of the same button (the replay reads it afresh)."""
+    import json
+
+    project, _pool = matched_project
+    donation, _token = donation_open(project=project, amount=Money(3_000, project.currency), client=ClientContext())
+
+    def press():
+        answer = client.post(f"/api/v1/sandbox/payments/{donation.pk}/complete", json.dumps({"result": "succeeded"}),
+                             content_type="application/json")
+        assert answer.status_code == 200, answer.content
+        return answer.json()
+
+    first = press()
+    assert first["notification"]["body"]["duplicate"] is False
+    assert first["donation"] == client.get(f"/api/v1/donations/{donation.pk}").json()
+    assert (first["donation"]["status"], first["donation"]["settling"], first["donation"]["match_status"]) == (
+        "paid", True, "pending")
+    again = press()
+    assert again["notification"]["body"]["duplicate"] is True and again["donation"] == first["donation"]
+    gifts_settle()
+    settled = press()
+    assert settled["donation"] == client.get(f"/api/v1/donations/{donation.pk}").json()
+    assert (settled["donation"]["settling"], settled["donation"]["matched"]) == (False, 3_000)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_notification_for_a_gift_another_transaction_holds_waits_and_is_accepted_once(matched_project):
+    """The acceptance reads the gift, its project and totals in one statement that skips a
+    row someone holds; then it waits for the lock the ORM's way and reads the totals after
+    it (giving.sql.donation_locked): accepted once, nothing lost."""
+    require_postgres()
+    project, _pool = matched_project
+    donation, _token = donation_open(project=project, amount=Money(3_000, project.currency), client=ClientContext())
+    holding, released = threading.Event(), threading.Event()
+
+    def holder():
+        with transaction.atomic():
+            list(Donation.objects.select_for_update().filter(pk=donation.pk))
+            holding.set()
+            time.sleep(0.3)
+            released.set()
+
+    def payer():
+        holding.wait(5)
+        status, answer = SandboxProvider().complete(donation.intent_id, "succeeded")
+        assert released.is_set()  # it waited for the holder's commit
+        return status, answer
+
+    results, errors = run_at_once([holder, payer])
+    assert errors == []
+    [(status, answer)] = [r for r in results if r is not None]
+    assert status == 200 and answer["status"] == "paid" and answer["duplicate"] is False
+    donation.refresh_from_db()
+    assert donation.status == "paid" and donation.receipt_number and donation.settling
+    assert project_sums([project.pk])[project.pk].raised == 3_000
+    assert JournalEntry.objects.filter(kind="gift", reference=str(donation.pk)).count() == 1
+    gifts_settle()
+    once_each([donation])
