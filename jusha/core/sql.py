@@ -83,3 +83,35 @@ def row_insert(instance: Model) -> None:
             instance.pk = cursor.fetchone()[0]
     instance._state.adding = False
     instance._state.db = connection.alias
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """The select list of `model`'s concrete columns in the model's order, for `instance`."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+_loaders: dict[tuple[str, type], tuple[list[str], list]] = {}
+
+
+def instance(model: type[Model], values) -> Model:
+    """A model instance from a row of its concrete columns (`columns`), as the ORM's compiler
+    builds one: the backend's converters, then the field's, applied to each value (booleans,
+    times and files on SQLite; none for most fields on PostgreSQL)."""
+    key = (connection.vendor, model)
+    loader = _loaders.get(key)
+    if loader is None:
+        fields, converters = model._meta.concrete_fields, []
+        for i, field in enumerate(fields):
+            column = field.cached_col
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((i, column, found))
+        loader = _loaders[key] = ([field.attname for field in fields], converters)
+    attnames, converters = loader
+    if converters:
+        values = list(values)
+        for i, column, found in converters:
+            for converter in found:
+                values[i] = converter(values[i], column, connection)
+    return model.from_db(connection.alias, attnames, values)

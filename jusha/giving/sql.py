@@ -19,12 +19,13 @@ from __future__ import annotations
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from jusha.core import sql as core_sql
 from jusha.core.errors import Conflict
 from jusha.giving.models import Donation, StatusChange
 from jusha.ledger import sql as ledger_sql
 from jusha.ledger.services import gift_entry, gift_journal
 from jusha.projects.models import Project, ProjectTotal
-from jusha.projects.selectors import ProjectSums
+from jusha.projects.selectors import ProjectSums, sums_from_totals
 
 
 def donation_intent(*, donation_id) -> tuple[str, str | None] | None:
@@ -37,44 +38,6 @@ def donation_intent(*, donation_id) -> tuple[str, str | None] | None:
         )
         row = cursor.fetchone()
     return (row[0], row[1]) if row else None
-
-
-def _columns(model, alias: str) -> str:
-    quote = connection.ops.quote_name
-    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
-
-
-_loaders: dict = {}
-
-
-def _instance(model, values):
-    """A model instance from a row of its concrete columns, as the ORM builds it (its
-    fields' and the backend's converters applied; none on PostgreSQL for these models)."""
-    key = (connection.vendor, model)
-    if key not in _loaders:
-        fields = model._meta.concrete_fields
-        converters = [
-            (i, field, converter) for i, field in enumerate(fields)
-            for converter in field.get_db_converters(connection) + connection.ops.get_db_converters(field.cached_col)
-        ]
-        _loaders[key] = ([field.attname for field in fields], converters)
-    attnames, converters = _loaders[key]
-    if converters:
-        values = list(values)
-        for i, field, converter in converters:
-            values[i] = converter(values[i], field.cached_col, connection)
-    return model.from_db(connection.alias, attnames, values)
-
-
-def _sums(totals: dict[str, int]) -> ProjectSums:
-    """The project's sums from its totals per kind, as projects.selectors.project_sums builds them."""
-    return ProjectSums(
-        gifts=totals.get("gift", 0), refunds=totals.get("refund", 0), spent=totals.get("expenditure", 0),
-        committed=totals.get("commitment", 0), released=totals.get("release", 0),
-        matched=totals.get("match", 0) - totals.get("match_return", 0),
-        fees=totals.get("fee", 0) - totals.get("fee_return", 0),
-        granted=totals.get("grant", 0), granted_out=totals.get("grant_out", 0),
-    )
 
 
 _locked_sql: str | None = None  # PostgreSQL only
@@ -92,7 +55,7 @@ def donation_locked(*, provider: str, intent_id: str) -> tuple[Donation, Project
         donations, projects = quote(Donation._meta.db_table), quote(Project._meta.db_table)
         totals = quote(ProjectTotal._meta.db_table)
         _locked_sql = (
-            f"SELECT {_columns(Donation, 'd')}, {_columns(Project, 'p')}, "
+            f"SELECT {core_sql.columns(Donation, 'd')}, {core_sql.columns(Project, 'p')}, "
             f"ARRAY(SELECT t.kind FROM {totals} t WHERE t.project_id = d.project_id GROUP BY t.kind ORDER BY t.kind), "
             f"ARRAY(SELECT SUM(t.amount) FROM {totals} t WHERE t.project_id = d.project_id GROUP BY t.kind ORDER BY t.kind) "
             f"FROM {donations} d INNER JOIN {projects} p ON p.id = d.project_id "
@@ -104,11 +67,11 @@ def donation_locked(*, provider: str, intent_id: str) -> tuple[Donation, Project
         row = cursor.fetchone()
     if row is None:
         return None
-    donation = _instance(Donation, row[:n])
-    project = _instance(Project, row[n:-2])
+    donation = core_sql.instance(Donation, row[:n])
+    project = core_sql.instance(Project, row[n:-2])
     Donation.project.field.set_cached_value(donation, project)
     kinds, sums = row[-2], row[-1]
-    return donation, _sums({kind: int(total or 0) for kind, total in zip(kinds, sums)})
+    return donation, sums_from_totals({kind: int(total or 0) for kind, total in zip(kinds, sums)})
 
 
 def donation_accept(*, donation: Donation, source: str, reason: str) -> None:

@@ -95,11 +95,12 @@ def project_sums(project_ids) -> dict[int, ProjectSums]:
     )
     for project_id, kind, total in rows:
         totals[project_id][kind] = total or 0
-    return {pid: _sums(totals[pid]) for pid in project_ids}
+    return {pid: sums_from_totals(totals[pid]) for pid in project_ids}
 
 
-def _sums(totals: dict[str, int]) -> ProjectSums:
-    """A project's figures from its totals per kind (the sums of its shards)."""
+def sums_from_totals(totals: dict[str, int]) -> ProjectSums:
+    """A project's figures from its totals per kind (the sums of its shards): the one mapping
+    of journal kinds to figures, for every reader of the totals (giving.sql too)."""
     return ProjectSums(
         gifts=totals.get("gift", 0), refunds=totals.get("refund", 0), spent=totals.get("expenditure", 0),
         committed=totals.get("commitment", 0), released=totals.get("release", 0),
@@ -112,7 +113,7 @@ def project_with_sums(*, slug: str) -> tuple[Project | None, ProjectSums | None]
     """A project by its slug, with its organisation, and its sums as `project_sums` reads
     them, in one statement (projects.sql): the gift path's read. (None, None) if no such slug."""
     project, totals = sql.project_with_totals(slug)
-    return (project, _sums(totals)) if project is not None else (None, None)
+    return (project, sums_from_totals(totals)) if project is not None else (None, None)
 
 
 def project_gap(project: Project) -> int:
