@@ -13,7 +13,8 @@ class FulfilmentConfig(AppConfig):
         from jusha.ledger.checks import ledger_checks
 
         # The gift path (docs/architecture.md gives the order of every subscriber).
-        events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT)
+        # In the settler's batch, once per project: batch_due reads the committed funds.
+        events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT, once_per=tasks.gift_project)
         ledger_checks.register(checks.batch_problems, order=600)
         _subscribe_project_cancelled()
         _contribute_to_project_pages()

@@ -9,6 +9,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 
+def gift_project(paid) -> int:
+    """In a settler's batch the batch check runs once per project (core.events, `once_per`):
+    it reads the project's committed funds, which include all of the batch's gifts."""
+    return paid.donation.project_id
+
+
 def on_gift_paid(paid) -> None:
     after_gift(paid.donation.project_id)
 

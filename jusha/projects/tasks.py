@@ -5,6 +5,12 @@ from django_tasks import task
 from jusha.projects.selectors import project_sums
 
 
+def gift_project(paid) -> int:
+    """Whom a paid gift's after-commit check is about: in a settler's batch, one check per
+    project stands for all of its gifts (core.events, `once_per`)."""
+    return paid.donation.project_id
+
+
 def on_gift_paid(paid) -> None:
     """core.events.gift_paid, after commit: funded once gifts reach the goal. Read after
     commit, so that of two gifts that fill the project together, the one that commits last

@@ -314,3 +314,39 @@ def test_a_duplicate_notification_during_a_batch_waits_and_changes_nothing(match
     once_each(gifts)
     assert JournalEntry.objects.filter(kind="gift").count() == 8
     assert Match.objects.count() == 8
+
+
+@pytest.mark.django_db
+def test_a_batchs_after_commit_checks_run_once_per_project_and_still_fill_it(monkeypatch, django_capture_on_commit_callbacks):
+    """After a batch commits, "is the project full now?" and the delivery-batch check read
+    each project's committed totals once, not once per gift: those include every gift of the
+    batch, so the project that the batch fills is still found full."""
+    from jusha.fulfilment import tasks as fulfilment_tasks
+    from jusha.projects import tasks as project_tasks
+
+    full, other = make_project(goal=9_000), make_project(goal=10_000_000)
+    gifts = accepted(full, count=3) + accepted(other, count=2)
+    checked, due = [], []
+    real_sums = project_tasks.project_sums
+    monkeypatch.setattr(project_tasks, "project_sums", lambda ids: checked.extend(ids) or real_sums(ids))
+    monkeypatch.setattr(fulfilment_tasks, "after_gift", due.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert gifts_settle() == 5
+    assert sorted(checked) == sorted([full.pk, other.pk])
+    assert sorted(due) == sorted([full.pk, other.pk])
+    full.refresh_from_db()
+    assert full.status == "funded"
+    once_each(gifts)
+    # Outside a batch (each gift settled on its own) each gift still runs its checks.
+    checked.clear()
+    gifts = accepted(other, count=2)
+    for gift in gifts:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert gifts_settle(ids=[gift.pk]) == 1
+    assert checked == [other.pk, other.pk]
+
+
+def test_once_per_is_only_for_after_commit_subscribers():
+    event = events.Event("test")
+    with pytest.raises(ValueError):
+        event.subscribe(lambda payload: None, order=1, phase=events.IN_TRANSACTION, once_per=lambda payload: 1)
