@@ -9,9 +9,10 @@ cancelled), the lower app announces an `Event`; the higher apps subscribe in the
   with the announcer's (a gift's match, its relay figures);
 - `after_commit`: once that transaction has committed (tasks to queue, totals to re-read).
   These run robustly: one subscriber's failure is logged and never stops the others nor
-  undoes the committed work. One that only re-reads what its payload points to (a
-  project's totals) may say so with `once_per` (payload -> key): inside a `batch()` it
-  then runs once per key (with the first payload of that key), not once per payload.
+  undoes the committed work. One that subscribes with `many=True` takes a list of
+  payloads: inside a `batch()`, once after commit with all of the batch's payloads (in
+  the order announced), so that it reads what it needs for all of them at once (the
+  projects' totals); outside a batch, with the one payload.
 
 Subscribers run in the order of their `order` numbers, which are explicit and unique per
 event and phase, so that the order is a decision (and a test), not an accident of which
@@ -68,7 +69,7 @@ class Subscriber:
     order: int
     phase: str
     handler: Callable
-    once_per: Callable | None = None  # after commit, in a batch: once per once_per(payload)
+    many: bool = False  # after commit: takes a list of payloads (a batch's, at once)
 
     @property
     def name(self) -> str:
@@ -83,18 +84,17 @@ class Event:
     name: str
     _subscribers: list[Subscriber] = field(default_factory=list, repr=False)
 
-    def subscribe(self, handler: Callable, *, order: int, phase: str = IN_TRANSACTION,
-                  once_per: Callable | None = None) -> Callable:
+    def subscribe(self, handler: Callable, *, order: int, phase: str = IN_TRANSACTION, many: bool = False) -> Callable:
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r} for {self.name}")
-        if once_per is not None and phase != AFTER_COMMIT:
-            raise ValueError(f"{self.name}: once_per is for after-commit subscribers")
+        if many and phase != AFTER_COMMIT:
+            raise ValueError(f"{self.name}: only after-commit subscribers take many payloads at once")
         for existing in self._subscribers:
             if existing.handler is handler and existing.phase == phase:
                 return handler  # ready() may run twice (tests, reloads): subscribing is idempotent
             if existing.order == order and existing.phase == phase:
                 raise ValueError(f"{self.name}: order {order} ({phase}) is taken by {existing.name}")
-        self._subscribers.append(Subscriber(order, phase, handler, once_per))
+        self._subscribers.append(Subscriber(order, phase, handler, many))
         self._subscribers.sort(key=lambda s: (PHASES.index(s.phase), s.order))
         return handler
 
@@ -106,14 +106,18 @@ class Event:
             subscriber.handler(payload)
         state = batch_state()
         for subscriber in self.subscribers(AFTER_COMMIT):
-            if subscriber.once_per is not None and state is not None:
-                # In a batch: the first payload of each key stands for the others (what the
-                # subscriber reads after commit includes all of the batch's committed work).
-                seen = state.setdefault(("core.events.once", self.name, subscriber.order), set())
-                key = subscriber.once_per(payload)
-                if key in seen:
+            if subscriber.many:
+                if state is None:
+                    transaction.on_commit(partial(_run_after_commit, self.name, subscriber, [payload]))
                     continue
-                seen.add(key)
+                # In a batch: one run after commit, with the list that the batch's later
+                # announcements add their payloads to.
+                key = ("core.events.many", self.name, subscriber.order)
+                if key not in state:
+                    state[key] = []
+                    transaction.on_commit(partial(_run_after_commit, self.name, subscriber, state[key]))
+                state[key].append(payload)
+                continue
             transaction.on_commit(partial(_run_after_commit, self.name, subscriber, payload))
 
 

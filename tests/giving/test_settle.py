@@ -317,36 +317,45 @@ def test_a_duplicate_notification_during_a_batch_waits_and_changes_nothing(match
 
 
 @pytest.mark.django_db
-def test_a_batchs_after_commit_checks_run_once_per_project_and_still_fill_it(monkeypatch, django_capture_on_commit_callbacks):
+def test_a_batchs_after_commit_checks_read_its_projects_once_and_still_fill_them(monkeypatch, django_capture_on_commit_callbacks):
     """After a batch commits, "is the project full now?" and the delivery-batch check read
-    each project's committed totals once, not once per gift: those include every gift of the
-    batch, so the project that the batch fills is still found full."""
-    from jusha.fulfilment import tasks as fulfilment_tasks
+    the batch's projects' committed totals once for all of its gifts, not once per gift:
+    those include every gift of the batch, so the project that the batch fills is still
+    found full."""
+    from jusha.fulfilment import selectors as fulfilment_selectors
     from jusha.projects import tasks as project_tasks
 
     full, other = make_project(goal=9_000), make_project(goal=10_000_000)
     gifts = accepted(full, count=3) + accepted(other, count=2)
     checked, due = [], []
-    real_sums = project_tasks.project_sums
-    monkeypatch.setattr(project_tasks, "project_sums", lambda ids: checked.extend(ids) or real_sums(ids))
-    monkeypatch.setattr(fulfilment_tasks, "after_gift", due.append)
+    real_sums, real_due = project_tasks.project_sums, fulfilment_selectors.batches_due
+    monkeypatch.setattr(project_tasks, "project_sums", lambda ids: checked.append(sorted(ids)) or real_sums(ids))
+    monkeypatch.setattr(fulfilment_selectors, "batches_due", lambda ids: due.append(sorted(set(ids := list(ids)))) or real_due(ids))
     with django_capture_on_commit_callbacks(execute=True):
         assert gifts_settle() == 5
-    assert sorted(checked) == sorted([full.pk, other.pk])
-    assert sorted(due) == sorted([full.pk, other.pk])
+    assert checked == due == [sorted([full.pk, other.pk])]
     full.refresh_from_db()
     assert full.status == "funded"
     once_each(gifts)
-    # Outside a batch (each gift settled on its own) each gift still runs its checks.
+    # Each gift settled on its own (a batch of one) runs the checks for its project.
     checked.clear()
     gifts = accepted(other, count=2)
     for gift in gifts:
         with django_capture_on_commit_callbacks(execute=True):
             assert gifts_settle(ids=[gift.pk]) == 1
-    assert checked == [other.pk, other.pk]
+    assert checked == [[other.pk], [other.pk]]
 
 
-def test_once_per_is_only_for_after_commit_subscribers():
-    event = events.Event("test")
+@pytest.mark.django_db
+def test_only_after_commit_subscribers_take_many_payloads(django_capture_on_commit_callbacks):
+    event, seen = events.Event("test"), []
     with pytest.raises(ValueError):
-        event.subscribe(lambda payload: None, order=1, phase=events.IN_TRANSACTION, once_per=lambda payload: 1)
+        event.subscribe(seen.append, order=1, phase=events.IN_TRANSACTION, many=True)
+    event.subscribe(seen.append, order=1, phase=events.AFTER_COMMIT, many=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            event.announce("alone")
+            with events.batch():
+                event.announce("a")
+                event.announce("b")
+    assert seen == [["alone"], ["a", "b"]]
