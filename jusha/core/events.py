@@ -43,12 +43,17 @@ def batch():
     """Many announcements of one event in one transaction (giving's settler: a batch of
     paid gifts). Inside it `batch_state()` is a dict that in-transaction subscribers may
     keep what they took for one payload in, for the next (matching: the pool chunk it
-    draws on); it is forgotten when the block ends, before the transaction commits."""
+    draws on); it is forgotten when the block ends, before the transaction commits, after
+    the callbacks given to `at_batch_end` have run."""
     outer = getattr(_batch, "state", None) is None
     if outer:
         _batch.state = {}
     try:
         yield
+        if outer:
+            ends = _batch.state.get("core.events.at_end", [])
+            while ends:
+                ends.pop(0)()
     finally:
         if outer:
             _batch.state = None
@@ -57,6 +62,17 @@ def batch():
 def batch_state() -> dict | None:
     """The current batch's scratch dict (see `batch`), or None outside a batch."""
     return getattr(_batch, "state", None)
+
+
+def at_batch_end(callback: Callable[[], None]) -> None:
+    """Inside a batch: call `callback()` once the batch's announcements are done (when the
+    block ends without an error), still in its transaction, in the order registered: a
+    subscriber that kept writes back for the batch makes them then, all at once (matching:
+    the batch's matches and what it drew on its chunks)."""
+    state = batch_state()
+    if state is None:
+        raise RuntimeError("at_batch_end is for a batch (core.events.batch)")
+    state.setdefault("core.events.at_end", []).append(callback)
 
 
 IN_TRANSACTION = "in_transaction"

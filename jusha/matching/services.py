@@ -45,7 +45,7 @@ from jusha.matching.selectors import active_pools_changed, eligible_pools
 from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
-from jusha.transparency.services import fact_queue
+from jusha.transparency.services import fact_queue, facts_are_batched
 from jusha.campaigns.selectors import accepted_project_ids
 from jusha.projects.selectors import project_sums
 
@@ -108,11 +108,15 @@ def _deposit_fact(deposit: Deposit, pool: Pool) -> None:
 
 
 def _match_fact(match: Match, pool: Pool, amount: int, at) -> None:
-    fact_queue(kind="match", public={
+    public = {
         "id": str(match.pk), **_pool_fields(pool), "donation": str(match.donation_id),
         "receipt": match.donation.receipt_number, "project": match.project.slug, "amount": amount,
         "ratio_bp": match.ratio_bp, "matched_at": _local(at),
-    }, batched=True)  # a settler's batch writes its facts at once
+    }
+    if match.pk is None:  # a settler's batch inserts its matches when it ends, then its facts
+        public["match"] = match  # (replaced by its id then: _matches_now)
+        events.batch_state()["matching.match_facts"].append(public)
+    fact_queue(kind="match", public=public, batched=True)  # a settler's batch writes its facts at once
 
 
 def _match_return_fact(match: Match, pool: Pool, *, donation, refund, amount: int) -> None:
@@ -506,7 +510,8 @@ def match_gift(*, donation) -> Match | None:
         donor_day = 0
         if pool.donor_daily_cap is not None:
             _donor_day_lock(pool, donor_key, day)
-            donor_day = _committed(Match.objects.filter(pool=pool, donor_key=donor_key, day=day))
+            donor_day = _committed(Match.objects.filter(pool=pool, donor_key=donor_key, day=day)) + sum(
+                m.amount for m in _matches_later() if m.pool_id == pool.pk and m.donor_key == donor_key and m.day == day)
         # The pool's bound and a project cap are held by the chunk the match is drawn from.
         usage = rules.Usage(pool=0, project=0, donor_day=donor_day)
         ratio = rules.draw_bp(pool.rules, seed=pool.seed, donation_id=str(donation.pk))
@@ -515,15 +520,44 @@ def match_gift(*, donation) -> Match | None:
         chunk_id, amount = chunks.draw(pool=pool, project=donation.project, need=allocation.amount, day=day_of_window)
         if amount <= 0:
             continue
-        match = Match.objects.create(
+        match = Match(
             donation=donation, pool=pool, chunk_id=chunk_id, project=donation.project, ratio_bp=ratio, amount=amount,
             journalled=0 if found else amount, status=states.HELD if found else states.MATCHED, donor_key=donor_key,
             day=day, signals=found,
         )
+        _match_write(match)
         if not found:
             _journal_match(match, pool, amount, at=donation.paid_at)
         return match
     return None
+
+
+def _matches_later() -> list[Match]:
+    """The matches of the settler's batch not yet written (none outside a batch)."""
+    batch = events.batch_state()
+    return batch.get("matching.matches", []) if batch is not None else []
+
+
+def _match_write(match: Match) -> None:
+    """Write a new match: in a settler's batch, with the batch's others in one insert when
+    the batch ends (still in its transaction; nothing in the batch reads them before, but
+    a daily cap, which counts them in: `_matches_later`); otherwise at once."""
+    batch = events.batch_state()
+    if batch is None or not facts_are_batched():  # its fact needs its id: written with the batch's facts, or now
+        match.save(force_insert=True)
+        return
+    if "matching.matches" not in batch:
+        batch["matching.matches"], batch["matching.match_facts"] = [], []
+        events.at_batch_end(lambda: _matches_now(batch))
+    batch["matching.matches"].append(match)
+
+
+def _matches_now(batch: dict) -> None:
+    """The batch's matches in one insert; their facts, queued for the batch's facts (which
+    are written after this), get the ids the insert gave them."""
+    Match.objects.bulk_create(batch.pop("matching.matches"))  # ids come back (RETURNING, PostgreSQL and SQLite)
+    for public in batch.pop("matching.match_facts"):
+        public["id"] = str(public.pop("match").pk)
 
 
 def _donor_day_lock(pool, donor_key: str, day) -> None:
