@@ -8,6 +8,10 @@ those since its tranche opened. One grouped statement for the whole batch instea
 aggregate per gift; each gift's counts are exactly those of its own aggregate (the same
 WHERE, the same filters per count). PostgreSQL reads the batch's gifts from arrays
 (`unnest`), SQLite from a VALUES list.
+
+`chunk_draw` is chunks.draw's conditional increment of a chunk's `used`, returning the
+room left on it (RETURNING), so that the rest of a settler's batch draws on the chunk it
+now holds without a statement per gift (chunks.draw).
 """
 
 from __future__ import annotations
