@@ -9,7 +9,10 @@ cancelled), the lower app announces an `Event`; the higher apps subscribe in the
   with the announcer's (a gift's match, its relay figures);
 - `after_commit`: once that transaction has committed (tasks to queue, totals to re-read).
   These run robustly: one subscriber's failure is logged and never stops the others nor
-  undoes the committed work.
+  undoes the committed work. One that subscribes with `many=True` takes a list of
+  payloads: inside a `batch()`, once after commit with all of the batch's payloads (in
+  the order announced), so that it reads what it needs for all of them at once (the
+  projects' totals); outside a batch, with the one payload.
 
 Subscribers run in the order of their `order` numbers, which are explicit and unique per
 event and phase, so that the order is a decision (and a test), not an accident of which
@@ -40,12 +43,17 @@ def batch():
     """Many announcements of one event in one transaction (giving's settler: a batch of
     paid gifts). Inside it `batch_state()` is a dict that in-transaction subscribers may
     keep what they took for one payload in, for the next (matching: the pool chunk it
-    draws on); it is forgotten when the block ends, before the transaction commits."""
+    draws on); it is forgotten when the block ends, before the transaction commits, after
+    the callbacks given to `at_batch_end` have run."""
     outer = getattr(_batch, "state", None) is None
     if outer:
         _batch.state = {}
     try:
         yield
+        if outer:
+            ends = _batch.state.get("core.events.at_end", [])
+            while ends:
+                ends.pop(0)()
     finally:
         if outer:
             _batch.state = None
@@ -54,6 +62,17 @@ def batch():
 def batch_state() -> dict | None:
     """The current batch's scratch dict (see `batch`), or None outside a batch."""
     return getattr(_batch, "state", None)
+
+
+def at_batch_end(callback: Callable[[], None]) -> None:
+    """Inside a batch: call `callback()` once the batch's announcements are done (when the
+    block ends without an error), still in its transaction, in the order registered: a
+    subscriber that kept writes back for the batch makes them then, all at once (matching:
+    the batch's matches and what it drew on its chunks)."""
+    state = batch_state()
+    if state is None:
+        raise RuntimeError("at_batch_end is for a batch (core.events.batch)")
+    state.setdefault("core.events.at_end", []).append(callback)
 
 
 IN_TRANSACTION = "in_transaction"
@@ -66,6 +85,7 @@ class Subscriber:
     order: int
     phase: str
     handler: Callable
+    many: bool = False  # after commit: takes a list of payloads (a batch's, at once)
 
     @property
     def name(self) -> str:
@@ -80,15 +100,17 @@ class Event:
     name: str
     _subscribers: list[Subscriber] = field(default_factory=list, repr=False)
 
-    def subscribe(self, handler: Callable, *, order: int, phase: str = IN_TRANSACTION) -> Callable:
+    def subscribe(self, handler: Callable, *, order: int, phase: str = IN_TRANSACTION, many: bool = False) -> Callable:
         if phase not in PHASES:
             raise ValueError(f"unknown phase {phase!r} for {self.name}")
+        if many and phase != AFTER_COMMIT:
+            raise ValueError(f"{self.name}: only after-commit subscribers take many payloads at once")
         for existing in self._subscribers:
             if existing.handler is handler and existing.phase == phase:
                 return handler  # ready() may run twice (tests, reloads): subscribing is idempotent
             if existing.order == order and existing.phase == phase:
                 raise ValueError(f"{self.name}: order {order} ({phase}) is taken by {existing.name}")
-        self._subscribers.append(Subscriber(order, phase, handler))
+        self._subscribers.append(Subscriber(order, phase, handler, many))
         self._subscribers.sort(key=lambda s: (PHASES.index(s.phase), s.order))
         return handler
 
@@ -98,7 +120,20 @@ class Event:
     def announce(self, payload) -> None:
         for subscriber in self.subscribers(IN_TRANSACTION):
             subscriber.handler(payload)
+        state = batch_state()
         for subscriber in self.subscribers(AFTER_COMMIT):
+            if subscriber.many:
+                if state is None:
+                    transaction.on_commit(partial(_run_after_commit, self.name, subscriber, [payload]))
+                    continue
+                # In a batch: one run after commit, with the list that the batch's later
+                # announcements add their payloads to.
+                key = ("core.events.many", self.name, subscriber.order)
+                if key not in state:
+                    state[key] = []
+                    transaction.on_commit(partial(_run_after_commit, self.name, subscriber, state[key]))
+                state[key].append(payload)
+                continue
             transaction.on_commit(partial(_run_after_commit, self.name, subscriber, payload))
 
 

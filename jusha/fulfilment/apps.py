@@ -13,7 +13,8 @@ class FulfilmentConfig(AppConfig):
         from jusha.ledger.checks import ledger_checks
 
         # The gift path (docs/architecture.md gives the order of every subscriber).
-        events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT)
+        # After a settler's batch, once for all of its gifts (their projects read together).
+        events.gift_paid.subscribe(tasks.on_gift_paid, order=20, phase=events.AFTER_COMMIT, many=True)
         ledger_checks.register(checks.batch_problems, order=600)
         _subscribe_project_cancelled()
         _contribute_to_project_pages()

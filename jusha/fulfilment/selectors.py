@@ -87,10 +87,20 @@ def project_fulfilment(project) -> dict:
 
 def batch_due(project_id: int) -> bool:
     """Whether the project's uncommitted funds cover a batch of its plan (two queries)."""
-    plan = BatchPlan.objects.filter(project_id=project_id).values_list("batch_size", "project__unit_cost").first()
-    if plan is None or not plan[1]:
-        return False
-    return project_sums([project_id])[project_id].available >= plan[0] * plan[1]
+    return bool(batches_due([project_id]))
+
+
+def batches_due(project_ids) -> list[int]:
+    """Of these projects, those whose uncommitted funds cover a batch of their plan, in the
+    order given: what `batch_due` says of each, in two queries for all of them (one when
+    none has a plan)."""
+    project_ids = list(dict.fromkeys(project_ids))
+    plans = BatchPlan.objects.filter(project_id__in=project_ids).values_list("project_id", "batch_size", "project__unit_cost")
+    costs = {project_id: size * cost for project_id, size, cost in plans if cost}
+    if not costs:
+        return []
+    sums = project_sums(list(costs))
+    return [project_id for project_id in project_ids if project_id in costs and sums[project_id].available >= costs[project_id]]
 
 
 def batch_size_of(project) -> int | None:

@@ -9,17 +9,15 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 
-def on_gift_paid(paid) -> None:
-    after_gift(paid.donation.project_id)
+def on_gift_paid(paids) -> None:
+    """core.events.gift_paid, after commit, with many payloads (a settler's batch at once):
+    queue the batch check of each project whose funds now cover a batch (most gifts do not
+    complete one: the worker is not woken for them). Read after commit, so a gift that
+    commits later sees this one's money too, and the crossing gift always queues it; the
+    batch's projects are read together (selectors.batches_due)."""
+    from jusha.fulfilment.selectors import batches_due
 
-
-def after_gift(project_id: int) -> None:
-    """On commit of every paid gift: queue the batch check when the project's funds cover
-    a batch (most gifts do not complete one: the worker is not woken for them). A gift that
-    commits later sees this one's money too, so the crossing gift always queues it."""
-    from jusha.fulfilment.selectors import batch_due
-
-    if batch_due(project_id):
+    for project_id in batches_due(paid.donation.project_id for paid in paids):
         batches_create_due.enqueue(project_id)
 
 

@@ -78,15 +78,16 @@ def gifts_settle(*, limit: int | None = None, ids=None) -> int:
     `ids` when given) that no other transaction holds, settled. Returns how many."""
     limit = limit or settings.JUSHA_SETTLE["batch"]
     with transaction.atomic():
-        queue = unsettled().select_for_update(skip_locked=True, of=("self",)).order_by("paid_at")
+        # Picked, locked (only the gifts' rows: FOR UPDATE OF) and loaded in one statement.
+        queue = (
+            unsettled().select_for_update(skip_locked=True, of=("self",))
+            .select_related("project__organisation", "gift_context", "attribution").order_by("paid_at", "pk")
+        )
         if ids is not None:
             queue = queue.filter(pk__in=list(ids))
-        pks = list(queue.values_list("pk", flat=True)[:limit])
-        if not pks:
+        donations = list(queue[:limit])
+        if not donations:
             return 0
-        donations = list(
-            Donation.objects.select_related("project__organisation", "gift_context", "attribution").filter(pk__in=pks).order_by("paid_at", "pk")
-        )
         settle_locked(donations)
     return len(donations)
 

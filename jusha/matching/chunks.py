@@ -24,7 +24,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from jusha.core import events
-from jusha.matching import rules, states
+from jusha.matching import rules, sql, states
 from jusha.matching.models import Match, Pool, PoolChunk
 
 OWNER = f"{socket.gethostname()}:{os.getpid()}"[:80]
@@ -75,14 +75,29 @@ def draw(*, pool, project, need: int, day: int) -> tuple[int | None, int]:
     now = timezone.now()
     # In a settler's batch (core.events.batch) the chunk this transaction already holds
     # for the key serves the next gift too: one chunk per pool per batch, not one per gift.
-    held = events.batch_state()
-    held = held.setdefault("matching.chunks", {}) if held is not None else None
+    # Its room is known once drawn on (this transaction holds its row), so the batch's next
+    # gifts draw on it here and write their sum when the batch ends: one increment per
+    # chunk per batch.
+    batch = events.batch_state()
+    held = batch.setdefault("matching.chunks", {}) if batch is not None else None
     reused = held is not None and key in held
     chunk_id = held[key] if reused else _take(key)
-    if chunk_id is not None:
-        drawn = PoolChunk.objects.filter(
-            pk=chunk_id, pool_id=key[0], project_id=key[1], closed_at__isnull=True, used__lte=F("size") - need
-        ).update(used=F("used") + need, leased_at=now)
+    if reused and chunk_id in batch.get("matching.room", {}):
+        room = batch["matching.room"]
+        if need <= room[chunk_id]:
+            room[chunk_id] -= need
+            _drawn_later(batch, chunk_id, need)
+            return chunk_id, need
+    elif chunk_id is not None:
+        if batch is not None:
+            left = sql.chunk_draw(chunk_id=chunk_id, pool_id=key[0], project_id=key[1], need=need, now=now)
+            if left is not None:
+                batch.setdefault("matching.room", {})[chunk_id] = left
+            drawn = left is not None
+        else:
+            drawn = PoolChunk.objects.filter(
+                pk=chunk_id, pool_id=key[0], project_id=key[1], closed_at__isnull=True, used__lte=F("size") - need
+            ).update(used=F("used") + need, leased_at=now)
         if drawn:
             if not reused:
                 transaction.on_commit(lambda: _give_back(key, chunk_id))
@@ -101,11 +116,36 @@ def draw(*, pool, project, need: int, day: int) -> tuple[int | None, int]:
     return cut_id, amount
 
 
+def _drawn_later(batch: dict, chunk_id: int, amount: int) -> None:
+    """A draw the batch writes when it ends (with the others on the same chunk)."""
+    drawn = batch.setdefault("matching.drawn", {})
+    if not drawn:
+        events.at_batch_end(lambda: _drawn_now(batch))
+    drawn[chunk_id] = drawn.get(chunk_id, 0) + amount
+
+
+def _drawn_now(batch: dict | None = None) -> None:
+    """Write what the batch drew on its chunks and not yet written (one increment per
+    chunk), and forget their known room: before anything reads or closes chunks in the
+    batch's transaction (a cut, a sweep, a pool closing), and when the batch ends."""
+    batch = events.batch_state() if batch is None else batch
+    if batch is None:
+        return
+    drawn = batch.get("matching.drawn")
+    if drawn:
+        now = timezone.now()
+        for chunk_id, amount in drawn.items():
+            PoolChunk.objects.filter(pk=chunk_id).update(used=F("used") + amount, leased_at=now)
+        drawn.clear()
+    batch.pop("matching.room", None)
+
+
 def _looks_dry(pool, key, day: int) -> bool:
     """Without any lock: nothing is left to cut and no open chunk has room. Then a gift
     does not queue on the pool's row only to find it empty (once a pool runs out, every
     later gift would). Money that comes back later (refunds, idle chunks) is cut again by
     the next gift that finds it here."""
+    _drawn_now()
     fresh = Pool.objects.filter(pk=pool.pk).values_list("deposited", "allotted").first()
     if fresh is None or min(fresh[0], rules.released(pool.rules, day)) > fresh[1]:
         return False
@@ -118,6 +158,7 @@ def _looks_dry(pool, key, day: int) -> bool:
 def _cut(*, pool, project, need, day, key, spent_chunk, now) -> tuple[int | None, int]:
     """The chunk at hand is missing, closed or too small: lock the pool's row and cut a new
     chunk (closing the old one and giving its rest back first)."""
+    _drawn_now()
     locked = pool_lock(pool.pk)
     if spent_chunk is not None:
         _close(locked, PoolChunk.objects.filter(pk=spent_chunk, closed_at__isnull=True), now)
@@ -137,6 +178,9 @@ def _cut(*, pool, project, need, day, key, spent_chunk, now) -> tuple[int | None
         leased_at=now,
     )
     Pool.objects.filter(pk=locked.pk).update(allotted=F("allotted") + size)
+    batch = events.batch_state()
+    if batch is not None:
+        batch.setdefault("matching.room", {})[chunk.pk] = size - amount  # a new chunk: this transaction's alone
     if size > amount:
         transaction.on_commit(lambda: _give_back(key, chunk.pk))
     return chunk.pk, amount
@@ -160,6 +204,7 @@ def chunk_holdings() -> dict:
 def project_allotted(pool: Pool, project) -> int:
     """A capped project's share of the pool's allotment: its open chunks whole, its closed
     chunks as used, less its matches' returns (read under the pool's lock)."""
+    _drawn_now()
     chunks = PoolChunk.objects.filter(pool=pool, project=project).aggregate(**chunk_holdings())
     returned = Match.objects.filter(pool=pool, project=project).aggregate(t=Sum("returned"))["t"] or 0
     return (chunks["open"] or 0) + (chunks["closed"] or 0) - returned
@@ -178,6 +223,7 @@ def _sweepable(pool: Pool, project):
 
 def _close(pool: Pool, chunks, now) -> int:
     """Close chunks of the locked pool; their unused rest goes back to it. Returns fen back."""
+    _drawn_now()
     back = 0
     for chunk in list(chunks.filter(closed_at__isnull=True)):
         if PoolChunk.objects.filter(pk=chunk.pk, closed_at__isnull=True).update(closed_at=now):

@@ -10,6 +10,7 @@ budget and the caps still hold exactly under any concurrency.
 from __future__ import annotations
 
 import secrets
+from collections import defaultdict
 from dataclasses import fields
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jusha.campaigns.rules import Window
+from jusha.core import events
 from jusha.core.audit import audit_record
 from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.core.client import ClientContext
@@ -38,13 +40,13 @@ from jusha.ledger.services import (
     pool_and_fund_accounts,
     settlement_post,
 )
-from jusha.matching import chunks, rules, states
+from jusha.matching import chunks, rules, sql, states
 from jusha.matching.models import Deposit, GiftContext, Match, Pool
 from jusha.matching.selectors import active_pools_changed, eligible_pools
 from jusha.organisations.models import Membership
 from jusha.organisations.permissions import roles_for
 from jusha.projects.models import Cause
-from jusha.transparency.services import fact_queue
+from jusha.transparency.services import fact_queue, facts_are_batched
 from jusha.campaigns.selectors import accepted_project_ids
 from jusha.projects.selectors import project_sums
 
@@ -107,11 +109,15 @@ def _deposit_fact(deposit: Deposit, pool: Pool) -> None:
 
 
 def _match_fact(match: Match, pool: Pool, amount: int, at) -> None:
-    fact_queue(kind="match", public={
+    public = {
         "id": str(match.pk), **_pool_fields(pool), "donation": str(match.donation_id),
         "receipt": match.donation.receipt_number, "project": match.project.slug, "amount": amount,
         "ratio_bp": match.ratio_bp, "matched_at": _local(at),
-    }, batched=True)  # a settler's batch writes its facts at once
+    }
+    if match.pk is None:  # a settler's batch inserts its matches when it ends, then its facts
+        public["match"] = match  # (replaced by its id then: _matches_now)
+        events.batch_state()["matching.match_facts"].append(public)
+    fact_queue(kind="match", public=public, batched=True)  # a settler's batch writes its facts at once
 
 
 def _match_return_fact(match: Match, pool: Pool, *, donation, refund, amount: int) -> None:
@@ -309,6 +315,19 @@ def _donor_key(donation, context: GiftContext | None) -> str:
     return f"gift:{donation.pk}"
 
 
+def _opening(pool: Pool, paid_at) -> tuple[int | None, datetime | None]:
+    """When the gift's tranche opened and how many seconds after it the gift was paid
+    (None, None when neither applies). Tranches open at the start of each day of the window
+    (the first: once the pool is live)."""
+    seconds, opening = None, None
+    day = rules.day_index(pool.starts_at, paid_at)
+    if pool.tranches or day == 0:
+        opens = pool.campaign.daily_opens if pool.campaign_id else None
+        opening = rules.tranche_opening(pool.starts_at, day, opens) if day else max(pool.starts_at, pool.activated_at)
+        seconds = int((paid_at - opening).total_seconds())
+    return seconds, opening
+
+
 def _evidence(donation, context: GiftContext | None, pool: Pool, limits: rules.Thresholds) -> rules.Evidence:
     """The facts the signals read, for one gift to one pool's project."""
     project, paid_at = donation.project, donation.paid_at
@@ -333,13 +352,7 @@ def _evidence(donation, context: GiftContext | None, pool: Pool, limits: rules.T
         if digest and not own_member and used_by_members.exclude(donation=donation).exists():
             shared.append(name)
 
-    # Tranches open at the start of each day of the window (the first: once the pool is live).
-    seconds, opening = None, None
-    day = rules.day_index(pool.starts_at, paid_at)
-    if pool.tranches or day == 0:
-        opens = pool.campaign.daily_opens if pool.campaign_id else None
-        opening = rules.tranche_opening(pool.starts_at, day, opens) if day else max(pool.starts_at, pool.activated_at)
-        seconds = int((paid_at - opening).total_seconds())
+    seconds, opening = _opening(pool, paid_at)
 
     # Every count of recent gifts in one query: the donor's, the device's, the network's,
     # and those since the tranche opened when this gift came in a burst after it.
@@ -360,6 +373,107 @@ def _evidence(donation, context: GiftContext | None, pool: Pool, limits: rules.T
         device_gifts=counts.get("device", 0), network_gifts=counts.get("network", 0),
         seconds_after_opening=seconds, burst_gifts=counts.get("burst", 0),
     )
+
+
+def _context_of(donation) -> GiftContext | None:
+    try:
+        return donation.gift_context  # loaded with the locked gift (select_related)
+    except GiftContext.DoesNotExist:
+        return None
+
+
+def evidence_many(gifts, limits: rules.Thresholds) -> dict[tuple, rules.Evidence]:
+    """The evidence of many paid gifts at once (a settler's batch), each to the first pool
+    that may match it, {(donation id, pool id): Evidence}: EXACTLY what `_evidence` finds
+    for each (tests/matching/test_evidence_many.py compares them), from three statements
+    for the whole batch instead of two to four per gift: the organisations' members, the
+    member gifts' contexts sharing a device or network with the batch's gifts, and the
+    recent-gift counts (matching.sql). Every gift of the batch is already paid, so each
+    counts the others paid up to its own moment, as it would alone. Overflow gifts (never
+    matched) are left out; an email that is not ASCII is checked by its own query (the
+    databases' case-insensitive comparison is then theirs to make)."""
+    wanted = []
+    for donation in gifts:
+        if donation.arrived_late:
+            continue
+        pools = eligible_pools(donation.project, donation.paid_at)
+        if pools:
+            wanted.append((donation, _context_of(donation), pools[0]))
+    if not wanted:
+        return {}
+    orgs = {donation.project.organisation_id for donation, _context, _pool in wanted}
+    members: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = Membership.objects.filter(organisation_id__in=orgs).values_list("organisation_id", "user_id", "user__email")
+    for org_id, user_id, user_email in rows:
+        members[org_id][user_id] = user_email or ""
+    names = ("device", "network")
+    digests = {name: {getattr(c, f"{name}_hash") for _d, c, _p in wanted if c is not None and getattr(c, f"{name}_hash")}
+               for name in names}
+    used = defaultdict(set)  # (name, digest, organisation) -> gifts of its members with that digest
+    if any(digests.values()):
+        either = Q()
+        for name, values in digests.items():
+            if values:
+                either |= Q(**{f"{name}_hash__in": values})
+        contexts = GiftContext.objects.filter(either, donation__donor__memberships__organisation_id__in=orgs).values_list(
+            "donation_id", "device_hash", "network_hash", "donation__donor__memberships__organisation_id")
+        for donation_id, device, network, org_id in contexts:
+            used[("device", device, org_id)].add(donation_id)
+            used[("network", network, org_id)].add(donation_id)
+
+    lookback = timedelta(hours=settings.JUSHA_MATCHING["lookback_hours"])
+    questions, partial = [], []
+    for donation, context, pool in wanted:
+        org_id, paid_at = donation.project.organisation_id, donation.paid_at
+        org_members = members[org_id]
+        hashes = {name: getattr(context, f"{name}_hash", "") if context else "" for name in names}
+        own_member = bool(donation.donor_id) and donation.donor_id in org_members
+        shared = []
+        email = donation.email.lower()
+        if not own_member and email:
+            if email == donation.project.organisation.contact_email.lower():
+                shared.append("email")
+            elif email.isascii() and all(e.isascii() for e in org_members.values()):
+                if any(e.lower() == email for e in org_members.values()):
+                    shared.append("email")
+            elif Membership.objects.filter(organisation_id=org_id, user__email__iexact=email).exists():
+                shared.append("email")
+        for name, digest in hashes.items():
+            if digest and not own_member and used[(name, digest, org_id)] - {donation.pk}:
+                shared.append(name)
+        seconds, opening = _opening(pool, paid_at)
+        burst = seconds is not None and 0 <= seconds <= limits.burst_seconds
+        account = bool(donation.donor_id) or bool(donation.email)
+        questions.append(sql.Recent(
+            project_id=donation.project_id, since=paid_at - lookback, until=paid_at,
+            donor_id=donation.donor_id or None, email=donation.email if not donation.donor_id and donation.email else None,
+            device=hashes["device"] or None, network=hashes["network"] or None, opening=opening if burst else None,
+        ))
+        partial.append((donation, pool, own_member, tuple(shared), seconds, account))
+    found = {}
+    for (donation, pool, own_member, shared, seconds, account), counts in zip(
+        partial, sql.recent_counts(questions, PAID_STATUSES)
+    ):
+        found[(donation.pk, pool.pk)] = rules.Evidence(
+            own_member=own_member, org_identity=shared,
+            account_gifts=counts[0] if account else 1,  # a guest with no email: a donor of one gift
+            device_gifts=counts[1], network_gifts=counts[2], seconds_after_opening=seconds, burst_gifts=counts[3],
+        )
+    return found
+
+
+def _evidence_of(donation, context: GiftContext | None, pool: Pool, limits: rules.Thresholds) -> rules.Evidence:
+    """In a settler's batch of gifts, the evidence read for all of them at once
+    (evidence_many, on its first gift); otherwise, and for a pool tried after the first,
+    the gift's own."""
+    batch = events.batch_state()
+    if batch is not None and len(batch.get("gifts", ())) > 1:  # one gift alone: its own queries are fewer
+        if "matching.evidence" not in batch:
+            batch["matching.evidence"] = evidence_many(batch["gifts"], limits)
+        found = batch["matching.evidence"].get((donation.pk, pool.pk))
+        if found is not None:
+            return found
+    return _evidence(donation, context, pool, limits)
 
 
 def _committed(queryset) -> int:
@@ -391,18 +505,16 @@ def match_gift(*, donation) -> Match | None:
     pools = eligible_pools(donation.project, donation.paid_at)
     if not pools:
         return None
-    try:
-        context = donation.gift_context  # loaded with the locked gift (select_related)
-    except GiftContext.DoesNotExist:
-        context = None
+    context = _context_of(donation)
     donor_key = _donor_key(donation, context)
     day, limits = rules.local_day(donation.paid_at), thresholds()
     for pool in pools:
-        found = rules.signals(_evidence(donation, context, pool, limits), limits)
+        found = rules.signals(_evidence_of(donation, context, pool, limits), limits)
         donor_day = 0
         if pool.donor_daily_cap is not None:
             _donor_day_lock(pool, donor_key, day)
-            donor_day = _committed(Match.objects.filter(pool=pool, donor_key=donor_key, day=day))
+            donor_day = _committed(Match.objects.filter(pool=pool, donor_key=donor_key, day=day)) + sum(
+                m.amount for m in _matches_later() if m.pool_id == pool.pk and m.donor_key == donor_key and m.day == day)
         # The pool's bound and a project cap are held by the chunk the match is drawn from.
         usage = rules.Usage(pool=0, project=0, donor_day=donor_day)
         ratio = rules.draw_bp(pool.rules, seed=pool.seed, donation_id=str(donation.pk))
@@ -411,15 +523,44 @@ def match_gift(*, donation) -> Match | None:
         chunk_id, amount = chunks.draw(pool=pool, project=donation.project, need=allocation.amount, day=day_of_window)
         if amount <= 0:
             continue
-        match = Match.objects.create(
+        match = Match(
             donation=donation, pool=pool, chunk_id=chunk_id, project=donation.project, ratio_bp=ratio, amount=amount,
             journalled=0 if found else amount, status=states.HELD if found else states.MATCHED, donor_key=donor_key,
             day=day, signals=found,
         )
+        _match_write(match)
         if not found:
             _journal_match(match, pool, amount, at=donation.paid_at)
         return match
     return None
+
+
+def _matches_later() -> list[Match]:
+    """The matches of the settler's batch not yet written (none outside a batch)."""
+    batch = events.batch_state()
+    return batch.get("matching.matches", []) if batch is not None else []
+
+
+def _match_write(match: Match) -> None:
+    """Write a new match: in a settler's batch, with the batch's others in one insert when
+    the batch ends (still in its transaction; nothing in the batch reads them before, but
+    a daily cap, which counts them in: `_matches_later`); otherwise at once."""
+    batch = events.batch_state()
+    if batch is None or not facts_are_batched():  # its fact needs its id: written with the batch's facts, or now
+        match.save(force_insert=True)
+        return
+    if "matching.matches" not in batch:
+        batch["matching.matches"], batch["matching.match_facts"] = [], []
+        events.at_batch_end(lambda: _matches_now(batch))
+    batch["matching.matches"].append(match)
+
+
+def _matches_now(batch: dict) -> None:
+    """The batch's matches in one insert; their facts, queued for the batch's facts (which
+    are written after this), get the ids the insert gave them."""
+    Match.objects.bulk_create(batch.pop("matching.matches"))  # ids come back (RETURNING, PostgreSQL and SQLite)
+    for public in batch.pop("matching.match_facts"):
+        public["id"] = str(public.pop("match").pk)
 
 
 def _donor_day_lock(pool, donor_key: str, day) -> None:

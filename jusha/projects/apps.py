@@ -12,7 +12,8 @@ class ProjectsConfig(AppConfig):
         from jusha.projects import tasks
 
         # The gift path (docs/architecture.md gives the order of every subscriber).
-        events.gift_paid.subscribe(tasks.on_gift_paid, order=10, phase=events.AFTER_COMMIT)
+        # After a settler's batch, once for all of its gifts (their projects read together).
+        events.gift_paid.subscribe(tasks.on_gift_paid, order=10, phase=events.AFTER_COMMIT, many=True)
         _contribute_to_organisation_pages()
 
 

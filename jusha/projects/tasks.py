@@ -5,13 +5,18 @@ from django_tasks import task
 from jusha.projects.selectors import project_sums
 
 
-def on_gift_paid(paid) -> None:
-    """core.events.gift_paid, after commit: funded once gifts reach the goal. Read after
-    commit, so that of two gifts that fill the project together, the one that commits last
-    sees both; most gifts do not fill it, and the worker is not woken for them."""
-    project = paid.donation.project
-    if project_sums([project.pk])[project.pk].toward_goal >= project.goal:
-        project_check_full.enqueue(project.pk)
+def on_gift_paid(paids) -> None:
+    """core.events.gift_paid, after commit, with many payloads (a settler's batch at once):
+    funded once gifts reach the goal. Read after commit, so that of two gifts that fill the
+    project together, the one that commits last sees both; one grouped read for all of the
+    batch's projects; most gifts do not fill theirs, and the worker is not woken for them."""
+    projects = {}
+    for paid in paids:
+        projects.setdefault(paid.donation.project_id, paid.donation.project)
+    sums = project_sums(projects)
+    for project_id, project in projects.items():
+        if sums[project_id].toward_goal >= project.goal:
+            project_check_full.enqueue(project_id)
 
 
 @task()

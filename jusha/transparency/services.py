@@ -55,6 +55,11 @@ def facts_batched():
         _batched.reset(token)
 
 
+def facts_are_batched() -> bool:
+    """Whether facts queued with `batched=True` now wait for the batch's end (facts_batched)."""
+    return _batched.get() is not None
+
+
 def fact_queue(*, kind: str, public: dict, personal: dict | None = None, batched: bool = False) -> None:
     """Queue a public fact for the log, inside the transaction that creates it (`batched`:
     inside `facts_batched()`, with the batch's other facts when it ends).

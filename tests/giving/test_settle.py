@@ -379,3 +379,87 @@ def test_a_notification_for_a_gift_another_transaction_holds_waits_and_is_accept
     assert JournalEntry.objects.filter(kind="gift", reference=str(donation.pk)).count() == 1
     gifts_settle()
     once_each([donation])
+
+
+@pytest.mark.django_db
+def test_a_batchs_after_commit_checks_read_its_projects_once_and_still_fill_them(monkeypatch, django_capture_on_commit_callbacks):
+    """After a batch commits, "is the project full now?" and the delivery-batch check read
+    the batch's projects' committed totals once for all of its gifts, not once per gift:
+    those include every gift of the batch, so the project that the batch fills is still
+    found full."""
+    from jusha.fulfilment import selectors as fulfilment_selectors
+    from jusha.projects import tasks as project_tasks
+
+    full, other = make_project(goal=9_000), make_project(goal=10_000_000)
+    gifts = accepted(full, count=3) + accepted(other, count=2)
+    checked, due = [], []
+    real_sums, real_due = project_tasks.project_sums, fulfilment_selectors.batches_due
+    monkeypatch.setattr(project_tasks, "project_sums", lambda ids: checked.append(sorted(ids)) or real_sums(ids))
+    monkeypatch.setattr(fulfilment_selectors, "batches_due", lambda ids: due.append(sorted(set(ids := list(ids)))) or real_due(ids))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert gifts_settle() == 5
+    assert checked == due == [sorted([full.pk, other.pk])]
+    full.refresh_from_db()
+    assert full.status == "funded"
+    once_each(gifts)
+    # Each gift settled on its own (a batch of one) runs the checks for its project.
+    checked.clear()
+    gifts = accepted(other, count=2)
+    for gift in gifts:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert gifts_settle(ids=[gift.pk]) == 1
+    assert checked == [[other.pk], [other.pk]]
+
+
+@pytest.mark.django_db
+def test_only_after_commit_subscribers_take_many_payloads(django_capture_on_commit_callbacks):
+    event, seen = events.Event("test"), []
+    with pytest.raises(ValueError):
+        event.subscribe(seen.append, order=1, phase=events.IN_TRANSACTION, many=True)
+    event.subscribe(seen.append, order=1, phase=events.AFTER_COMMIT, many=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            event.announce("alone")
+            with events.batch():
+                event.announce("a")
+                event.announce("b")
+    assert seen == [["alone"], ["a", "b"]]
+
+
+@pytest.mark.django_db
+def test_a_batchs_matches_are_written_at_once_with_their_facts_and_draws(matched_project):
+    """The batch's matches are inserted together when it ends and its draws on the pool's
+    chunk written as one increment: each match fact names its match, the chunks used equal
+    the matches, and the pool's invariants hold (ledger_check)."""
+    from jusha.transparency import leaves
+
+    project, pool = matched_project
+    gifts = accepted(project, count=6)
+    assert gifts_settle() == 6
+    once_each(gifts)
+    matches = {str(m.pk): m for m in Match.objects.filter(donation__in=[g.pk for g in gifts])}
+    assert len(matches) == 6
+    facts = [leaves.parse(bytes(f.leaf)) for f in Fact.objects.filter(kind="match")]
+    assert sorted(f["id"] for f in facts) == sorted(matches) == sorted(Fact.objects.filter(kind="match").values_list("ref", flat=True))
+    for fact in facts:
+        assert fact["donation"] == str(matches[fact["id"]].donation_id) and fact["amount"] == matches[fact["id"]].amount
+    used = sum(PoolChunk.objects.filter(pool=pool).values_list("used", flat=True))
+    assert used == sum(m.amount for m in matches.values()) == 6 * 3_000
+
+
+@pytest.mark.django_db
+def test_a_donors_daily_cap_holds_across_one_batch():
+    """Matches not yet written when the batch ends still count against the donor's daily cap."""
+    project = make_project(goal=10_000_000)
+    pool = make_pool(campaign=make_campaign(projects=[project]), budget=100_000, donor_daily_cap=5_000)
+    donor = make_member(make_project().organisation, "editor")
+    gifts = []
+    for _ in range(4):
+        donation, _token = donation_open(project=project, amount=Money(2_000, project.currency), donor=donor,
+                                         client=ClientContext())
+        SandboxProvider().complete(donation.intent_id, "succeeded")
+        gifts.append(donation)
+    assert gifts_settle() == 4
+    amounts = list(Match.objects.filter(pool=pool).order_by("donation__paid_at").values_list("amount", flat=True))
+    assert sum(amounts) == 5_000 and amounts[:3] == [2_000, 2_000, 1_000]
+    assert ledger_problems() == []
