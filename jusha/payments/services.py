@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import BadRequest, Invalid, NotFound
-from jusha.payments import sql
+from jusha.core.sql import row_insert
 from jusha.payments.models import PaymentEvent
 from jusha.payments.providers import ProviderError, get_provider
 from jusha.payments.signing import SignatureError
@@ -121,14 +121,9 @@ def event_handle(*, provider_name: str, event) -> tuple[int, dict, Payable | Non
         return 200, {"received": True, "duplicate": False}, None
     try:
         with transaction.atomic():
-            # One plain INSERT (payments.sql); the unique (provider, event_id) refuses a replay.
-            sql.event_insert(
-                provider=provider_name,
-                event_id=event.event_id,
-                intent_id=event.intent_id,
-                type=event.type,
-                payload=event.payload,
-            )
+            # One plain INSERT (core.sql.row_insert); the unique (provider, event_id) refuses a replay.
+            row_insert(PaymentEvent(provider=provider_name, event_id=event.event_id, intent_id=event.intent_id,
+                                    type=event.type, payload=event.payload))
             if event.type == "payment.succeeded":
                 donation = handler.succeeded(
                     provider=provider_name, intent_id=event.intent_id, amount=event.amount, currency=event.currency,
