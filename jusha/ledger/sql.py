@@ -100,6 +100,22 @@ def entry_write_simple(*, kind: str, reference: str, project_id: int | None, cur
     return entry_id
 
 
+_MANY = (
+    "WITH v (n, kind, reference, project_id, currency, amount, memo, created_by_id, created_at, shard) AS "
+    "(SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::bigint[], %s::text[], "
+    "%s::bigint[], %s::timestamptz[], %s::int[])), "
+    "l (n, account_id, amount) AS (SELECT * FROM unnest(%s::int[], %s::bigint[], %s::bigint[])), "
+    "e AS (INSERT INTO {table} (kind, reference, project_id, currency, amount, memo, created_by_id, created_at) "
+    "SELECT kind, reference, project_id, currency, amount, memo, created_by_id, created_at FROM v ORDER BY n "
+    "ON CONFLICT (kind, reference) DO NOTHING RETURNING id, kind, reference), "
+    "w AS (SELECT e.id, v.* FROM e JOIN v ON v.kind = e.kind AND v.reference = e.reference), "
+    "p AS (INSERT INTO {posting_table} (entry_id, account_id, amount, currency) "
+    "SELECT w.id, l.account_id, l.amount, w.currency FROM w JOIN l ON l.n = w.n), "
+    "t AS ({totals}) "
+    "SELECT count(*) FROM e"
+)
+
+
 def entries_write_many(entries: list[dict]) -> int:
     """Write many entries (each as `entry_ctes` takes it, `shard` included) at once: on
     PostgreSQL ONE statement for the lot (the entries, all their postings, and one increment
@@ -112,31 +128,16 @@ def entries_write_many(entries: list[dict]) -> int:
     if connection.vendor != "postgresql":
         return sum(entry_write_simple(**entry) is not None for entry in entries)
     table, posting_table, totals = _tables()
-    rows, args = [], []
-    for n, entry in enumerate(entries):
-        rows.append("(%s::int, %s, %s, %s::bigint, %s, %s::bigint, %s, %s::bigint, %s::timestamptz, %s::int)")
-        args += [n, entry["kind"], entry["reference"], entry["project_id"], entry["currency"], entry["amount"],
-                 entry["memo"], entry["created_by_id"], entry["created_at"], entry["shard"]]
-    lines = []
-    for n, entry in enumerate(entries):
-        for account_id, amount in entry["postings"]:
-            lines.append("(%s::int, %s::bigint, %s::bigint)")
-            args += [n, account_id, amount]
-    sql = (
-        f"WITH v (n, kind, reference, project_id, currency, amount, memo, created_by_id, created_at, shard) AS "
-        f"(VALUES {', '.join(rows)}), "
-        f"l (n, account_id, amount) AS (VALUES {', '.join(lines)}), "
-        f"e AS (INSERT INTO {table} (kind, reference, project_id, currency, amount, memo, created_by_id, created_at) "
-        "SELECT kind, reference, project_id, currency, amount, memo, created_by_id, created_at FROM v ORDER BY n "
-        "ON CONFLICT (kind, reference) DO NOTHING RETURNING id, kind, reference), "
-        "w AS (SELECT e.id, v.* FROM e JOIN v ON v.kind = e.kind AND v.reference = e.reference), "
-        f"p AS (INSERT INTO {posting_table} (entry_id, account_id, amount, currency) "
-        "SELECT w.id, l.account_id, l.amount, w.currency FROM w JOIN l ON l.n = w.n), "
-        "t AS (" + _TOTAL.format(totals=totals, source=(
-            "SELECT project_id, kind, shard, sum(amount), count(*) FROM w WHERE project_id IS NOT NULL "
-            "GROUP BY project_id, kind, shard")) + ") "
-        "SELECT count(*) FROM e"
-    )
+    # One array per column (unnest), not a VALUES list: the statement's text is the same
+    # for any number of entries, so psycopg parses it once and PostgreSQL plans it once
+    # per connection (a prepared statement), however large the batch.
+    names = ("kind", "reference", "project_id", "currency", "amount", "memo", "created_by_id", "created_at", "shard")
+    args = [list(range(len(entries)))] + [[entry[name] for entry in entries] for name in names]
+    lines = [(n, account_id, amount) for n, entry in enumerate(entries) for account_id, amount in entry["postings"]]
+    args += [list(column) for column in zip(*lines)] if lines else [[], [], []]
+    sql = _MANY.format(table=table, posting_table=posting_table, totals=_TOTAL.format(totals=totals, source=(
+        "SELECT project_id, kind, shard, sum(amount), count(*) FROM w WHERE project_id IS NOT NULL "
+        "GROUP BY project_id, kind, shard")))
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return cursor.fetchone()[0]

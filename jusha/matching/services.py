@@ -29,7 +29,7 @@ from jusha.core.errors import Conflict, Forbidden, Invalid, TransitionRefused
 from jusha.core.client import ClientContext
 from jusha.core.money import Money, require_currency, require_money, require_positive
 from jusha.core.richtext import plain_text
-from jusha.core.sql import row_insert
+from jusha.core.sql import row_insert, rows_insert_many
 from jusha.core.statemachine import SYSTEM
 from jusha.giving.models import Donation
 from jusha.ledger.models import JournalEntry
@@ -558,7 +558,7 @@ def _match_write(match: Match) -> None:
 def _matches_now(batch: dict) -> None:
     """The batch's matches in one insert; their facts, queued for the batch's facts (which
     are written after this), get the ids the insert gave them."""
-    Match.objects.bulk_create(batch.pop("matching.matches"))  # ids come back (RETURNING, PostgreSQL and SQLite)
+    rows_insert_many(batch.pop("matching.matches"))  # ids come back (RETURNING, PostgreSQL and SQLite)
     for public in batch.pop("matching.match_facts"):
         public["id"] = str(public.pop("match").pk)
 

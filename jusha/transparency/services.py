@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import BadRequest, Conflict, Forbidden, Invalid
+from jusha.core.sql import rows_insert_many
 from jusha.transparency import keys, leaves, merkle, remote, selectors, tiles
 from jusha.transparency.witnesses import log_witnesses, witnessed_logs
 from jusha.transparency.models import (
@@ -96,9 +97,9 @@ def facts_queue_many(items: list[tuple[str, dict, dict | None]]) -> None:
         salts.append(salt)
         facts.append(Fact(kind=kind, ref=str(public.get("id", ""))[:64],
                           leaf=leaves.build(kind, public, leaves.commitment(salt, personal) if salt else None)))
-    facts = Fact.objects.bulk_create(facts)  # ids come back (RETURNING, PostgreSQL and SQLite alike)
-    Queued.objects.bulk_create([Queued(fact=fact) for fact in facts])
-    FactSalt.objects.bulk_create([FactSalt(fact=fact, salt=salt) for fact, salt in zip(facts, salts, strict=True) if salt])
+    rows_insert_many(facts)  # ids come back (RETURNING, PostgreSQL and SQLite alike)
+    rows_insert_many([Queued(fact=fact) for fact in facts])
+    rows_insert_many([FactSalt(fact=fact, salt=salt) for fact, salt in zip(facts, salts, strict=True) if salt])
 
 
 @transaction.atomic
