@@ -474,6 +474,7 @@ class Phase:
     gifts: list | None = None  # payloads of the gifts seen paid; None for bare (run_load's own figures)
     cpu_ms_per_gift: float | None = None
     settler_cpu_ms_per_gift: float | None = None
+    database_cpu_ms_per_gift: float | None = None  # every PostgreSQL process here, when it runs here
     lock_ms: float | None = None
     lock_most: int | None = None
 
@@ -533,17 +534,19 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         def phase(name, task, task_args, *, seed, phase_warmup=warmup, phase_duration=duration):
             server.say(f"{name} phase: {args.clients} clients, {phase_warmup:g} s warm-up + {phase_duration:g} s")
             settler0 = settler.cpu_seconds()
-            cpu0 = _plus(server.cpu_seconds(), settler0)
+            cpu0, db0 = _plus(server.cpu_seconds(), settler0), server.database_cpu_seconds()
             result = run_load(task=task, task_args=task_args, warmup=phase_warmup, duration=phase_duration,
                               seed=seed, **load)
             settler1 = settler.cpu_seconds()
-            cpu1 = _plus(server.cpu_seconds(), settler1)
+            cpu1, db1 = _plus(server.cpu_seconds(), settler1), server.database_cpu_seconds()
             by_op = task in (bare_gift, create_alone)  # run_load's own figures: one op, no payload
             out = Phase(name, result, gifts=None if by_op else _kinds(result, "gift"))
             done = result.ok_total if out.gifts is None else len(out.gifts) + len(_kinds(result, "hung_up_pay"))
             if cpu0 is not None and cpu1 is not None and done:
                 out.cpu_ms_per_gift = (cpu1 - cpu0) * 1000 / done
                 out.settler_cpu_ms_per_gift = (settler1 - settler0) * 1000 / done
+            if db0 is not None and db1 is not None and done:
+                out.database_cpu_ms_per_gift = (db1 - db0) * 1000 / done
             if sampler is not None:
                 waits = sampler.waits(result.window_start, result.window_end)
                 out.lock_ms, out.lock_most = waits["ms"], waits["most"]
@@ -650,6 +653,10 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "bare_p99_ms": round(bare.ms(99), 1),
         "server_cpu_ms_per_gift": _round(real.cpu_ms_per_gift, 1),  # app processes + the settler
         "settler_cpu_ms_per_gift": _round(real.settler_cpu_ms_per_gift, 1),  # of the above
+        # PostgreSQL's own CPU (every postgres process here; null on SQLite or a remote server)
+        "database_cpu_ms_per_gift": _round(real.database_cpu_ms_per_gift, 1),
+        "bare_database_cpu_ms_per_gift": _round(bare.database_cpu_ms_per_gift, 1),
+        "create_alone_database_cpu_ms": _round(create.database_cpu_ms_per_gift, 1),
         "settle_lag_p50_ms": _round(percentile(check["settle_lag_ms"], 50) if check["settle_lag_ms"] else None, 1),
         "settle_lag_p99_ms": _round(percentile(check["settle_lag_ms"], 99) if check["settle_lag_ms"] else None, 1),
         # Statements per gift (STATEMENTS): create request, complete request, settler per gift
@@ -762,6 +769,10 @@ def report(figures: dict, phases: dict, check: dict, context: dict, args) -> Non
         f"{_cell(figures['settle_lag_p99_ms'], '.0f', 0)} ms (paid -> settled, real phase); settler "
         f"{_cell(figures['settler_cpu_ms_per_gift'], '.1f', 0)} ms CPU per gift of the real phase's "
         f"{_cell(figures['server_cpu_ms_per_gift'], '.1f', 0)}")
+    if figures["database_cpu_ms_per_gift"] is not None:
+        say(f"  database      PostgreSQL's CPU per gift (every postgres process on this machine): real "
+            f"{figures['database_cpu_ms_per_gift']:.1f} ms, bare {_cell(figures['bare_database_cpu_ms_per_gift'], '.1f', 0)}"
+            f" ms, create alone {_cell(figures['create_alone_database_cpu_ms'], '.1f', 0)} ms")
     say(f"  donations     {', '.join(f'{k} {v}' for k, v in sorted(check['statuses'].items()))}")
     if figures["reconnects"]:
         say(f"  reconnects    {figures['reconnects']} (keep-alive closed by the server, retried)")

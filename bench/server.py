@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -154,6 +155,23 @@ class BenchError(RuntimeError):
     """The benchmark could not set up or run (not a finding about the platform)."""
 
 
+def _cpu_seconds(chosen) -> float:
+    """CPU time (user + system) of the live processes `chosen(pid, parent pid, name)` picks."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if chosen(int(entry.name), int(fields[1]), name):
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 class BenchServer:
     """A fresh database and a gunicorn server on 127.0.0.1. Use as a context manager."""
 
@@ -205,20 +223,20 @@ class BenchServer:
         """CPU time (user + system) used so far by gunicorn's master and live workers (Linux)."""
         if self.process is None or not Path("/proc/self/stat").exists():
             return None
-        tick = os.sysconf("SC_CLK_TCK")
-        total = 0.0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rindex(")") + 2:].split()
-            pid, ppid = int(entry.name), int(fields[1])
-            if pid == self.process.pid or ppid == self.process.pid:
-                total += (int(fields[11]) + int(fields[12])) / tick
-        return total
+        pid = self.process.pid
+        return _cpu_seconds(lambda found, parent, _name: found == pid or parent == pid)
+
+    def database_cpu_seconds(self) -> float | None:
+        """CPU time used so far by every PostgreSQL process on this machine (its backends,
+        WAL writer, checkpointer...), when the bench's PostgreSQL runs here; else None. The
+        bench's database is the only busy one, so this is its cost. A backend that exits
+        takes its CPU with it: the app's connections live through a phase (CONN_MAX_AGE)."""
+        if not self.pg_name or not Path("/proc/self/stat").exists():
+            return None
+        host = urlparse(self.env.get("DATABASE_URL", "")).hostname or "localhost"
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            return None
+        return _cpu_seconds(lambda _found, _parent, name: name == "postgres")
 
     def say(self, message: str) -> None:
         if not self.quiet:
