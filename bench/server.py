@@ -155,8 +155,9 @@ class BenchError(RuntimeError):
     """The benchmark could not set up or run (not a finding about the platform)."""
 
 
-def _cpu_seconds(chosen) -> float:
-    """CPU time (user + system) of the live processes `chosen(pid, parent pid, name)` picks."""
+def _cpu_seconds(chosen, *, reaped: bool = False) -> float:
+    """CPU time (user + system) of the live processes `chosen(pid, parent pid, name)` picks;
+    `reaped`: with that of their children that have exited (and been waited for)."""
     tick, total = os.sysconf("SC_CLK_TCK"), 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -168,7 +169,7 @@ def _cpu_seconds(chosen) -> float:
         name = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
         if chosen(int(entry.name), int(fields[1]), name):
-            total += (int(fields[11]) + int(fields[12])) / tick
+            total += sum(int(x) for x in fields[11:15 if reaped else 13]) / tick
     return total
 
 
@@ -229,14 +230,14 @@ class BenchServer:
     def database_cpu_seconds(self) -> float | None:
         """CPU time used so far by every PostgreSQL process on this machine (its backends,
         WAL writer, checkpointer...), when the bench's PostgreSQL runs here; else None. The
-        bench's database is the only busy one, so this is its cost. A backend that exits
-        takes its CPU with it: the app's connections live through a phase (CONN_MAX_AGE)."""
+        bench's database is the only busy one, so this is its cost. A backend that has exited
+        counts in its parent's (the postmaster's) reaped children's time."""
         if not self.pg_name or not Path("/proc/self/stat").exists():
             return None
         host = urlparse(self.env.get("DATABASE_URL", "")).hostname or "localhost"
         if host not in ("127.0.0.1", "localhost", "::1"):
             return None
-        return _cpu_seconds(lambda _found, _parent, name: name == "postgres")
+        return _cpu_seconds(lambda _found, _parent, name: name == "postgres", reaped=True)
 
     def say(self, message: str) -> None:
         if not self.quiet:
