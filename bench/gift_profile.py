@@ -8,7 +8,8 @@ middleware stack, no HTTP server): so its figures are the app's own CPU per requ
 gunicorn and without the load of concurrent clients. The giving-day bench
 (bench/giving_day.py) measures the served path under load; this one says where the time
 goes. Prints ms of CPU (timed without the statement capture, which formats every statement)
-and statements per gift for each step, and writes one cProfile file
+and statements per gift for each step (on PostgreSQL on this machine also its backend's CPU
+for the step), and writes one cProfile file
 per step to --out (read them with `python -m pstats FILE` or snakeviz).
 
     .venv/bin/python bench/gift_profile.py [--gifts N] [--batch B] [--out DIR]
@@ -29,7 +30,7 @@ from bench.giving_day import GIFT_CAP, GOAL, RATIO_BP, SEED_POOL, SIGNAL_ENV  # 
 from bench.server import BenchError, BenchServer  # noqa: E402
 
 PROFILE = r"""
-import cProfile, random, time, uuid
+import cProfile, os, random, time, uuid
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -60,6 +61,21 @@ for _ in range(20):  # warm-up: the process's caches (accounts, pools, chunks) a
 
 n, out = data["gifts"], {}
 
+
+def backend_cpu():
+    # CPU seconds so far of this connection's PostgreSQL backend (on this machine), else None.
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        stat = open(f"/proc/{pid}/stat").read()
+    except OSError:  # the server runs elsewhere
+        return None
+    fields = stat[stat.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 def step(name, call, mode):
     # Three passes over fresh gifts: timed alone ("time"), counted ("count": the statement
     # capture formats every statement, so it is not timed), then profiled ("profile").
@@ -69,6 +85,7 @@ def step(name, call, mode):
         out[name]["statements_per_gift"] = round(len(queries) / n, 1)
         return result
     profiler = cProfile.Profile(time.process_time) if mode == "profile" else None
+    backend = backend_cpu()
     started = time.process_time()
     if profiler:
         profiler.enable()
@@ -78,6 +95,8 @@ def step(name, call, mode):
         profiler.dump_stats(f"{data['out']}/{name}.prof")
     else:
         out[name] = {"cpu_ms_per_gift": round((time.process_time() - started) * 1000 / n, 2)}
+        if backend is not None:
+            out[name]["database_cpu_ms_per_gift"] = round((backend_cpu() - backend) * 1000 / n, 2)
     return result
 
 for mode in ("time", "count", "profile"):
@@ -114,7 +133,9 @@ def main(argv=None) -> int:
     total = sum(step["cpu_ms_per_gift"] for step in figures.values())
     print(f"{server.database}: app CPU per gift, in one process (no HTTP server), settler batches of {args.batch}")
     for name, step in figures.items():
-        print(f"  {name:<9} {step['cpu_ms_per_gift']:6.2f} ms  {step['statements_per_gift']:5.1f} statements")
+        database = step.get("database_cpu_ms_per_gift")
+        print(f"  {name:<9} {step['cpu_ms_per_gift']:6.2f} ms  {step['statements_per_gift']:5.1f} statements"
+              + (f"  PostgreSQL backend {database:5.2f} ms" if database is not None else ""))
     print(f"  {'total':<9} {total:6.2f} ms")
     print(f"profiles: {out}/{{create,complete,settle}}.prof")
     if args.json:
