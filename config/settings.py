@@ -162,9 +162,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("JUSHA_SQLITE_TEST_NAME") or None}
 elif os.environ.get("JUSHA_PG_SERVER_SIDE_BINDING", "1") == "1":
     # Parameters bound by the server, and statements a connection runs often prepared once
-    # (psycopg prepares after 5 runs): the gift path's few dozen statements are planned once
-    # per connection instead of on every gift (bench/giving_day.py measures the difference).
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # (after 5 runs, psycopg's own per-connection cache; Django leaves it off unless asked,
+    # for poolers that cannot keep prepared statements): the gift path's statements are
+    # parsed and planned once per connection instead of on every gift (docs/peak.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache: shared state (rate limits, locks) -----------------------------------------
