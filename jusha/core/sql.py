@@ -114,6 +114,8 @@ def rows_insert_many(instances: list[Model]) -> None:
     if not instances:
         return
     model = type(instances[0])
+    if isinstance(model._meta.pk, AutoFieldMixin) and any(instance.pk is not None for instance in instances):
+        raise ValueError("rows_insert_many saves new rows only: one has an id")
     if connection.vendor != "postgresql":
         model.objects.bulk_create(instances)
         return
@@ -127,8 +129,6 @@ def rows_insert_many(instances: list[Model]) -> None:
                f"SELECT * FROM unnest({arrays})" + (f" RETURNING {quote(meta.pk.column)}" if auto else ""))
         plan = _many[model] = (sql, fields, auto)
     sql, fields, auto = plan
-    if auto and any(instance.pk is not None for instance in instances):
-        raise ValueError("rows_insert_many saves new rows only: one has an id")
     values = [[f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances] for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
