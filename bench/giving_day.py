@@ -129,7 +129,7 @@ def giving_day_gift(client, rng, slugs, pay_path, hostile):
     created, error = create_gift(client, slug, amount, key)
     if error:
         return False, None, error
-    gift = {"kind": "gift", "id": created["id"], "slug": slug, "amount": amount}
+    gift = {"kind": "gift", "id": created["id"], "slug": slug, "amount": amount, "create_s": time.monotonic() - began}
     if roll < REPLAY:
         replayed, error = create_gift(client, slug, amount, key)
         if error:
@@ -141,12 +141,15 @@ def giving_day_gift(client, rng, slugs, pay_path, hostile):
     if REPLAY <= roll < REPLAY + HANG_UP_PAY:
         client.abandon(path, {"result": "succeeded"})
         return True, {**gift, "kind": "hung_up_pay"}, None
+    paying = time.monotonic()
     answer, error = pay_gift(client, path)
     if error:
         return False, None, error
+    finished = time.monotonic()
     # A gift still settling (giving.settle) has no final match yet: nothing to compare later.
     settling = bool(answer["donation"].get("settling"))
-    gift.update(matched=None if settling else answer["donation"]["matched"], began=began, finished=time.monotonic())
+    gift.update(matched=None if settling else answer["donation"]["matched"], began=began, finished=finished,
+                complete_s=finished - paying)
     if REPLAY + HANG_UP_PAY <= roll < REPLAY + HANG_UP_PAY + DUPLICATE:
         again, error = pay_gift(client, path)
         if error:
@@ -493,6 +496,13 @@ class Phase:
     def ms(self, q: float) -> float:
         return percentile(self._window(), q) * 1000
 
+    def request_ms(self, step: str, q: float) -> float | None:
+        """A gift's one request (`step`: create or complete), as its client waited for it."""
+        if self.gifts is None:
+            return None
+        seconds = [g[f"{step}_s"] for g in self.gifts if self.load.window_start <= g["finished"] <= self.load.window_end]
+        return round(percentile(seconds, q) * 1000, 1) if seconds else None
+
     @property
     def done(self) -> int:
         return self.load.ok_total if self.gifts is None else len(self.gifts)
@@ -649,6 +659,11 @@ def run_configuration(*, database_url: str, processes: int, args, duration: floa
         "naive_lock_wait_ms_per_gift": _round(naive.lock_ms_per_gift, 3),
         "naive_p50_ms": round(naive.ms(50), 1),
         "naive_p99_ms": round(naive.ms(99), 1),
+        # each request of a real gift, as its client waited for it (the create, the complete)
+        "create_p50_ms": real.request_ms("create", 50),
+        "create_p99_ms": real.request_ms("create", 99),
+        "complete_p50_ms": real.request_ms("complete", 50),
+        "complete_p99_ms": real.request_ms("complete", 99),
         "bare_p50_ms": round(bare.ms(50), 1),
         "bare_p99_ms": round(bare.ms(99), 1),
         "server_cpu_ms_per_gift": _round(real.cpu_ms_per_gift, 1),  # app processes + the settler
@@ -765,6 +780,9 @@ def report(figures: dict, phases: dict, check: dict, context: dict, args) -> Non
     say(f"  statements    per gift: create {figures['statements_create']:g}, complete (charge + notification + "
         f"answer) {figures['statements_complete']:g}, settler {figures['statements_settler_per_gift']:g} "
         f"+ {figures['statements_settler_per_batch']:g} per batch (counted through the API after the run)")
+    say(f"  requests      of a real gift, p50 / p99: create {_cell(figures['create_p50_ms'], '.0f', 0)} / "
+        f"{_cell(figures['create_p99_ms'], '.0f', 0)} ms, complete {_cell(figures['complete_p50_ms'], '.0f', 0)} / "
+        f"{_cell(figures['complete_p99_ms'], '.0f', 0)} ms")
     say(f"  settle lag    p50 {_cell(figures['settle_lag_p50_ms'], '.0f', 0)} ms, p99 "
         f"{_cell(figures['settle_lag_p99_ms'], '.0f', 0)} ms (paid -> settled, real phase); settler "
         f"{_cell(figures['settler_cpu_ms_per_gift'], '.1f', 0)} ms CPU per gift of the real phase's "
