@@ -63,39 +63,24 @@ def idempotency_store(*, record_id: int, status: int, body: dict, now) -> None:
                                    connection.ops.adapt_datetimefield_value(now), record_id])
 
 
-_inserts: dict[tuple[str, type], tuple[str, list, bool, str]] = {}
+_inserts: dict[tuple[str, type], tuple[str, list, bool]] = {}
 
 
-def _insert_plan(model: type[Model]) -> tuple[str, list, bool, str]:
-    """(INSERT without RETURNING, its fields, whether the id is auto-incremented, the INSERT
-    as `row_insert` runs it)."""
+def row_insert(instance: Model) -> None:
+    """INSERT the new `instance` (its pk set, or an auto-incremented one read back)."""
+    model = type(instance)
     plan = _inserts.get((connection.vendor, model))
     if plan is None:
         quote, meta = connection.ops.quote_name, model._meta
         auto = isinstance(meta.pk, AutoFieldMixin)
         fields = [f for f in meta.concrete_fields if not (auto and f is meta.pk)]
         sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(fields))})")
-        plan = _inserts[(connection.vendor, model)] = (
-            sql, fields, auto, sql + (f" RETURNING {quote(meta.pk.column)}" if auto else ""),
-        )
-    return plan
-
-
-def row_insert_statement(instance: Model) -> tuple[str, list]:
-    """The INSERT of the new `instance` and its values, for a caller to run in a statement
-    of its own (a data-modifying CTE on PostgreSQL); an auto-incremented id is not read
-    back."""
-    sql, fields, auto, _run = _insert_plan(type(instance))
+               f"VALUES ({', '.join(['%s'] * len(fields))})" + (f" RETURNING {quote(meta.pk.column)}" if auto else ""))
+        plan = _inserts[(connection.vendor, model)] = (sql, fields, auto)
+    sql, fields, auto = plan
     if auto and instance.pk is not None:
-        raise ValueError("saves new rows only: this one has an id")
-    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-
-
-def row_insert(instance: Model) -> None:
-    """INSERT the new `instance` (its pk set, or an auto-incremented one read back)."""
-    _sql, values = row_insert_statement(instance)
-    _plain, _fields, auto, sql = _insert_plan(type(instance))
+        raise ValueError("row_insert saves new rows only: this one has an id")
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         if auto:

@@ -229,12 +229,9 @@ def donation_authorised_failed(*, donation: Donation, reason: str) -> Donation:
 
 
 @transaction.atomic(savepoint=False)  # one transaction with its caller's: no savepoint to pay for
-def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str, fee: int | None = None,
-                               event: tuple[str, list] | None = None) -> Donation:
+def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, currency: str, fee: int | None = None) -> Donation:
     """The provider took the money: record the gift exactly once, whatever happened since,
     and what the provider kept of it (`fee`, minor units) as its own journal entry.
-    `event`: the provider event's INSERT (payments.services.event_handle), run first, in
-    the statement that locks the gift on PostgreSQL (its replay fails there, unique).
 
     A gift whose intent had expired, or whose project filled or closed meanwhile, is still
     recorded (the money was taken) and then refunded or kept as disclosed overflow, by
@@ -244,11 +241,7 @@ def donation_payment_succeeded(*, provider: str, intent_id: str, amount: int, cu
     # every gift), its project and the project's totals: one statement on PostgreSQL when
     # no one else holds the gift's row (giving.sql); otherwise (SQLite, or a wait for the
     # lock) the ORM's lock, then the totals read after it.
-    locked = None
-    if connection.vendor == "postgresql":
-        locked = sql.donation_locked(provider=provider, intent_id=intent_id, before=event)
-    elif event is not None:
-        sql.statement_run(event)
+    locked = sql.donation_locked(provider=provider, intent_id=intent_id) if connection.vendor == "postgresql" else None
     if locked is not None:
         donation, sums = locked
     else:

@@ -10,8 +10,7 @@ the UPDATE took the row); SQLite runs simple statements in the same transaction.
 
 `donation_locked` reads what the acceptance decides from, on PostgreSQL in ONE statement:
 the gift locked (its row only, never its project's), its project, and the project's
-running totals; the same statement writes the provider's event first (a data-modifying
-CTE), so a notification's acceptance is two statements. `donation_intent` is the sandbox's first look at a gift: its provider and
+running totals. `donation_intent` is the sandbox's first look at a gift: its provider and
 intent id, nothing else.
 """
 
@@ -41,24 +40,15 @@ def donation_intent(*, donation_id) -> tuple[str, str | None] | None:
     return (row[0], row[1]) if row else None
 
 
-def statement_run(statement: tuple[str, list]) -> None:
-    """Run one (sql, values) statement another app built (payments' event INSERT)."""
-    with connection.cursor() as cursor:
-        cursor.execute(*statement)
-
-
 _locked_sql: str | None = None  # PostgreSQL only
 
 
-def donation_locked(*, provider: str, intent_id: str, before: tuple[str, list] | None = None,
-                    ) -> tuple[Donation, ProjectSums] | None:
+def donation_locked(*, provider: str, intent_id: str) -> tuple[Donation, ProjectSums] | None:
     """PostgreSQL: the gift paid through `intent_id`, its row locked FOR UPDATE (of the gift
     only) and loaded with its project, and the project's sums, in one statement. None when
     there is no such gift or another transaction holds its row (SKIP LOCKED): the caller
     then takes the ORM's way, which waits for the lock and reads the totals after it, so
-    the totals are never older than the lock. `before`: an INSERT (sql, values) run by the
-    same statement, as a data-modifying CTE, which PostgreSQL runs to completion whatever
-    the SELECT finds (the payment event: a replay fails the statement, unique)."""
+    the totals are never older than the lock."""
     global _locked_sql
     if _locked_sql is None:
         quote = connection.ops.quote_name
@@ -72,11 +62,8 @@ def donation_locked(*, provider: str, intent_id: str, before: tuple[str, list] |
             "WHERE d.provider = %s AND d.intent_id = %s ORDER BY d.id LIMIT 1 FOR UPDATE OF d SKIP LOCKED"
         )
     n = len(Donation._meta.concrete_fields)
-    sql, args = _locked_sql, [provider, intent_id]
-    if before is not None:
-        sql, args = f"WITH recorded AS ({before[0]}) {sql}", [*before[1], *args]
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
+        cursor.execute(_locked_sql, [provider, intent_id])
         row = cursor.fetchone()
     if row is None:
         return None

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from jusha.core.errors import BadRequest, Invalid, NotFound
-from jusha.core.sql import row_insert, row_insert_statement
+from jusha.core.sql import row_insert
 from jusha.payments.models import PaymentEvent
 from jusha.payments.providers import ProviderError, get_provider
 from jusha.payments.signing import SignatureError
@@ -47,10 +47,7 @@ class PaymentHandler:
     """What to do when a provider says an intent succeeded or failed; both run in the
     transaction that records the provider's event, so a replay can never do it twice."""
 
-    # (provider, intent_id, amount, currency, fee=None, event=None). `event`: the provider
-    # event's INSERT (core.sql.row_insert_statement), which the handler runs first in the
-    # transaction (on PostgreSQL in the statement that locks the gift: one round trip less).
-    succeeded: Callable[..., Payable]
+    succeeded: Callable[..., Payable]  # (provider, intent_id, amount, currency, fee=None)
     failed: Callable[..., Payable]  # (provider, intent_id)
     # Reconciliation (optional): the merchant's records of a provider's payments, and the
     # fee a statement says the provider kept (payments.reconcile).
@@ -124,17 +121,15 @@ def event_handle(*, provider_name: str, event) -> tuple[int, dict, Payable | Non
         return 200, {"received": True, "duplicate": False}, None
     try:
         with transaction.atomic():
-            # One plain INSERT; the unique (provider, event_id) refuses a replay. A success's
-            # is run by the handler, first (core.sql.row_insert_statement).
-            record = PaymentEvent(provider=provider_name, event_id=event.event_id, intent_id=event.intent_id,
-                                  type=event.type, payload=event.payload)
+            # One plain INSERT (core.sql.row_insert); the unique (provider, event_id) refuses a replay.
+            row_insert(PaymentEvent(provider=provider_name, event_id=event.event_id, intent_id=event.intent_id,
+                                    type=event.type, payload=event.payload))
             if event.type == "payment.succeeded":
                 donation = handler.succeeded(
                     provider=provider_name, intent_id=event.intent_id, amount=event.amount, currency=event.currency,
-                    event=row_insert_statement(record), **({"fee": event.fee} if event.fee is not None else {}),
+                    **({"fee": event.fee} if event.fee is not None else {}),
                 )
             elif event.type == "payment.failed":
-                row_insert(record)
                 donation = handler.failed(provider=provider_name, intent_id=event.intent_id)
             else:
                 raise Invalid(_("Unknown event type."), code="event_type_unknown")

@@ -368,27 +368,3 @@ def test_the_create_answer_is_built_and_stored_once_in_few_statements(client, pr
     record = IdempotencyRecord.objects.get(key="once")
     assert record.state == IdempotencyRecord.DONE and record.status_code == 201
     assert record.body == response.json()  # the answer returned is the one stored (one receipt ticket)
-
-
-def test_the_complete_records_its_event_once_in_few_statements(client, project, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    settings.JUSHA_SETTLE = {**settings.JUSHA_SETTLE, "inline": False, "kick_seconds": 1e12}  # as a giving day runs
-    complete(client, create(client, project.slug, {"amount": 100}).json()["id"])  # warm: this process's caches
-    gift = create(client, project.slug, {"amount": 300}).json()
-    with CaptureQueriesContext(connection) as statements:
-        answer = complete(client, gift["id"])
-    assert answer.status_code == 200 and answer.json()["donation"]["status"] == "paid"
-    if connection.vendor == "postgresql":
-        # The gift's intent, the sandbox's charge; then in one transaction (the savepoint's
-        # two here) the payment event written by the statement that locks the gift, the
-        # acceptance, and at most one read of the journal's accounts.
-        assert len(statements) <= 7, [q["sql"][:80] for q in statements]
-        assert not any(q["sql"].startswith('INSERT INTO "payments_paymentevent"') for q in statements)
-    intent_id = Donation.objects.get(pk=gift["id"]).intent_id
-    assert list(PaymentEvent.objects.filter(intent_id=intent_id).values_list("type", flat=True)) == ["payment.succeeded"]
-    before = state()
-    again = complete(client, gift["id"])  # paid already: nothing more is recorded
-    assert again.status_code in (200, 409) and state() == before
-    assert project_sums([project.pk])[project.pk].raised == 400
