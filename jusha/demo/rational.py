@@ -99,7 +99,7 @@ def _day(year: Year, days_ago: int) -> int:
     at = clock.set(days=days_ago)
     local = timezone.localtime(at)
     if local.hour < 9:
-        clock.at = at + datetime.timedelta(hours=9 - local.hour)
+        clock.at = min(at + datetime.timedelta(hours=9 - local.hour), clock.real_now)  # today: never past now
     for kind, i in year.events.get(days_ago, []):
         if kind == "start":
             person = pledgers[i]

@@ -59,7 +59,10 @@ def record_of(organisation: Organisation, *, now=None) -> rules.Record:
         Fact.objects.filter(kind="expenditure", ref__in=[str(row[0]) for row in spends_rows], queued__isnull=True)
         .values_list("ref", flat=True)
     ) if spends_rows else set()
-    spends = [rules.Spend(amount=a, spent_on=d, disclosed_at=c, has_voucher=bool(v), logged=str(pk) in logged)
+    # disclosed_at in the site's time zone, as spent_on is a local date (a disclosure at
+    # 01:00 in Beijing is that day's, not the previous UTC day's).
+    spends = [rules.Spend(amount=a, spent_on=d, disclosed_at=timezone.localtime(c), has_voucher=bool(v),
+                          logged=str(pk) in logged)
               for pk, a, d, c, v in spends_rows]
     journal_out = JournalEntry.objects.filter(
         project__organisation=organisation, kind=JournalEntry.Kind.EXPENDITURE
