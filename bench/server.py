@@ -34,7 +34,6 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -234,7 +233,7 @@ class BenchServer:
         counts in its parent's (the postmaster's) reaped children's time."""
         if not self.pg_name or not Path("/proc/self/stat").exists():
             return None
-        host = urlparse(self.env.get("DATABASE_URL", "")).hostname or "localhost"
+        host = urlsplit(self.env.get("DATABASE_URL", "")).hostname or "localhost"
         if host not in ("127.0.0.1", "localhost", "::1"):
             return None
         return _cpu_seconds(lambda _found, _parent, name: name == "postgres", reaped=True)
