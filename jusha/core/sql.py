@@ -66,16 +66,23 @@ def idempotency_store(*, record_id: int, status: int, body: dict, now) -> None:
 _inserts: dict[tuple[str, type], tuple[str, list, bool]] = {}
 
 
+def _insert_into(model: type[Model]) -> tuple[str, list, bool]:
+    """("INSERT INTO table (columns)", the fields it writes, whether the id is
+    auto-incremented: then it is left out and read back)."""
+    quote, meta = connection.ops.quote_name, model._meta
+    auto = isinstance(meta.pk, AutoFieldMixin)
+    fields = [f for f in meta.concrete_fields if not (auto and f is meta.pk)]
+    return f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})", fields, auto
+
+
 def row_insert(instance: Model) -> None:
     """INSERT the new `instance` (its pk set, or an auto-incremented one read back)."""
     model = type(instance)
     plan = _inserts.get((connection.vendor, model))
     if plan is None:
         quote, meta = connection.ops.quote_name, model._meta
-        auto = isinstance(meta.pk, AutoFieldMixin)
-        fields = [f for f in meta.concrete_fields if not (auto and f is meta.pk)]
-        sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-               f"VALUES ({', '.join(['%s'] * len(fields))})" + (f" RETURNING {quote(meta.pk.column)}" if auto else ""))
+        insert, fields, auto = _insert_into(model)
+        sql = f"{insert} VALUES ({', '.join(['%s'] * len(fields))})" + (f" RETURNING {quote(meta.pk.column)}" if auto else "")
         plan = _inserts[(connection.vendor, model)] = (sql, fields, auto)
     sql, fields, auto = plan
     if auto and instance.pk is not None:
@@ -107,11 +114,9 @@ def rows_insert_many(instances: list[Model]) -> None:
     plan = _many.get(model)
     if plan is None:
         quote, meta = connection.ops.quote_name, model._meta
-        auto = isinstance(meta.pk, AutoFieldMixin)
-        fields = [f for f in meta.concrete_fields if not (auto and f is meta.pk)]
+        insert, fields, auto = _insert_into(model)
         arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
-        sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-               f"SELECT * FROM unnest({arrays})" + (f" RETURNING {quote(meta.pk.column)}" if auto else ""))
+        sql = f"{insert} SELECT * FROM unnest({arrays})" + (f" RETURNING {quote(meta.pk.column)}" if auto else "")
         plan = _many[model] = (sql, fields, auto)
     sql, fields, auto = plan
     values = [[f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances] for f in fields]
